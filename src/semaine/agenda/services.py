@@ -1,0 +1,333 @@
+"""Every write on the programme: one transactional function per use case.
+
+Each function checks who may act, applies the change and records who did it, when and why in
+the event's history. Views and the API call these functions; they never save events themselves.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from semaine.organisers.models import Organisation
+from semaine.organisers.permissions import require_member
+from semaine.organisers.services import unique_slug
+
+from .models import (
+    Edition,
+    Event,
+    EventHistory,
+    EventState,
+    EventStatus,
+    HistoryAction,
+    Slot,
+    Venue,
+)
+from .permissions import is_coordinator, require_coordinator, require_event_editor
+
+#: Plain fields of an event that its editors set.
+EVENT_FIELDS = (
+    "title", "summary", "description", "programme", "track", "age_min", "age_max",
+    "attendance_mode", "online_url", "venue", "access_hearing", "access_visual", "access_motor",
+    "access_psychic", "access_intellectual", "access_sign_language", "access_captioning",
+    "languages", "image", "image_alt", "image_credit", "registration_mode", "registration_url",
+    "capacity", "is_illustrative",
+)
+#: Many-to-many fields of an event.
+EVENT_RELATIONS = ("formats", "themes", "audiences", "co_organisers")
+
+
+@dataclass(frozen=True)
+class SlotData:
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None = None
+    id: int | None = None
+
+
+class TransitionError(ValidationError):
+    """A moderation step that the event's current state does not allow."""
+
+
+def _acting_as(actor, event: Event) -> str:
+    if is_coordinator(actor, event.edition) and not actor.memberships.filter(
+        organisation=event.organisation
+    ).exists():
+        return _("Coordination de l'édition")
+    return event.organisation.name
+
+
+def _log(event, actor, action, *, from_state="", to_state="", comment="", changes=None):
+    return EventHistory.objects.create(
+        event=event,
+        action=action,
+        actor=actor,
+        acting_as=_acting_as(actor, event) if actor else "",
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        changes=changes or {},
+    )
+
+
+def _locked(event: Event) -> Event:
+    return Event.objects.select_for_update().select_related("edition", "organisation").get(
+        pk=event.pk
+    )
+
+
+def _snapshot(event: Event) -> dict:
+    data = {}
+    for name in EVENT_FIELDS:
+        value = getattr(event, name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif name == "image":
+            value = value.name or ""
+        data[name] = value
+    for name in EVENT_RELATIONS:
+        data[name] = sorted(getattr(event, name).values_list("pk", flat=True))
+    data["slots"] = [
+        [s.starts_at.isoformat(), s.ends_at.isoformat(), s.capacity]
+        for s in event.slots.order_by("starts_at", "pk")
+    ]
+    return data
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {
+        key: {"before": before[key], "after": after[key]}
+        for key in after
+        if before.get(key) != after[key]
+    }
+
+
+def _check_references(organisation: Organisation, edition: Edition, fields: dict) -> None:
+    """Programme, track and venue must belong to the event's organisation and edition."""
+    programme = fields.get("programme")
+    track = fields.get("track")
+    venue = fields.get("venue")
+    if programme is not None and (
+        programme.organisation_id != organisation.pk or programme.edition_id != edition.pk
+    ):
+        raise ValidationError({"programme": _("Ce programme n'appartient pas à votre organisation.")})
+    if track is not None and (programme is None or track.programme_id != programme.pk):
+        raise ValidationError({"track": _("Ce parcours n'appartient pas au programme choisi.")})
+    if venue is not None and venue.organisation_id != organisation.pk:
+        raise ValidationError({"venue": _("Ce lieu n'appartient pas à votre organisation.")})
+
+
+def _apply(event: Event, fields: dict) -> None:
+    for name in EVENT_FIELDS:
+        if name in fields:
+            setattr(event, name, fields[name])
+    if not event.slug:
+        event.slug = unique_slug(Event, event.title, max_length=200, edition=event.edition)
+    event.full_clean(exclude=["slug", "image"])
+    event.save()
+    for name in EVENT_RELATIONS:
+        if name in fields:
+            values = [v for v in fields[name] if not (name == "co_organisers" and v == event.organisation)]
+            getattr(event, name).set(values)
+
+
+def _set_slots(event: Event, slots) -> None:
+    keep = []
+    for data in slots:
+        if data.ends_at <= data.starts_at:
+            raise ValidationError(_("La fin d'un créneau doit suivre son début."))
+        if data.id:
+            slot = event.slots.filter(pk=data.id).first()
+            if slot is None:
+                raise ValidationError(_("Ce créneau n'appartient pas à l'événement."))
+        else:
+            slot = Slot(event=event)
+        slot.starts_at, slot.ends_at, slot.capacity = data.starts_at, data.ends_at, data.capacity
+        slot.save()
+        keep.append(slot.pk)
+    event.slots.exclude(pk__in=keep).delete()
+    event.refresh_span()
+
+
+@transaction.atomic
+def create_event(actor, *, organisation: Organisation, edition: Edition, fields: dict,
+                 slots=()) -> Event:
+    """An editor drafts a new event for their organisation."""
+    require_member(actor, organisation)
+    _check_references(organisation, edition, fields)
+    event = Event(organisation=organisation, edition=edition, created_by=actor)
+    _apply(event, fields)
+    if slots:
+        _set_slots(event, slots)
+    _log(event, actor, HistoryAction.CREATED, to_state=EventState.DRAFT)
+    return event
+
+
+@transaction.atomic
+def update_event(actor, event: Event, *, fields: dict, slots=None, comment: str = "") -> Event:
+    """An editor changes an event. A published event stays published; the change is recorded."""
+    event = _locked(event)
+    require_event_editor(actor, event)
+    if event.state == EventState.REFUSED:
+        raise TransitionError(_("Un événement refusé ne peut plus être modifié."))
+    _check_references(event.organisation, event.edition, fields)
+    before = _snapshot(event)
+    _apply(event, fields)
+    if slots is not None:
+        _set_slots(event, slots)
+    changes = _diff(before, _snapshot(event))
+    if changes:
+        _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
+             comment=comment, changes=changes)
+    return event
+
+
+@transaction.atomic
+def add_slot(actor, event: Event, slot: SlotData) -> Slot:
+    event = _locked(event)
+    require_event_editor(actor, event)
+    if slot.ends_at <= slot.starts_at:
+        raise ValidationError(_("La fin d'un créneau doit suivre son début."))
+    created = Slot.objects.create(
+        event=event, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity
+    )
+    event.refresh_span()
+    _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
+         changes={"slots": {"added": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
+    return created
+
+
+@transaction.atomic
+def duplicate_event(actor, event: Event) -> Event:
+    """A new draft with the same content and slots, for the same organisation."""
+    require_event_editor(actor, event)
+    fields = {name: getattr(event, name) for name in EVENT_FIELDS}
+    fields.update({name: list(getattr(event, name).all()) for name in EVENT_RELATIONS})
+    fields["title"] = (_("%(title)s (copie)") % {"title": event.title})[:200]
+    copy = Event(organisation=event.organisation, edition=event.edition, created_by=actor)
+    _apply(copy, fields)
+    _set_slots(copy, [SlotData(s.starts_at, s.ends_at, s.capacity) for s in event.slots.all()])
+    _log(copy, actor, HistoryAction.DUPLICATED, to_state=EventState.DRAFT,
+         comment=_("Copie de « %(title)s »") % {"title": event.title})
+    return copy
+
+
+@transaction.atomic
+def submit_event(actor, event: Event) -> Event:
+    """The organiser sends a draft to the coordinators."""
+    event = _locked(event)
+    require_event_editor(actor, event)
+    if event.state != EventState.DRAFT:
+        raise TransitionError(_("Seul un brouillon peut être soumis."))
+    if not event.organisation.is_approved:
+        raise TransitionError(
+            _("Votre organisation doit être validée par la coordination avant de soumettre.")
+        )
+    if not event.edition.accepts_submissions():
+        raise TransitionError(
+            _("La date limite de soumission de l'édition est passée : contactez la coordination.")
+        )
+    if not event.slots.exists():
+        raise TransitionError(_("Ajoutez au moins un créneau avant de soumettre."))
+    event.state = EventState.SUBMITTED
+    event.submitted_at = timezone.now()
+    event.save(update_fields=["state", "submitted_at", "updated_at"])
+    _log(event, actor, HistoryAction.SUBMITTED, from_state=EventState.DRAFT,
+         to_state=EventState.SUBMITTED)
+    return event
+
+
+def _moderate(actor, event: Event, action, to_state, comment: str, *, need_comment: bool):
+    event = _locked(event)
+    require_coordinator(actor, event.edition)
+    if event.state != EventState.SUBMITTED:
+        raise TransitionError(_("Cet événement n'est pas en attente de validation."))
+    if need_comment and not comment.strip():
+        raise ValidationError({"comment": _("Expliquez votre décision à l'organisateur.")})
+    from_state = event.state
+    event.state = to_state
+    update = ["state", "updated_at"]
+    if to_state == EventState.PUBLISHED:
+        event.published_at = timezone.now()
+        update.append("published_at")
+    event.save(update_fields=update)
+    _log(event, actor, action, from_state=from_state, to_state=to_state, comment=comment)
+    return event
+
+
+@transaction.atomic
+def publish_event(actor, event: Event, comment: str = "") -> Event:
+    return _moderate(actor, event, HistoryAction.PUBLISHED, EventState.PUBLISHED, comment,
+                     need_comment=False)
+
+
+@transaction.atomic
+def return_event(actor, event: Event, comment: str) -> Event:
+    """Back to draft, with what to correct."""
+    return _moderate(actor, event, HistoryAction.RETURNED, EventState.DRAFT, comment,
+                     need_comment=True)
+
+
+@transaction.atomic
+def refuse_event(actor, event: Event, comment: str) -> Event:
+    return _moderate(actor, event, HistoryAction.REFUSED, EventState.REFUSED, comment,
+                     need_comment=True)
+
+
+@transaction.atomic
+def set_event_status(actor, event: Event, status: str, comment: str = "") -> Event:
+    """Tell visitors that the event is rescheduled, moved online, postponed, full or cancelled.
+
+    The page stays online: a cancelled event keeps its page, marked cancelled.
+    """
+    event = _locked(event)
+    if not (is_coordinator(actor, event.edition)):
+        require_event_editor(actor, event)
+    if status not in EventStatus.values:
+        raise ValidationError({"status": _("Statut inconnu.")})
+    if event.state == EventState.REFUSED:
+        raise TransitionError(_("Un événement refusé ne peut plus changer de statut."))
+    if event.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
+        raise TransitionError(_("Un événement annulé ne peut pas être rétabli : créez-en une copie."))
+    if event.status == status:
+        return event
+    if status == EventStatus.CANCELLED and not comment.strip():
+        raise ValidationError({"comment": _("Indiquez la raison de l'annulation.")})
+    previous = event.status
+    event.status = status
+    event.save(update_fields=["status", "updated_at"])
+    action = HistoryAction.CANCELLED if status == EventStatus.CANCELLED else HistoryAction.STATUS
+    _log(event, actor, action, from_state=event.state, to_state=event.state, comment=comment,
+         changes={"status": {"before": previous, "after": status}})
+    return event
+
+
+def cancel_event(actor, event: Event, reason: str) -> Event:
+    return set_event_status(actor, event, EventStatus.CANCELLED, reason)
+
+
+@transaction.atomic
+def reopen_submissions(actor, edition: Edition, until: datetime) -> Edition:
+    """A coordinator lets late events in until a given time."""
+    require_coordinator(actor, edition)
+    if until <= timezone.now():
+        raise ValidationError({"until": _("Choisissez une date à venir.")})
+    edition.submissions_reopened_until = until
+    edition.save(update_fields=["submissions_reopened_until"])
+    return edition
+
+
+@transaction.atomic
+def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | None = None) -> Venue:
+    require_member(actor, organisation)
+    if venue is not None and venue.organisation_id != organisation.pk:
+        raise ValidationError(_("Ce lieu n'appartient pas à votre organisation."))
+    venue = venue or Venue(organisation=organisation)
+    for name, value in fields.items():
+        setattr(venue, name, value)
+    venue.full_clean()
+    venue.save()
+    return venue

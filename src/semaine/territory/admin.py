@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import Departement, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "overseas"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "prefecture"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]

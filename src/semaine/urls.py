@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from semaine.ui import views as ui_views
+
+urlpatterns = [
+    path("healthz", ui_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("compte/", include("semaine.accounts.urls")),
+    path("espace/", include("semaine.organisers.urls")),
+    path("coordination/", include("semaine.agenda.coordination_urls")),
+    path("", include("semaine.ui.urls")),
+    path("", include("semaine.agenda.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler403 = "semaine.ui.views.permission_denied"
+handler404 = "semaine.ui.views.page_not_found"
+handler500 = "semaine.ui.views.server_error"
