@@ -122,7 +122,6 @@ TEMPLATES = [
         },
     }
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'semaine.sqlite3'}"
 DATABASES = {

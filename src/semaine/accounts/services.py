@@ -1,0 +1,63 @@
+"""Accounts: sign-up with e-mail verification."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from semaine.organisers.services import register_organisation
+
+from .tasks import send_email
+from .tokens import email_verification_token
+
+User = get_user_model()
+
+
+def send_later(to: str, subject: str, body: str) -> None:
+    """Queue an e-mail once the current transaction has committed."""
+    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body))
+
+
+def verification_link(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_verification_token.make_token(user)
+    return settings.SITE_URL + reverse("accounts:verify", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict):
+    """A person and the organisation they publish for. Inactive until the address is verified;
+    the organisation waits for a coordinator's approval before it can submit events."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
+    user = User.objects.create_user(
+        email, password, first_name=first_name, last_name=last_name, is_active=False
+    )
+    org = register_organisation(user, **organisation)
+    body = render_to_string(
+        "accounts/email_verify.txt", {"user": user, "link": verification_link(user), "organisation": org}
+    )
+    send_later(user.email, _("Confirmez votre adresse électronique"), body)
+    return user, org
+
+
+@transaction.atomic
+def verify_email(uidb64: str, token: str):
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+        user = User.objects.select_for_update().get(pk=pk)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if not email_verification_token.check_token(user, token):
+        return None
+    user.is_active = True
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["is_active", "email_verified_at"])
+    return user

@@ -1,0 +1,121 @@
+"""The coordinator space: moderation queue, decisions, organisations to approve."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from semaine.organisers import services as organiser_services
+from semaine.organisers.models import Organisation, OrganisationStatus
+from semaine.organisers.permissions import require_any_coordinator
+from semaine.ui.forms import add_service_errors
+
+from . import queries, services
+from .forms import ModerationForm, QueueFilterForm, ReopenForm
+from .models import Event, EventState
+from .permissions import require_coordinator
+from .views import paginate
+
+
+@login_required
+def queue(request):
+    edition = queries.current_edition()
+    require_coordinator(request.user, edition)
+    params = request.GET.copy()
+    params.setdefault("state", EventState.SUBMITTED)
+    filters = QueueFilterForm(params)
+    if filters.is_valid():
+        data = filters.cleaned_data
+    else:
+        messages.warning(request, _("Certains filtres étaient invalides : ils ont été ignorés."))
+        data = {"state": EventState.SUBMITTED}
+        filters = QueueFilterForm(initial=data)
+    events = queries.moderation_queue(
+        edition, state=data.get("state") or None, organisation=data.get("organisation"),
+        q=data.get("q") or "",
+    )
+    return render(
+        request, "coordination/queue.html",
+        {"edition": edition, "filters": filters, "page_obj": paginate(request, events),
+         "pending_organisations": Organisation.objects.filter(
+             status=OrganisationStatus.PENDING).count(),
+         "reopen_form": ReopenForm()},
+    )
+
+
+@login_required
+def review(request, pk):
+    event = get_object_or_404(Event.objects.select_related("edition", "organisation"), pk=pk)
+    require_coordinator(request.user, event.edition)
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = request.POST.get("decision")
+        action = {"publish": services.publish_event, "return": services.return_event,
+                  "refuse": services.refuse_event}.get(decision)
+        if action is None:
+            messages.error(request, _("Décision inconnue."))
+        else:
+            try:
+                action(request.user, event, form.cleaned_data["comment"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                done = {"publish": _("L’événement est publié."),
+                        "return": _("L’événement est renvoyé à l’organisateur."),
+                        "refuse": _("L’événement est refusé.")}[decision]
+                messages.success(request, done)
+                return redirect("coordination:queue")
+    return render(
+        request, "coordination/review.html",
+        {"event": queries.event_for_page(event.edition.slug, event.public_id), "form": form,
+         "history": event.history.select_related("actor")[:100]},
+    )
+
+
+@login_required
+def organisations(request):
+    require_any_coordinator(request.user)
+    pending = Organisation.objects.filter(status=OrganisationStatus.PENDING).select_related(
+        "departement", "region"
+    ).prefetch_related("memberships__user")
+    return render(request, "coordination/organisations.html",
+                  {"pending": pending, "form": ModerationForm()})
+
+
+@login_required
+@require_POST
+def organisation_decision(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            organiser_services.approve_organisation(request.user, organisation, comment)
+            messages.success(request, _("%(name)s est validée.") % {"name": organisation.name})
+        else:
+            organiser_services.reject_organisation(request.user, organisation, comment)
+            messages.success(request, _("%(name)s est refusée.") % {"name": organisation.name})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("coordination:organisations")
+
+
+@login_required
+@require_POST
+def reopen(request):
+    edition = queries.current_edition()
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_submissions(request.user, edition, form.cleaned_data["until"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Les soumissions sont rouvertes."))
+    else:
+        require_coordinator(request.user, edition)
+        messages.error(request, _("Indiquez une date valide."))
+    return redirect("coordination:queue")

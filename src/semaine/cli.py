@@ -1,0 +1,160 @@
+"""`semaine demo|serve|worker|generate|manage`: thin wrappers around Django and the services."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+DEMO_PORT = 8000
+
+
+def _setup(env: dict | None = None):
+    for key, value in (env or {}).items():
+        os.environ.setdefault(key, value)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def demo(args) -> int:
+    """Migrate the embedded database, load the demo edition, start the web server and worker."""
+    demo_env = {"SEMAINE_ENV": "demo", "SEMAINE_SERVE_MEDIA": "1"}
+    _setup(demo_env)
+    from django.conf import settings
+
+    print(f"Base de données : {settings.DATABASES['default']['NAME']}")
+    _manage("migrate", "--no-input", "-v", "0")
+    from semaine.agenda.demo import load_demo
+
+    accounts = load_demo(progress=lambda message: print(f"  {message}"))
+    if args.no_serve:
+        _print_accounts(accounts, args.port)
+        return 0
+    env = {**os.environ, **demo_env}
+    web = subprocess.Popen(  # noqa: S603 - our own executable
+        [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind",
+         f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4", "--access-logfile", "-",
+         "--log-level", "warning"],
+        env=env,
+    )
+    worker = subprocess.Popen([sys.executable, "-m", "semaine.cli", "worker"], env=env)  # noqa: S603
+    time.sleep(1.5)
+    _print_accounts(accounts, args.port)
+    processes = [web, worker]
+
+    def stop(*_):
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for process in processes:
+            process.wait(timeout=10)
+    return 0
+
+
+def _print_accounts(accounts: dict, port: int) -> None:
+    print()
+    print(f"Semaine de l'innovation publique : http://127.0.0.1:{port}/")
+    print("Comptes de démonstration (mot de passe entre parenthèses) :")
+    email, password = accounts["coordinator"]
+    print(f"  coordination nationale : {email} ({password})")
+    for organisation, email, password in accounts["editors"]:
+        print(f"  {organisation} : {email} ({password})")
+    if accounts.get("admin"):
+        email, password = accounts["admin"]
+        print(f"  administration (/admin/) : {email} ({password})")
+    print("Arrêt : Ctrl+C")
+    sys.stdout.flush()
+
+
+def serve(args) -> int:
+    """Production web server: gunicorn, configured by the environment."""
+    _setup()
+    _manage("collectstatic", "--no-input", "-v", "0")
+    if args.migrate:
+        _manage("migrate", "--no-input")
+    os.execvp(  # noqa: S606 - replaces this process with gunicorn
+        sys.executable,
+        [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind", args.bind,
+         "--workers", str(args.workers), "--access-logfile", "-"],
+    )
+    return 0
+
+
+def worker(args) -> int:
+    """Runs background tasks (e-mails, imports, sealing the ledger) from the database queue."""
+    _setup()
+    _manage("db_worker", "--interval", str(args.interval))
+    return 0
+
+
+def generate(args) -> int:
+    _setup()
+    from semaine.agenda.generate import generate_edition
+
+    result = generate_edition(events=args.events, edition_slug=args.edition, seed=args.seed)
+    print(f"{result['events']} événements, {result['slots']} créneaux, "
+          f"{result['organisations']} organisations dans l'édition « {result['edition']} ».")
+    return 0
+
+
+def manage(args) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["semaine", *args.rest])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="semaine", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("demo", help="load the demo edition and run the web server and worker")
+    p.add_argument("--port", type=int, default=DEMO_PORT)
+    p.add_argument("--no-serve", action="store_true", help="load the data and stop")
+    p.set_defaults(func=demo)
+
+    p = commands.add_parser("serve", help="production web server (gunicorn)")
+    p.add_argument("--bind", default=os.environ.get("SEMAINE_BIND", "0.0.0.0:8000"))  # noqa: S104
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    p.add_argument("--migrate", action="store_true", help="apply migrations first")
+    p.set_defaults(func=serve)
+
+    p = commands.add_parser("worker", help="run background tasks")
+    p.add_argument("--interval", type=float, default=1.0)
+    p.set_defaults(func=worker)
+
+    p = commands.add_parser("generate", help="build a large synthetic edition")
+    p.add_argument("--events", type=int, default=1000)
+    p.add_argument("--edition", default="synthetique")
+    p.add_argument("--seed", type=int, default=2017)
+    p.set_defaults(func=generate)
+
+    p = commands.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=manage)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

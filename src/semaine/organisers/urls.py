@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisers"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:slug>/evenements/", views.events, name="events"),
+    path("<slug:slug>/evenements/nouveau/", views.event_create, name="event_create"),
+    path("<slug:slug>/lieux/", views.venues, name="venues"),
+    path("evenements/<int:pk>/", views.event_detail, name="event"),
+    path("evenements/<int:pk>/modifier/", views.event_edit, name="event_edit"),
+    path("evenements/<int:pk>/soumettre/", views.event_submit, name="event_submit"),
+    path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
+    path("evenements/<int:pk>/statut/", views.event_status, name="event_status"),
+]

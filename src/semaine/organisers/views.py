@@ -1,0 +1,199 @@
+"""The organiser space: my organisation's events by state, create, edit, duplicate, submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from semaine.agenda import queries
+from semaine.agenda import services as agenda_services
+from semaine.agenda.forms import EventForm, SlotFormSet, StatusForm, VenueForm, slot_initial
+from semaine.agenda.models import Event, EventState
+from semaine.agenda.permissions import require_event_editor
+from semaine.agenda.views import paginate
+from semaine.ui.forms import add_service_errors
+
+from .models import Organisation
+from .permissions import require_member
+
+
+def _organisation_for(request, slug) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require_member(request.user, organisation)
+    return organisation
+
+
+def _event_for(request, pk) -> Event:
+    event = get_object_or_404(Event.objects.select_related("organisation", "edition"), pk=pk)
+    require_event_editor(request.user, event)
+    return event
+
+
+@login_required
+def home(request):
+    organisations = list(
+        Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    )
+    if len(organisations) == 1:
+        return redirect("organisers:events", slug=organisations[0].slug)
+    return render(request, "organisers/home.html", {"organisations": organisations})
+
+
+@login_required
+def events(request, slug):
+    organisation = _organisation_for(request, slug)
+    state = request.GET.get("state") or ""
+    if state and state not in EventState.values:
+        messages.warning(request, _("Filtre d’état inconnu : il a été ignoré."))
+        state = ""
+    page = paginate(request, queries.organisation_events(organisation, state or None))
+    return render(
+        request,
+        "organisers/events.html",
+        {
+            "organisation": organisation,
+            "page_obj": page,
+            "state": state,
+            "states": EventState.choices,
+            "counts": queries.state_counts(organisation),
+            "edition": queries.current_edition(),
+        },
+    )
+
+
+def _save_event_form(request, organisation, edition, event=None):
+    form = EventForm(
+        request.POST or None, request.FILES or None, instance=event,
+        organisation=organisation, edition=edition,
+        initial=None if event else {"languages": ["fr"]},
+    )
+    slots = SlotFormSet(
+        request.POST or None, prefix="slots", edition=edition,
+        initial=slot_initial(event) if event and not request.POST else None,
+    )
+    if request.method == "POST" and form.is_valid() and slots.is_valid():
+        try:
+            with transaction.atomic():
+                if event is None:
+                    event = agenda_services.create_event(
+                        request.user, organisation=organisation, edition=edition,
+                        fields=form.service_fields(), slots=slots.slot_data(),
+                    )
+                else:
+                    event = agenda_services.update_event(
+                        request.user, event, fields=form.service_fields(), slots=slots.slot_data()
+                    )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            for warning in slots.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("L’événement est enregistré."))
+            return redirect("organisers:event", pk=event.pk), None, None
+    return None, form, slots
+
+
+@login_required
+def event_create(request, slug):
+    organisation = _organisation_for(request, slug)
+    edition = queries.current_edition()
+    if edition is None:
+        raise Http404
+    response, form, slots = _save_event_form(request, organisation, edition)
+    if response:
+        return response
+    return render(
+        request, "organisers/event_form.html",
+        {"organisation": organisation, "edition": edition, "form": form, "slots": slots},
+    )
+
+
+@login_required
+def event_edit(request, pk):
+    event = _event_for(request, pk)
+    if event.state == EventState.REFUSED:
+        raise PermissionDenied(_("Un événement refusé ne peut plus être modifié."))
+    response, form, slots = _save_event_form(request, event.organisation, event.edition, event)
+    if response:
+        return response
+    return render(
+        request, "organisers/event_form.html",
+        {"organisation": event.organisation, "edition": event.edition, "form": form,
+         "slots": slots, "event": event},
+    )
+
+
+@login_required
+def event_detail(request, pk):
+    event = _event_for(request, pk)
+    return render(
+        request, "organisers/event_detail.html",
+        {"event": event, "organisation": event.organisation,
+         "history": event.history.select_related("actor")[:100],
+         "status_form": StatusForm(initial={"status": event.status})},
+    )
+
+
+def _run(request, action, *args, success):
+    try:
+        result = action(request.user, *args)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@login_required
+@require_POST
+def event_submit(request, pk):
+    event = _event_for(request, pk)
+    _run(request, agenda_services.submit_event, event,
+         success=_("L’événement est soumis à la coordination."))
+    return redirect("organisers:event", pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_duplicate(request, pk):
+    event = _event_for(request, pk)
+    copy = _run(request, agenda_services.duplicate_event, event,
+                success=_("Copie créée : c’est un brouillon."))
+    return redirect("organisers:event", pk=(copy or event).pk)
+
+
+@login_required
+@require_POST
+def event_status(request, pk):
+    event = _event_for(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        _run(request, agenda_services.set_event_status, event, form.cleaned_data["status"],
+             form.cleaned_data["comment"], success=_("Le statut est mis à jour."))
+    else:
+        messages.error(request, _("Statut inconnu."))
+    return redirect("organisers:event", pk=event.pk)
+
+
+@login_required
+def venues(request, slug):
+    organisation = _organisation_for(request, slug)
+    form = VenueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agenda_services.save_venue(request.user, organisation, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Le lieu est enregistré."))
+            return redirect("organisers:venues", slug=organisation.slug)
+    return render(
+        request, "organisers/venues.html",
+        {"organisation": organisation, "form": form,
+         "venues": organisation.venues.select_related("departement")},
+    )

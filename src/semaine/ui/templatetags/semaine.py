@@ -1,0 +1,55 @@
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+
+from semaine.ui.markdown import render_markdown
+
+register = template.Library()
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    # The output of render_markdown is sanitised by nh3 against an allow-list.
+    return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.filter
+def paris(value):
+    """A datetime shown in Europe/Paris, whatever the visitor's settings."""
+    if not value:
+        return value
+    return timezone.localtime(value, PARIS)
+
+
+@register.simple_tag
+def slot_range(slot):
+    """« mardi 21 novembre 2017, 9 h 30 – 12 h 00 » or a span over several days."""
+    start, end = timezone.localtime(slot.starts_at, PARIS), timezone.localtime(slot.ends_at, PARIS)
+    if start.date() == end.date():
+        return "{}, {} – {}".format(
+            formats.date_format(start, "l j F Y"),
+            formats.time_format(start, "H:i"),
+            formats.time_format(end, "H:i"),
+        )
+    return "{} {} – {} {}".format(
+        formats.date_format(start, "l j F Y"),
+        formats.time_format(start, "H:i"),
+        formats.date_format(end, "l j F Y"),
+        formats.time_format(end, "H:i"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (pagination, filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ui"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal, name="legal"),
+]

@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from semaine.agenda import queries
+from semaine.organisers.permissions import is_any_coordinator
+
+
+def home(request):
+    edition = queries.current_edition()
+    context = {"edition": edition}
+    if edition is not None:
+        context.update(queries.edition_figures(edition))
+        context["upcoming"] = queries.published_events(edition)[:6]
+    return render(request, "ui/home.html", context)
+
+
+@login_required
+def dashboard(request):
+    if is_any_coordinator(request.user) and not request.user.memberships.exists():
+        return redirect("coordination:queue")
+    return redirect("organisers:home")
+
+
+def accessibility(request):
+    return render(request, "ui/accessibility.html")
+
+
+def legal(request):
+    return render(request, "ui/legal.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "ui/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "ui/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "ui/500.html", status=500)

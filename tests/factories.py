@@ -1,0 +1,155 @@
+from datetime import date, datetime, timedelta
+
+import factory
+from django.utils import timezone
+from django.utils.text import slugify
+
+from semaine.accounts.models import User
+from semaine.agenda.models import (
+    PARIS,
+    Audience,
+    Coordination,
+    Edition,
+    Event,
+    EventState,
+    Format,
+    Programme,
+    Slot,
+    Track,
+    Venue,
+)
+from semaine.organisers.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+)
+from semaine.territory.models import Departement
+
+PASSWORD = "un-mot-de-passe-solide"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.fr")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Département numéro {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = OrganisationKind.DEPARTEMENT
+    status = OrganisationStatus.APPROVED
+    departement = factory.LazyFunction(lambda: Departement.objects.get(code="44"))
+    region = factory.LazyAttribute(lambda o: o.departement.region if o.departement else None)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.EDITOR
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        django_get_or_create = ("slug",)
+
+    name = "Semaine de l'innovation publique (test)"
+    slug = factory.Sequence(lambda n: f"edition-{n}")
+    starts_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=6))
+    submission_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+    is_current = True
+
+
+class CoordinationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coordination
+
+    user = factory.SubFactory(UserFactory)
+    edition = factory.SubFactory(EditionFactory)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "Hôtel du Département"
+    address = "3 quai Ceineray"
+    postcode = "44000"
+    commune = "Nantes"
+    departement = factory.LazyFunction(lambda: Departement.objects.get(code="44"))
+    latitude = 47.2184
+    longitude = -1.5536
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    edition = factory.SubFactory(EditionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Track
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Parcours {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Atelier de facilitation graphique {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Découvrir la facilitation graphique en deux heures."
+    description = "Un atelier **pratique**."
+    state = EventState.DRAFT
+
+    @factory.post_generation
+    def slots(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        count = 1 if extracted is None else extracted
+        day = datetime.combine(obj.edition.starts_on, datetime.min.time(), PARIS)
+        for i in range(count):
+            Slot.objects.create(
+                event=obj,
+                starts_at=day + timedelta(days=i, hours=9),
+                ends_at=day + timedelta(days=i, hours=12),
+            )
+        obj.refresh_span()
+
+    @factory.post_generation
+    def formats(obj, create, extracted, **kwargs):
+        if create:
+            obj.formats.set(extracted or [Format.objects.get(slug="atelier")])
+            obj.audiences.set([Audience.objects.get(slug="agents-publics")])
