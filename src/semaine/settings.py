@@ -261,6 +261,7 @@ if PRODUCTION:
 
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SEMAINE_ENV=production.")
 
+FORMS_URLFIELD_ASSUME_HTTPS = True
 DSFR_MARK_OPTIONAL_FIELDS = True
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 

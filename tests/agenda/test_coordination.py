@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from semaine.agenda.models import EventState, HistoryAction
+from semaine.organisers.models import OrganisationStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(edition, organisation):
+    return factories.EventFactory(edition=edition, organisation=organisation,
+                                  state=EventState.SUBMITTED, title="Hackathon du Calvados")
+
+
+def test_the_queue_is_for_coordinators_only(client, editor, coordinator, submitted):
+    client.force_login(editor)
+    assert client.get(reverse("coordination:queue")).status_code == 403
+    client.force_login(coordinator)
+    response = client.get(reverse("coordination:queue"))
+    assert response.status_code == 200
+    assert "Hackathon du Calvados" in response.text
+
+
+def test_a_coordinator_publishes_from_the_review_page(client, coordinator, submitted):
+    client.force_login(coordinator)
+    response = client.post(reverse("coordination:review", kwargs={"pk": submitted.pk}),
+                           {"decision": "publish", "comment": ""})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == EventState.PUBLISHED
+
+
+def test_returning_without_a_comment_shows_a_french_error(client, coordinator, submitted):
+    client.force_login(coordinator)
+    response = client.post(reverse("coordination:review", kwargs={"pk": submitted.pk}),
+                           {"decision": "return", "comment": ""})
+    assert response.status_code == 200
+    assert "Expliquez votre décision" in response.text
+    submitted.refresh_from_db()
+    assert submitted.state == EventState.SUBMITTED
+
+
+def test_an_editor_cannot_publish_by_posting_to_the_review_page(client, editor, submitted):
+    client.force_login(editor)
+    response = client.post(reverse("coordination:review", kwargs={"pk": submitted.pk}),
+                           {"decision": "publish"})
+    assert response.status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.state == EventState.SUBMITTED
+
+
+def test_the_history_shows_on_the_event_for_its_organiser(client, coordinator, editor, submitted):
+    client.force_login(coordinator)
+    client.post(reverse("coordination:review", kwargs={"pk": submitted.pk}),
+                {"decision": "refuse", "comment": "Ce n'est pas de l'innovation publique."})
+    assert submitted.history.filter(action=HistoryAction.REFUSED).exists()
+    client.force_login(editor)
+    response = client.get(reverse("organisers:event", kwargs={"pk": submitted.pk}))
+    assert "Ce n&#x27;est pas de l&#x27;innovation publique." in response.text
+
+
+def test_a_coordinator_approves_an_organisation(client, coordinator):
+    pending = factories.OrganisationFactory(status=OrganisationStatus.PENDING, name="CHU de Nantes")
+    client.force_login(coordinator)
+    assert "CHU de Nantes" in client.get(reverse("coordination:organisations")).text
+    client.post(reverse("coordination:organisation_decision", kwargs={"pk": pending.pk}),
+                {"decision": "approve"})
+    pending.refresh_from_db()
+    assert pending.status == OrganisationStatus.APPROVED
+
+
+def test_an_editor_cannot_approve_an_organisation(client, editor):
+    pending = factories.OrganisationFactory(status=OrganisationStatus.PENDING)
+    client.force_login(editor)
+    response = client.post(reverse("coordination:organisation_decision", kwargs={"pk": pending.pk}),
+                           {"decision": "approve"})
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.status == OrganisationStatus.PENDING
