@@ -99,7 +99,8 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     path = re.search(r"/compte/mot-de-passe/nouveau/\S+/", mail.outbox[0].body).group(0)
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0]
-    client.post(form_url, {"new_password1": "nouvelle phrase solide", "new_password2": "nouvelle phrase solide"})
+    new = "nouvelle phrase solide"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
     user.refresh_from_db()
     assert user.check_password("nouvelle phrase solide")
 

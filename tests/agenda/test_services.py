@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from semaine.agenda import services
-from semaine.agenda.models import Event, EventState, EventStatus, HistoryAction
+from semaine.agenda.models import Audience, Event, EventState, EventStatus, Format, HistoryAction
 from semaine.agenda.services import SlotData, TransitionError
 from semaine.organisers.models import OrganisationStatus
 from tests import factories
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def fields(**extra):
     base = {"title": "La blockchain expliquée", "summary": "Une chaîne de blocs, pour quoi faire ?",
-            "description": "Du **Markdown**."}
+            "description": "Du **Markdown**.",
+            "formats": list(Format.objects.filter(slug="atelier")),
+            "audiences": list(Audience.objects.filter(slug="grand-public"))}
     base.update(extra)
     return base
 
@@ -115,6 +117,12 @@ def test_an_event_without_slot_cannot_be_submitted(editor, organisation, edition
     event = services.create_event(editor, organisation=organisation, edition=edition, fields=fields())
     with pytest.raises(TransitionError, match="créneau"):
         services.submit_event(editor, event)
+
+
+def test_an_event_without_format_or_audience_cannot_be_submitted(draft, editor):
+    draft.audiences.clear()
+    with pytest.raises(TransitionError, match="public"):
+        services.submit_event(editor, draft)
 
 
 def test_a_submitted_event_cannot_be_submitted_again(submitted, editor):

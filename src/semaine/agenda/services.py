@@ -232,6 +232,8 @@ def submit_event(actor, event: Event) -> Event:
         )
     if not event.slots.exists():
         raise TransitionError(_("Ajoutez au moins un créneau avant de soumettre."))
+    if not (event.formats.exists() and event.audiences.exists()):
+        raise TransitionError(_("Indiquez au moins un format et un public avant de soumettre."))
     event.state = EventState.SUBMITTED
     event.submitted_at = timezone.now()
     event.save(update_fields=["state", "submitted_at", "updated_at"])

@@ -1,7 +1,6 @@
 """Régions and départements of France with their official INSEE codes (COG)."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
