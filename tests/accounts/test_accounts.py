@@ -92,9 +92,10 @@ def test_repeated_failed_sign_ins_lock_the_account_for_that_address(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, django_capture_on_commit_callbacks):
     user = factories.UserFactory(email="agent@example.fr")
-    client.post(reverse("accounts:password_reset"), {"email": "agent@example.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "agent@example.fr"})
     assert len(mail.outbox) == 1
     path = re.search(r"/compte/mot-de-passe/nouveau/\S+/", mail.outbox[0].body).group(0)
     response = client.get(path, follow=True)

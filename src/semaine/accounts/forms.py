@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from semaine.organisers.models import OrganisationKind
@@ -46,3 +48,14 @@ class SignUpForm(Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with the e-mail sent by the background worker."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from .services import send_later
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        send_later(to_email, subject, render_to_string(email_template_name, context))

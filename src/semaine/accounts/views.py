@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from semaine.ui.forms import add_service_errors
 
 from . import services
-from .forms import SignUpForm
+from .forms import PasswordResetForm, SignUpForm
 
 
 def signup(request):
@@ -50,6 +50,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email_password_reset.txt"
     subject_template_name = "accounts/email_password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
