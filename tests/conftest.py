@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests import factories
 
@@ -12,9 +13,16 @@ def _fast_and_synchronous(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in English must not leave the next test speaking English."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def edition(db):
-    return factories.EditionFactory()
+    return factories.EditionFactory(is_current=True)
 
 
 @pytest.fixture

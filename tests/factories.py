@@ -77,7 +77,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=6))
     submission_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
-    is_current = True
+    is_current = False
 
 
 class CoordinationFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,7 @@ from semaine.organisers.models import Organisation, OrganisationKind, Organisati
 from semaine.territory.models import Departement
 
 from .models import (
+    ACCESSIBILITY_FIELDS,
     PARIS,
     AttendanceMode,
     Audience,
@@ -88,71 +89,79 @@ FORMAT_ARTICLES = {
 #: Formats that are mostly followed from a distance.
 ONLINE_FORMATS = {"Webinaire", "Formation en ligne"}
 
-PHRASES = [
+#: Infinitive phrases: "pour {action}", "Comment {action} ?".
+ACTIONS = [
     "ouvrir les données de votre territoire",
     "simplifier les démarches en ligne",
     "co-construire le service public de demain",
-    "l'usager au cœur de la conception",
-    "retour d'expérience d'une collectivité",
-    "quand les agents innovent",
     "prototyper un service en une journée",
-    "des outils libres pour les administrations",
     "mesurer l'impact des politiques publiques",
     "inclure les publics éloignés du numérique",
     "imaginer la ville de 2030",
+    "rendre un formulaire enfin compréhensible",
+    "partager les bonnes pratiques entre services",
+    "concevoir avec et pour les usagers",
+    "transformer l'accueil du public",
+    "cartographier les initiatives locales",
+    "innover dans les territoires ruraux",
+    "expérimenter avant de généraliser",
+    "découvrir les métiers du numérique public",
+    "réinventer le guichet",
+    "coopérer entre collectivités",
+    "écouter les habitants autrement",
+    "penser les mobilités de demain",
+    "valoriser les savoir-faire locaux",
+    "former les agents aux nouveaux outils",
+    "construire une stratégie de la donnée",
+    "raconter son territoire",
+    "améliorer l'expérience des usagers",
+    "faciliter le travail en équipe",
+    "simplifier la vie des usagers",
+    "ouvrir l'administration",
+    "faire vivre la participation citoyenne",
+]
+#: Noun phrases, for titles only.
+TOPICS = [
+    "l'usager au cœur de la conception",
+    "retour d'expérience d'une collectivité",
+    "quand les agents innovent",
+    "des outils libres pour les administrations",
     "les coulisses d'un laboratoire d'innovation",
     "l'intelligence collective en pratique",
     "du papier au numérique, sans perdre personne",
-    "rendre un formulaire enfin compréhensible",
-    "partager les bonnes pratiques entre services",
     "la sobriété numérique au quotidien",
-    "concevoir avec et pour les usagers",
     "des données pour éclairer la décision",
-    "transformer l'accueil du public",
     "la commande publique au service de l'innovation",
-    "cartographier les initiatives locales",
     "de la règle à l'usage",
-    "innover dans les territoires ruraux",
     "le design des politiques publiques",
-    "expérimenter avant de généraliser",
     "apprendre en faisant",
-    "découvrir les métiers du numérique public",
     "un service public plus proche",
     "les agents racontent leurs projets",
-    "réinventer le guichet",
     "de l'idée au prototype",
-    "coopérer entre collectivités",
-    "écouter les habitants autrement",
     "la participation citoyenne, mode d'emploi",
     "des services publics accessibles à tous",
     "le numérique responsable à l'échelle locale",
-    "penser les mobilités de demain",
-    "valoriser les savoir-faire locaux",
     "les jeunes imaginent leur territoire",
-    "former les agents aux nouveaux outils",
     "tester, mesurer, améliorer",
     "la transition écologique en actions",
-    "construire une stratégie de la donnée",
     "les communs numériques",
-    "raconter son territoire",
     "l'innovation frugale",
-    "améliorer l'expérience des usagers",
-    "faciliter le travail en équipe",
     "un an d'expérimentations",
 ]
+PHRASES = ACTIONS + TOPICS
 
 SUMMARY_TEMPLATES = [
-    "{format_art} {autour_theme} pour {phrase}.",
-    "{org} vous invite à découvrir {theme_art} et à échanger avec les équipes qui font le "
+    "{format_art} {autour_theme} pour {action}.",
+    "{Org_art} vous invite à découvrir {theme_art} et à échanger avec les équipes qui font le "
     "service public au quotidien.",
     "Un temps d'échange ouvert à tous pour comprendre comment {theme_art} transforme l'action "
-    "publique, et pour {phrase}.",
-    "Retours d'expérience, démonstrations et discussions {autour_theme} : {org} présente ses "
+    "publique, et pour {action}.",
+    "Retours d'expérience, démonstrations et discussions {autour_theme} : {org_art} présente ses "
     "projets et ses méthodes.",
-    "Agents, élus et habitants se retrouvent pour {phrase}. Au cœur des échanges : {theme_art}.",
+    "Agents, élus et habitants se retrouvent pour {action}. Au cœur des échanges : {theme_art}.",
     "{format_art} pour explorer {theme_art}, partager des outils concrets et repartir avec des "
     "idées à tester dès demain.",
-    "Comment {phrase_verb} ? {format_art} animée par les équipes de {org}.",
+    "Comment {action} ? Réponses et démonstrations avec les équipes {de_org}.",
 ]
 
 HEADINGS = [
@@ -161,14 +170,14 @@ HEADINGS = [
 ]
 
 INTRO_SENTENCES = [
-    "{org} ouvre ses portes pour présenter les projets qui changent concrètement la vie des "
+    "{Org_art} ouvre ses portes pour présenter les projets qui changent concrètement la vie des "
     "usagers.",
-    "Depuis deux ans, les équipes de {org} expérimentent de nouvelles façons de travailler "
+    "Depuis deux ans, les équipes {de_org} expérimentent de nouvelles façons de travailler "
     "{autour_theme}.",
-    "Ce rendez-vous s'inscrit dans la démarche d'innovation portée par {org}.",
-    "À l'occasion de la Semaine de l'innovation publique, {org} propose {format_art} "
+    "Ce rendez-vous s'inscrit dans la démarche d'innovation portée par {org_art}.",
+    "À l'occasion de la Semaine de l'innovation publique, {org_art} propose {format_art} "
     "{autour_theme}.",
-    "Nous avons lancé ce projet avec une question simple : comment {phrase_verb} ?",
+    "Nous avons lancé ce projet avec une question simple : comment {action} ?",
 ]
 
 CONTEXT_SENTENCES = [
@@ -349,6 +358,8 @@ ACCESS_PROBABILITIES = [
     ("access_captioning", 0.05, 0.25),
 ]
 
+ACCESS_LABELS = dict(ACCESSIBILITY_FIELDS)
+
 BRETON = {"22", "29", "35", "56"}
 OCCITANIE = "76"
 ALSACE = {"67", "68"}
@@ -375,16 +386,27 @@ def _de(name: str) -> str:
     return "de " + name
 
 
-def _de_departement(name: str) -> str:
-    """"de l'Ain", "des Hautes-Alpes", "de La Réunion", "de Paris" (gender is not guessed)."""
-    if name.startswith("La "):
-        return "de " + name
-    if name[0] in VOWELS:
-        return "de l'" + name
-    first = name.split("-")[0]
-    if "-" in name and first[-1] in "sx":
+#: Départements named with "du", with "des" and without article; the others take "de la".
+MASCULINE = {
+    "12", "14", "15", "18", "25", "29", "30", "32", "39", "41", "45", "46", "47", "49", "56",
+    "59", "62", "63", "67", "68", "69", "81", "82", "83", "84", "90", "94", "95",
+}
+PLURAL = {"04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92"}
+BARE = {"75", "974", "976"}
+
+
+def _de_departement(departement: Departement) -> str:
+    """"de l'Ain", "du Tarn", "de la Marne", "des Hautes-Alpes", "de Paris"."""
+    code, name = departement.code, departement.name
+    if code in PLURAL:
         return "des " + name
-    return "de " + name
+    if code in BARE:
+        return "de " + name
+    if name[0] in VOWELS or name.startswith("Hérault"):
+        return "de l'" + name
+    if code in MASCULINE:
+        return "du " + name
+    return "de la " + name
 
 
 def _de_article(article: str) -> str:
@@ -394,6 +416,26 @@ def _de_article(article: str) -> str:
     if article.startswith("les "):
         return "des " + article[4:]
     return "de " + article
+
+
+#: First word of an organisation's name -> its article.
+ORGANISATION_ARTICLES = {
+    "Département": "le", "Ville": "la", "Mairie": "la", "Commune": "la", "Communauté": "la",
+    "Métropole": "la", "Préfecture": "la", "Sous-préfecture": "la", "Région": "la",
+    "Centre": "le", "Hôpital": "l'", "CHU": "le", "Groupement": "le", "EHPAD": "l'",
+    "Lycée": "le", "Collège": "le", "École": "l'", "IUT": "l'", "Laboratoire": "le",
+    "Fabrique": "la", "Lab": "le", "Tiers-lieu": "le", "Campus": "le", "Direction": "la",
+    "Services": "les", "Caisse": "la", "Maison": "la", "Association": "l'", "Collectif": "le",
+    "Réseau": "le", "Fablab": "le",
+}
+
+
+def _with_article(name: str) -> str:
+    """"le Département du Jura", "l'EHPAD Colette" (the name unchanged if unknown)."""
+    article = ORGANISATION_ARTICLES.get(name.split(" ", 1)[0])
+    if article is None:
+        return name
+    return article + name if article == "l'" else f"{article} {name}"
 
 
 def _capitalise(text: str) -> str:
@@ -432,8 +474,8 @@ class _Org:
 
 def _postcode(rng: random.Random, code: str, prefecture: bool) -> str:
     if code in ("2A", "2B"):
-        base = 0 if code == "2A" else 200
-        return f"20{base + (0 if prefecture else rng.randint(1, 19) * 10):03d}"
+        base, span = (0, 19) if code == "2A" else (200, 9)
+        return f"20{base + (0 if prefecture else rng.randint(1, span) * 10):03d}"
     if len(code) == 3:
         return f"{code}{0 if prefecture else rng.randint(1, 99):02d}"
     return f"{code}{0 if prefecture else rng.randint(1, 99) * 10:03d}"
@@ -451,6 +493,12 @@ def _communes(rng: random.Random, departement: Departement) -> list[_Commune]:
     prefecture = departement.prefecture or departement.name
     result = [_Commune(prefecture, _postcode(rng, departement.code, True), lat, lon)]
     names = {prefecture}
+    if departement.code == "75":  # one commune, twenty arrondissements
+        return [
+            _Commune("Paris", f"750{n:02d}", lat + rng.uniform(-0.04, 0.04),
+                     lon + rng.uniform(-0.06, 0.06))
+            for n in (4, *range(1, 4), *range(5, 21))
+        ]
     local = LOCAL_COMMUNES.get(departement.code)
     wanted = len(local) if local else COMMUNES_PER_DEPARTEMENT
     attempts = 0
@@ -539,7 +587,7 @@ def _org_name(rng: random.Random, kind: str, departement: Departement, commune: 
         "commune": commune.name,
         "commune_de": _de(commune.name),
         "prefecture_de": _de(prefecture.name),
-        "dept_de": _de_departement(departement.name),
+        "dept_de": _de_departement(departement),
         "person": rng.choice(PERSONS),
     }
     if kind == OrganisationKind.MUNICIPALITY:
@@ -645,7 +693,7 @@ def _programmes(rng: random.Random, edition: Edition, orgs: list[_Org], counts: 
             values = {
                 "org": org.obj.name,
                 "commune_de": _de(org.commune.name),
-                "dept_de": _de_departement(org.departement.name),
+                "dept_de": _de_departement(org.departement),
             }
             title = _truncate(rng.choice(PROGRAMME_TITLES).format(**values), 200)
             org.programme = Programme(
@@ -741,7 +789,12 @@ class _Writer:
             {"Agents publics": 45, "Grand public": 35, "Professionnels": 20}.get(a.name, 20)
             for a in audiences
         ]
+        self.general_public = next((a for a in audiences if a.name == "Grand public"), None)
         self.orgs_by_departement = orgs_by_departement
+        self.orgs_by_region: dict[int, list[_Org]] = {}
+        for neighbours in orgs_by_departement.values():
+            for org in neighbours:
+                self.orgs_by_region.setdefault(org.departement.region_id, []).append(org)
         days, day = [], edition.starts_on
         while day <= edition.ends_on:
             days.append(day)
@@ -761,6 +814,7 @@ class _Writer:
         rng = self.rng
         theme_art = THEME_ARTICLES.get(theme.name, f"le thème « {theme.name} »")
         phrase = rng.choice(PHRASES)
+        org_art = _with_article(org.obj.name)
         return {
             "format": fmt.name,
             "format_lower": fmt.name.lower(),
@@ -770,11 +824,11 @@ class _Writer:
             "sur_theme": "sur " + theme_art,
             "autour_theme": "autour " + _de_article(theme_art),
             "phrase": phrase,
-            "phrase_verb": rng.choice([p for p in PHRASES[:5]] + [
-                "simplifier la vie des usagers", "mieux travailler ensemble",
-                "ouvrir l'administration", "faire vivre la participation",
-            ]),
+            "action": rng.choice(ACTIONS),
             "org": org.obj.name,
+            "org_art": org_art,
+            "Org_art": _capitalise(org_art),
+            "de_org": _de_article(org_art),
             "commune": commune.name if commune else "",
         }
 
@@ -857,18 +911,16 @@ class _Writer:
         elif r < 0.13:
             age_min = rng.randint(6, 10)
             age_max = rng.randint(max(age_min, 11), 17)
-            audiences.append(next((a for a in self.audiences if a.name == "Grand public"),
-                                  audiences[0]))
+            audiences = [self.general_public or audiences[0], audiences[0]]
         elif r < 0.15:
             age_min = age_max = rng.choice((8, 10, 12))
+        audiences = list(dict.fromkeys(audiences))
 
         online = mode == AttendanceMode.ONLINE
         flags = {name: rng.random() < (p_online if online else p_in_person)
                  for name, p_in_person, p_online in ACCESS_PROBABILITIES}
-        access_labels = [
-            str(Event._meta.get_field(name).verbose_name).lower()
-            for name, value in flags.items() if value
-        ]
+        access_labels = [str(ACCESS_LABELS[name]).lower() for name, value in flags.items()
+                         if value]
 
         r = rng.random()
         capacity = None
@@ -960,6 +1012,8 @@ class _Writer:
         co_organisers = []
         if rng.random() < 0.06:
             neighbours = self.orgs_by_departement[org.departement.pk]
+            if len(neighbours) < 3:
+                neighbours = self.orgs_by_region[org.departement.region_id]
             co_organisers = {o.obj for o in rng.sample(neighbours, min(2, len(neighbours)))
                              if o is not org}
         links = (
@@ -1035,7 +1089,7 @@ def generate_edition(events: int, edition_slug: str = "synthetique", seed: int =
         orgs_by_departement.setdefault(org.departement.pk, []).append(org)
     writer = _Writer(rng, edition, formats, themes, audiences, orgs_by_departement)
     slot_count = 0
-    with tqdm(total=events, unit=" événements", file=sys.stderr, dynamic_ncols=True) as bar:
+    with tqdm(total=events, unit="événements", file=sys.stderr, dynamic_ncols=True) as bar:
         for offset in range(0, events, BATCH):
             chunk = [orgs[index] for index in owners[offset:offset + BATCH]]
             slot_count += writer.write(chunk)

@@ -72,7 +72,11 @@ class Edition(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="edition_dates_ordered"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True),
+                name="one_current_edition",
+            ),
         ]
 
     def __str__(self):
@@ -381,6 +385,7 @@ class Slot(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="slot_span")]
         verbose_name = _("créneau")
         verbose_name_plural = _("créneaux")
         constraints = [

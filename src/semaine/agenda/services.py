@@ -48,6 +48,10 @@ class SlotData:
     id: int | None = None
 
 
+#: Stored in the history (data, in the programme's language), not shown through gettext.
+COORDINATION_LABEL = "Coordination de l'édition"
+
+
 class TransitionError(ValidationError):
     """A moderation step that the event's current state does not allow."""
 
@@ -56,7 +60,7 @@ def _acting_as(actor, event: Event) -> str:
     if is_coordinator(actor, event.edition) and not actor.memberships.filter(
         organisation=event.organisation
     ).exists():
-        return _("Coordination de l'édition")
+        return COORDINATION_LABEL
     return event.organisation.name
 
 
@@ -206,12 +210,12 @@ def duplicate_event(actor, event: Event) -> Event:
     require_event_editor(actor, event)
     fields = {name: getattr(event, name) for name in EVENT_FIELDS}
     fields.update({name: list(getattr(event, name).all()) for name in EVENT_RELATIONS})
-    fields["title"] = (_("%(title)s (copie)") % {"title": event.title})[:200]
+    fields["title"] = f"{event.title} (copie)"[:200]
     copy = Event(organisation=event.organisation, edition=event.edition, created_by=actor)
     _apply(copy, fields)
     _set_slots(copy, [SlotData(s.starts_at, s.ends_at, s.capacity) for s in event.slots.all()])
     _log(copy, actor, HistoryAction.DUPLICATED, to_state=EventState.DRAFT,
-         comment=_("Copie de « %(title)s »") % {"title": event.title})
+         comment=f"Copie de « {event.title} »")
     return copy
 
 
