@@ -191,3 +191,40 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, organisation):
     response = client.get(create_url(organisation))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_an_admin_invites_a_newcomer_who_chooses_a_password(
+    client, organisation, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.core import mail
+
+    from semaine.accounts.models import User
+
+    admin = factories.MembershipFactory(organisation=organisation, role="admin").user
+    client.force_login(admin)
+    url = reverse("organisers:members", kwargs={"slug": organisation.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "Nouvelle.Recrue@loire-atlantique.fr", "role": "editor"})
+    assert response.status_code == 302
+    newcomer = User.objects.get(email="nouvelle.recrue@loire-atlantique.fr")
+    assert not newcomer.has_usable_password()
+    assert organisation.memberships.filter(user=newcomer, role="editor").exists()
+    path = re.search(r"/compte/mot-de-passe/nouveau/\S+/", mail.outbox[0].body).group(0)
+    client.logout()
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "ma phrase secrète", "new_password2": "ma phrase secrète"})
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("ma phrase secrète")
+
+
+def test_an_editor_cannot_invite_and_the_last_admin_cannot_leave(client, organisation, editor):
+    url = reverse("organisers:members", kwargs={"slug": organisation.slug})
+    client.force_login(editor)
+    assert client.post(url, {"email": "x@example.fr", "role": "admin"}).status_code == 403
+    admin_membership = factories.MembershipFactory(organisation=organisation, role="admin")
+    client.force_login(admin_membership.user)
+    response = client.post(url, {"remove": admin_membership.pk}, follow=True)
+    assert "au moins un administrateur" in response.text
+    assert organisation.memberships.filter(pk=admin_membership.pk).exists()

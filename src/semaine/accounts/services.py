@@ -61,3 +61,28 @@ def verify_email(uidb64: str, token: str):
     user.email_verified_at = timezone.now()
     user.save(update_fields=["is_active", "email_verified_at"])
     return user
+
+
+@transaction.atomic
+def invite_member(actor, organisation, *, email: str, role: str):
+    """An organisation's admin adds a colleague; a newcomer receives a link to choose a password."""
+    from django.contrib.auth.tokens import default_token_generator
+
+    from semaine.organisers.services import add_member
+
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email, None)  # unusable password until they choose one
+    membership = add_member(actor, organisation, user, role)
+    context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL}
+    if created:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        context["link"] = settings.SITE_URL + reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+        )
+    body = render_to_string("accounts/email_invitation.txt", context)
+    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body)
+    return membership

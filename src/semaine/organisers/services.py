@@ -69,7 +69,26 @@ def reject_organisation(actor, organisation: Organisation, comment: str) -> Orga
 @transaction.atomic
 def add_member(actor, organisation: Organisation, user, role: str = Role.EDITOR) -> Membership:
     require_org_admin(actor, organisation)
-    membership, _created = Membership.objects.update_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
+    if membership.role != role:
+        _ensure_an_admin_remains(organisation, membership, role)
+        membership.role = role
+        membership.save(update_fields=["role"])
     return membership
+
+
+def _ensure_an_admin_remains(organisation, membership, new_role=None) -> None:
+    if membership.role == Role.ADMIN and new_role != Role.ADMIN:
+        others = organisation.memberships.filter(role=Role.ADMIN).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValidationError(_("L’organisation doit garder au moins un administrateur."))
+
+
+@transaction.atomic
+def remove_member(actor, membership: Membership) -> None:
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    require_org_admin(actor, organisation)
+    _ensure_an_admin_remains(organisation, membership)
+    membership.delete()

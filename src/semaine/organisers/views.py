@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from semaine.accounts.services import invite_member
 from semaine.agenda import queries
 from semaine.agenda import services as agenda_services
 from semaine.agenda.forms import EventForm, SlotFormSet, StatusForm, VenueForm, slot_initial
@@ -17,8 +18,10 @@ from semaine.agenda.permissions import require_event_editor
 from semaine.agenda.views import paginate
 from semaine.ui.forms import add_service_errors
 
-from .models import Organisation
-from .permissions import require_member
+from .forms import MemberForm
+from .models import Membership, Organisation
+from .permissions import is_org_admin, require_member
+from .services import remove_member
 
 
 def _organisation_for(request, slug) -> Organisation:
@@ -196,4 +199,36 @@ def venues(request, slug):
         request, "organisers/venues.html",
         {"organisation": organisation, "form": form,
          "venues": organisation.venues.select_related("departement")},
+    )
+
+
+@login_required
+def members(request, slug):
+    organisation = _organisation_for(request, slug)
+    is_admin = is_org_admin(request.user, organisation)
+    form = MemberForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied(_("Seuls les administrateurs de l'organisation peuvent faire cela."))
+        try:
+            if "remove" in request.POST:
+                membership = get_object_or_404(Membership, pk=request.POST["remove"],
+                                               organisation=organisation)
+                remove_member(request.user, membership)
+                messages.success(request, _("La personne ne fait plus partie de l’organisation."))
+                return redirect("organisers:members", slug=organisation.slug)
+            if form.is_valid():
+                invite_member(request.user, organisation, email=form.cleaned_data["email"],
+                              role=form.cleaned_data["role"])
+                messages.success(request, _("Invitation envoyée."))
+                return redirect("organisers:members", slug=organisation.slug)
+        except ValidationError as error:
+            if form is not None:
+                add_service_errors(form, error)
+            for message in error.messages:
+                messages.error(request, message)
+    return render(
+        request, "organisers/members.html",
+        {"organisation": organisation, "form": form, "is_admin": is_admin,
+         "memberships": organisation.memberships.select_related("user").order_by("user__email")},
     )
