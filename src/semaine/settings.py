@@ -73,8 +73,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "dsfr",
     "widget_tweaks",
+    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "semaine.territory",
     "semaine.organisers",
     "semaine.agenda",
+    "semaine.opendata",
     "semaine.ui",
 ]
 
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "semaine.urls"
@@ -142,7 +146,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every process: nothing lives in one process's memory between requests.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": os.environ.get(
+            "SEMAINE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+        ),
         "LOCATION": "semaine_cache",
     }
 }
@@ -236,12 +242,29 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Map tiles: any XYZ tile server (OpenStreetMap by default, IGN's Plan IGN for State sites).
+# The map works without tiles (tests, offline demo): markers and clusters still show.
+MAP_TILES_URL = os.environ.get(
+    "SEMAINE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "SEMAINE_MAP_ATTRIBUTION", "© les contributeurs d’OpenStreetMap"
+)
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILES_URL)])],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],

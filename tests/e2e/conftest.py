@@ -6,6 +6,7 @@ Requirements (the tests fail, never skip, when they are missing):
 - axe-core at node_modules/axe-core/axe.min.js: ``npm ci`` at the root of the repository.
 """
 
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,9 +78,29 @@ def browser_errors() -> list[str]:
     return []
 
 
+def tile_origin() -> str:
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    parts = urlsplit(settings.MAP_TILES_URL.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 @pytest.fixture
-def page(browser, live_server, browser_errors):
-    """A fresh French-speaking browser tab; the site's CSP stays on (axe goes in by evaluate)."""
+def tile_requests() -> list[str]:
+    """The map tiles the pages asked for (every one aborted: no tile server is reachable)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, browser_errors, tile_requests):
+    """A fresh French-speaking browser tab; the site's CSP stays on (axe goes in by evaluate).
+
+    Nothing outside this machine is reachable: requests to other hosts are aborted, tiles
+    included. Chromium's own reports of the tiles it could not load are not errors of the page;
+    every other console error is.
+    """
     context = browser.new_context(
         base_url=live_server.url,
         locale="fr-FR",
@@ -88,10 +109,23 @@ def page(browser, live_server, browser_errors):
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    origin = tile_origin()
+
+    def abort_tile(route) -> None:
+        tile_requests.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    # Playwright tries the routes registered last first: the tile server's, then any other host.
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
+    page.route(re.compile("^" + re.escape(origin) + "/"), abort_tile)
 
     def on_console(message) -> None:
-        if message.type == "error":
-            browser_errors.append(f"console error: {message.text}")
+        url = (message.location or {}).get("url", "")
+        if message.type != "error":
+            return
+        if url.startswith(origin) and message.text.startswith("Failed to load resource"):
+            return
+        browser_errors.append(f"console error: {message.text}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: browser_errors.append(f"JavaScript error: {error}"))

@@ -137,7 +137,7 @@ def test_an_editor_publishes_and_a_visitor_finds_the_event(page: Page, assert_ac
     assert event.slots.count() == 2
 
     # A visitor finds it in the edition's programme, page after page.
-    page.goto("/editions/2017/")
+    page.goto("/editions/2017/agenda/")
     check()
     card = page.get_by_role("link", name=TITLE)
     pages_seen = 1
@@ -169,9 +169,9 @@ def test_a_visitor_switches_the_interface_to_english(page: Page, assert_accessib
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert_accessible()
-    page.get_by_role("button", name="English").click()
+    page.locator(".fr-header__tools-links").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("button", name="Français")).to_be_visible()
+    expect(page.locator(".fr-header__tools-links").get_by_role("link", name="Français")).to_be_visible()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     assert_accessible()
 

@@ -40,6 +40,7 @@ from .models import (
     Track,
     Venue,
 )
+from .search import refresh_search_vector
 
 #: Events written per transaction.
 BATCH = 2000
@@ -1094,6 +1095,7 @@ def generate_edition(events: int, edition_slug: str = "synthetique", seed: int =
             chunk = [orgs[index] for index in owners[offset:offset + BATCH]]
             slot_count += writer.write(chunk)
             bar.update(len(chunk))
+    refresh_search_vector(edition_id=edition.pk)
     return {
         "events": events,
         "slots": slot_count,

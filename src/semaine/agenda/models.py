@@ -4,6 +4,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -322,6 +323,10 @@ class Event(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     first_starts_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
     last_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: Raised on every change visitors can see (the SEQUENCE of the calendar feeds).
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    #: French full-text index (PostgreSQL only), kept up to date by ``search.refresh_search_vector``.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["first_starts_at", "title"]

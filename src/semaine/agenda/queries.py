@@ -1,25 +1,27 @@
 """Reads shared by the pages (and later the API). Every list is bounded and N+1-free."""
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from datetime import datetime, time
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from semaine.organisers.models import Organisation
+from semaine.territory.models import Departement, Region
 
-from .models import Edition, Event, EventState, Programme, Slot
+from .models import PARIS, Audience, Edition, Event, EventState, Format, Programme, Slot, Theme
 
 
 def current_edition() -> Edition | None:
     return Edition.objects.filter(is_current=True).first() or Edition.objects.first()
 
 
-def _with_card_data(queryset):
+def with_card_data(queryset):
     return queryset.select_related(
         "edition", "organisation", "venue__departement", "programme", "track"
     ).prefetch_related("formats")
 
 
 def published_events(edition: Edition):
-    return _with_card_data(
+    return with_card_data(
         Event.objects.filter(edition=edition, state=EventState.PUBLISHED)
     ).order_by("first_starts_at", "title", "pk")
 
@@ -38,14 +40,12 @@ def event_for_page(edition_slug: str, public_id):
 
 
 def related_events(event: Event, limit: int = 3):
-    themes = list(event.themes.values_list("pk", flat=True))
-    return (
-        published_events(event.edition)
-        .filter(Q(themes__in=themes) | Q(programme=event.programme_id) if event.programme_id
-                else Q(themes__in=themes))
-        .exclude(pk=event.pk)
-        .distinct()[:limit]
-    )
+    """Events sharing a theme or the programme."""
+    themes = [theme.pk for theme in event.themes.all()]
+    condition = Q(Exists(Event.themes.through.objects.filter(event=OuterRef("pk"), theme__in=themes)))
+    if event.programme_id:
+        condition |= Q(programme=event.programme_id)
+    return published_events(event.edition).filter(condition).exclude(pk=event.pk)[:limit]
 
 
 def edition_figures(edition: Edition) -> dict:
@@ -62,7 +62,7 @@ def organisation_events(organisation: Organisation, state: str | None = None):
     queryset = Event.objects.filter(organisation=organisation)
     if state:
         queryset = queryset.filter(state=state)
-    return _with_card_data(queryset).order_by("-updated_at", "pk")
+    return with_card_data(queryset).order_by("-updated_at", "pk")
 
 
 def state_counts(organisation: Organisation) -> dict:
@@ -88,7 +88,7 @@ def moderation_queue(edition: Edition, *, state=EventState.SUBMITTED, organisati
         )
     if q:
         queryset = queryset.filter(Q(title__icontains=q) | Q(organisation__name__icontains=q))
-    return _with_card_data(queryset).order_by("submitted_at", "pk")
+    return with_card_data(queryset).order_by("submitted_at", "pk")
 
 
 def programme_with_tracks(edition_slug: str, slug: str):
@@ -99,8 +99,49 @@ def programme_with_tracks(edition_slug: str, slug: str):
     )
 
 
-def upcoming_today(edition: Edition, now=None):
-    now = now or timezone.now()
-    return published_events(edition).filter(
-        slots__starts_at__lte=now.replace(hour=23, minute=59), slots__ends_at__gte=now
-    ).distinct()
+def on_day(edition: Edition, day):
+    """Published events with a slot on that day (Paris time)."""
+    start = datetime.combine(day, time.min, PARIS)
+    end = datetime.combine(day, time.max, PARIS)
+    slots = Slot.objects.filter(event=OuterRef("pk"), starts_at__lte=end, ends_at__gte=start)
+    return published_events(edition).filter(Exists(slots))
+
+
+def _counts(model, relation: str, edition: Edition, all_items: bool):
+    through = getattr(Event, relation).through
+    column = {"themes": "theme", "formats": "format"}[relation]
+    rows = (
+        through.objects.filter(event__edition=edition, event__state=EventState.PUBLISHED)
+        .values(column).annotate(n=Count("event")).order_by()
+    )
+    counts = {row[column]: row["n"] for row in rows}
+    items = [(item, counts.get(item.pk, 0)) for item in model.objects.all()]
+    return [(item, n) for item, n in items if n or all_items]
+
+
+def theme_counts(edition: Edition, all_themes: bool = False):
+    return _counts(Theme, "themes", edition, all_themes)
+
+
+def format_counts(edition: Edition):
+    return _counts(Format, "formats", edition, False)
+
+
+def edition_programmes(edition: Edition):
+    return (
+        Programme.objects.filter(edition=edition)
+        .select_related("organisation")
+        .annotate(n=Count("events", filter=Q(events__state=EventState.PUBLISHED)))
+        .order_by("-n", "title")
+    )
+
+
+def filter_choices() -> dict:
+    """The reference lists the filter form offers (a handful of small queries)."""
+    return {
+        "regions": list(Region.objects.order_by("name")),
+        "departements": list(Departement.objects.order_by("code")),
+        "themes": list(Theme.objects.all()),
+        "formats": list(Format.objects.all()),
+        "audiences": list(Audience.objects.all()),
+    }

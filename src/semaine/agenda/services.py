@@ -9,12 +9,14 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
+from semaine.ui.cache import content_changed
 
 from .models import (
     Edition,
@@ -27,6 +29,7 @@ from .models import (
     Venue,
 )
 from .permissions import is_coordinator, require_coordinator, require_event_editor
+from .search import refresh_search_vector
 
 #: Plain fields of an event that its editors set.
 EVENT_FIELDS = (
@@ -75,6 +78,16 @@ def _log(event, actor, action, *, from_state="", to_state="", comment="", change
         comment=comment,
         changes=changes or {},
     )
+
+
+def _touch(event: Event) -> None:
+    """A change visitors may see: raise the revision (calendar SEQUENCE), refresh the index
+    and the caches."""
+    Event.objects.filter(pk=event.pk).update(revision=F("revision") + 1)
+    event.refresh_from_db(fields=["revision"])
+    refresh_search_vector([event.pk])
+    if event.state == EventState.PUBLISHED:
+        content_changed()
 
 
 def _locked(event: Event) -> Event:
@@ -166,6 +179,7 @@ def create_event(actor, *, organisation: Organisation, edition: Edition, fields:
     _apply(event, fields)
     if slots:
         _set_slots(event, slots)
+    refresh_search_vector([event.pk])
     _log(event, actor, HistoryAction.CREATED, to_state=EventState.DRAFT)
     return event
 
@@ -184,6 +198,7 @@ def update_event(actor, event: Event, *, fields: dict, slots=None, comment: str 
         _set_slots(event, slots)
     changes = _diff(before, _snapshot(event))
     if changes:
+        _touch(event)
         _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
              comment=comment, changes=changes)
     return event
@@ -199,6 +214,7 @@ def add_slot(actor, event: Event, slot: SlotData) -> Slot:
         event=event, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity
     )
     event.refresh_span()
+    _touch(event)
     _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
          changes={"slots": {"added": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
     return created
@@ -214,6 +230,7 @@ def duplicate_event(actor, event: Event) -> Event:
     copy = Event(organisation=event.organisation, edition=event.edition, created_by=actor)
     _apply(copy, fields)
     _set_slots(copy, [SlotData(s.starts_at, s.ends_at, s.capacity) for s in event.slots.all()])
+    refresh_search_vector([copy.pk])
     _log(copy, actor, HistoryAction.DUPLICATED, to_state=EventState.DRAFT,
          comment=f"Copie de « {event.title} »")
     return copy
@@ -260,6 +277,8 @@ def _moderate(actor, event: Event, action, to_state, comment: str, *, need_comme
         event.published_at = timezone.now()
         update.append("published_at")
     event.save(update_fields=update)
+    if to_state == EventState.PUBLISHED:
+        content_changed()
     _log(event, actor, action, from_state=from_state, to_state=to_state, comment=comment)
     return event
 
@@ -305,6 +324,7 @@ def set_event_status(actor, event: Event, status: str, comment: str = "") -> Eve
     previous = event.status
     event.status = status
     event.save(update_fields=["status", "updated_at"])
+    _touch(event)
     action = HistoryAction.CANCELLED if status == EventStatus.CANCELLED else HistoryAction.STATUS
     _log(event, actor, action, from_state=event.state, to_state=event.state, comment=comment,
          changes={"status": {"before": previous, "after": status}})
@@ -336,4 +356,7 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
         setattr(venue, name, value)
     venue.full_clean()
     venue.save()
+    if venue.pk and venue.events.exists():
+        refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
+        content_changed()
     return venue

@@ -1,13 +1,19 @@
 """Public pages: the edition's programme, an event, a programme with its tracks, an organiser."""
 
+from datetime import timedelta
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from semaine.organisers.models import Organisation
+from semaine.territory.models import Departement, Region
+from semaine.ui.cache import cache_anonymous
 
-from . import queries
-from .models import Edition, Event, EventState, Programme
+from . import calendar, jsonld, queries, search
+from .models import PARIS, Edition, Event, EventState, Programme, Theme
 from .permissions import can_edit_event, can_view_event, is_coordinator
 
 PAGE_SIZE = 20
@@ -29,13 +35,103 @@ def current(request):
     return redirect(edition)
 
 
+@cache_anonymous()
 def edition_page(request, edition):
+    """The edition's home: key figures, themes, formats, programmes, what is on today."""
     edition = get_object_or_404(Edition, slug=edition)
-    page = paginate(request, queries.published_events(edition))
-    context = {"edition": edition, "page_obj": page, **queries.edition_figures(edition)}
+    context = {
+        "edition": edition,
+        **queries.edition_figures(edition),
+        "themes": queries.theme_counts(edition),
+        "formats": queries.format_counts(edition),
+        "programmes": queries.edition_programmes(edition),
+        "today": queries.on_day(edition, timezone.localdate(timezone=PARIS))[:6],
+        "first_day": queries.on_day(edition, edition.starts_on)[:6],
+    }
     return render(request, "agenda/edition.html", context)
 
 
+def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra=None):
+    """The agenda list with every filter of the URL; `preset` fixes some (theme page…)."""
+    params = request.GET.copy()
+    for key, value in (preset or {}).items():
+        params.setlist(key, [value])
+    filters = search.parse_filters(params, edition=edition)
+    results = search.search_events(edition, filters)
+    page = paginate(request, queries.with_card_data(results))
+    context = {
+        "edition": edition,
+        "filters": filters,
+        "page_obj": page,
+        "count": page.paginator.count,
+        "params": params,
+        "query_string": params.urlencode(),
+        "choices": queries.filter_choices(),
+        "weekdays": search.WEEKDAYS,
+        "accessibility": search.ACCESSIBILITY_KEYS,
+        "preset": preset or {},
+        **(extra or {}),
+    }
+    if not page.paginator.count and filters.active():
+        context["suggestions"] = search.relax_suggestions(edition, filters)
+    if request.htmx:
+        template = "agenda/_results.html"
+    return render(request, template, context)
+
+
+@cache_anonymous()
+def agenda_list(request, edition):
+    edition = get_object_or_404(Edition, slug=edition)
+    return _agenda(request, edition)
+
+
+@cache_anonymous()
+def theme_index(request, edition):
+    edition = get_object_or_404(Edition, slug=edition)
+    return render(request, "agenda/themes.html",
+                  {"edition": edition, "themes": queries.theme_counts(edition, all_themes=True)})
+
+
+@cache_anonymous()
+def theme_page(request, edition, slug):
+    edition = get_object_or_404(Edition, slug=edition)
+    theme = get_object_or_404(Theme, slug=slug)
+    return _agenda(request, edition, preset={"theme": theme.slug},
+                   extra={"heading": theme.name, "kind": _("Thème")})
+
+
+@cache_anonymous()
+def departement_page(request, edition, code):
+    edition = get_object_or_404(Edition, slug=edition)
+    departement = get_object_or_404(Departement.objects.select_related("region"), code=code.upper())
+    return _agenda(request, edition, preset={"departement": departement.code},
+                   extra={"heading": departement.name, "kind": _("Département"),
+                          "parent": departement.region})
+
+
+@cache_anonymous()
+def region_page(request, edition, slug):
+    edition = get_object_or_404(Edition, slug=edition)
+    region = get_object_or_404(Region, slug=slug)
+    return _agenda(request, edition, preset={"region": region.slug},
+                   extra={"heading": region.name, "kind": _("Région"),
+                          "departements": region.departements.all()})
+
+
+@cache_anonymous()
+def calendar_page(request, edition):
+    """The edition's days as columns, slots placed by time; long events as spans above."""
+    edition = get_object_or_404(Edition, slug=edition)
+    filters = search.parse_filters(request.GET, edition=edition)
+    grid = calendar.build(edition, search.search_events(edition, filters), request.GET.get("jour"))
+    days = [edition.starts_on + timedelta(days=i)
+            for i in range((edition.ends_on - edition.starts_on).days + 1)]
+    return render(request, "agenda/calendar.html",
+                  {"edition": edition, "filters": filters, "grid": grid, "all_days": days,
+                   "query_string": request.GET.urlencode()})
+
+
+@cache_anonymous()
 def event_page(request, edition, public_id, slug):
     try:
         event = queries.event_for_page(edition, public_id)
@@ -45,9 +141,13 @@ def event_page(request, edition, public_id, slug):
         raise Http404
     if slug != event.slug:
         return redirect(event, permanent=True)
+    absolute_url = request.build_absolute_uri(event.get_absolute_url())
     context = {
         "event": event,
         "edition": event.edition,
+        "absolute_url": absolute_url,
+        "jsonld": (jsonld.event_jsonld(event, absolute_url, request.build_absolute_uri("/")[:-1])
+                   if event.is_published else []),
         "can_edit": can_edit_event(request.user, event),
         "is_preview": event.state != EventState.PUBLISHED,
         "related": queries.related_events(event) if event.is_published else [],
@@ -57,6 +157,7 @@ def event_page(request, edition, public_id, slug):
     return render(request, "agenda/event.html", context)
 
 
+@cache_anonymous()
 def programme_page(request, edition, slug):
     try:
         programme = queries.programme_with_tracks(edition, slug)
@@ -78,6 +179,7 @@ def programme_page(request, edition, slug):
     )
 
 
+@cache_anonymous()
 def organisation_page(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.select_related("departement", "region"), slug=slug

@@ -11,4 +11,6 @@ def site(request):
         "SEMAINE_BASE_TEMPLATE": f"ui/themes/{settings.THEME}/base.html",
         "SITE_NAME": "Semaine de l'innovation publique",
         "is_coordinator_nav": coordinator,
+        "MAP_TILES_URL": settings.MAP_TILES_URL,
+        "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
     }

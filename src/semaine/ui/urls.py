@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("langue/<str:code>/", views.switch_language, name="language"),
     path("mentions-legales/", views.legal, name="legal"),
 ]

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,6 +25,25 @@ def dashboard(request):
     if is_any_coordinator(request.user) and not request.user.memberships.exists():
         return redirect("coordination:queue")
     return redirect("organisers:home")
+
+
+@require_GET
+def switch_language(request, code):
+    """Choose the interface's language (a preference cookie) and go back to the page.
+
+    A link rather than Django's POST form, so that anonymous pages carry no CSRF token and can
+    be cached for everyone.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=request.is_secure())
+    return response
 
 
 def accessibility(request):

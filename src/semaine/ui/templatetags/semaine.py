@@ -53,3 +53,54 @@ def query_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def query_without(params, param, value=None):
+    """The query string without one filter (one value of it, or all its values), from page 1."""
+    from semaine.agenda.search import COMPANION_PARAMS
+
+    query = params.copy()
+    query.pop("page", None)
+    for name in COMPANION_PARAMS.get(param, (param,)):
+        if value in (None, "") or name != param:
+            query.pop(name, None)
+        else:
+            query.setlist(name, [v for v in query.getlist(name) if v != value])
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def split_words(value):
+    return str(value).split()
+
+
+@register.filter
+def jsonld(value):
+    """A <script type="application/ld+json"> element, escaped against breaking out of it."""
+    import json
+
+    from django.utils.html import format_html
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.simple_tag
+def query_string_with_day(query_string, day):
+    from django.http import QueryDict
+
+    query = QueryDict(query_string, mutable=True)
+    query["jour"] = day.isoformat()
+    return query.urlencode()
+
+
+@register.simple_tag
+def query_string_without_day(query_string):
+    from django.http import QueryDict
+
+    query = QueryDict(query_string, mutable=True)
+    query.pop("jour", None)
+    return query.urlencode()

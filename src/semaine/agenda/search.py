@@ -1,0 +1,395 @@
+"""Finding events: combinable filters read from the URL, French full-text search, sorting.
+
+Every filter lives in the query string so that a search can be shared, bookmarked and reloaded.
+Unknown or malformed values are dropped with a notice, never an error page.
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Power
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from semaine.organisers.models import Organisation
+from semaine.territory.models import Departement, Region
+
+from .models import (
+    ACCESSIBILITY_FIELDS,
+    PARIS,
+    AttendanceMode,
+    Audience,
+    Event,
+    EventState,
+    EventStatus,
+    Format,
+    Programme,
+    Slot,
+    Theme,
+    Track,
+    Venue,
+)
+
+SEARCH_CONFIG = "french_unaccent"
+MAX_QUERY_LENGTH = 200
+MAX_RADIUS_KM = 300
+KM_PER_DEGREE = 111.2
+SORTS = ("date", "relevance", "distance")
+WEEKDAYS = [
+    (1, gettext_lazy("lundi")), (2, gettext_lazy("mardi")), (3, gettext_lazy("mercredi")),
+    (4, gettext_lazy("jeudi")), (5, gettext_lazy("vendredi")), (6, gettext_lazy("samedi")),
+    (7, gettext_lazy("dimanche")),
+]
+ACCESSIBILITY_KEYS = {name.removeprefix("access_"): label for name, label in ACCESSIBILITY_FIELDS}
+ATTENDANCE = {"in_person": gettext_lazy("Sur place"), "online": gettext_lazy("En ligne")}
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+    radius_km: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    q: str = ""
+    region: Region | None = None
+    departement: Departement | None = None
+    near: Near | None = None
+    themes: tuple = ()
+    formats: tuple = ()
+    audiences: tuple = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    weekdays: tuple = ()
+    attendance: str = ""
+    accessibility: tuple = ()
+    free: bool = False
+    organisation: Organisation | None = None
+    programme: Programme | None = None
+    track: Track | None = None
+    sort: str = "date"
+    notices: tuple = field(default=(), compare=False)
+
+    def active(self) -> list[tuple[str, str, str]]:
+        """(URL parameter, value, label) of each filter in use, to show and remove one by one."""
+        items = []
+        if self.q:
+            items.append(("q", self.q, f"« {self.q} »"))
+        if self.region:
+            items.append(("region", self.region.slug, self.region.name))
+        if self.departement:
+            items.append(("departement", self.departement.code, self.departement.name))
+        for name in ("organisation", "programme", "track"):
+            value = getattr(self, name)
+            if value is not None:
+                items.append((name, value.slug, str(value)))
+        if self.near:
+            items.append(("near", "", _("à %(km)s km de %(place)s") % {
+                "km": f"{self.near.radius_km:g}", "place": self.near.label}))
+        for param, name in (("theme", "themes"), ("format", "formats"), ("audience", "audiences")):
+            items.extend((param, item.slug, item.name) for item in getattr(self, name))
+        if self.date_from:
+            items.append(("from", self.date_from.isoformat(),
+                          _("à partir du %(d)s") % {"d": self.date_from.strftime("%d/%m/%Y")}))
+        if self.date_to:
+            items.append(("to", self.date_to.isoformat(),
+                          _("jusqu’au %(d)s") % {"d": self.date_to.strftime("%d/%m/%Y")}))
+        labels = dict(WEEKDAYS)
+        items.extend(("day", str(d), str(labels[d])) for d in self.weekdays)
+        if self.attendance:
+            items.append(("attendance", self.attendance, str(ATTENDANCE[self.attendance])))
+        items.extend(("access", a, str(ACCESSIBILITY_KEYS[a])) for a in self.accessibility)
+        if self.free:
+            items.append(("free", "1", _("places disponibles")))
+        return items
+
+    def without(self, param: str) -> "EventFilters":
+        """The same search with one kind of filter removed (to suggest what to relax)."""
+        attribute = PARAM_ATTRIBUTES[param]
+        default = EventFilters.__dataclass_fields__[attribute].default
+        return replace(self, **{attribute: default})
+
+
+#: URL parameter → attribute of EventFilters.
+PARAM_ATTRIBUTES = {
+    "q": "q", "region": "region", "departement": "departement", "organisation": "organisation",
+    "programme": "programme", "track": "track", "near": "near", "theme": "themes",
+    "format": "formats", "audience": "audiences", "from": "date_from", "to": "date_to",
+    "day": "weekdays", "attendance": "attendance", "access": "accessibility", "free": "free",
+}
+#: Parameters that go with another one (removing "near" removes the coordinates too).
+COMPANION_PARAMS = {"near": ("near", "lat", "lon", "radius")}
+
+
+def _clean(value: str) -> str:
+    """Drop control characters (a NUL byte cannot even reach PostgreSQL)."""
+    return "".join(ch for ch in value if ch >= " " or ch in "\t\n").strip()
+
+
+class _Parser:
+    def __init__(self, params):
+        self.params = params
+        self.notices: list[str] = []
+
+    def unknown(self, name: str, value: str) -> None:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        self.notices.append(
+            _("Le filtre « %(name)s » n’accepte pas la valeur « %(value)s » : il a été ignoré.")
+            % {"name": name, "value": shown}
+        )
+
+    def one(self, name: str, lookup):
+        raw = _clean(self.params.get(name) or "")
+        if not raw:
+            return None
+        value = lookup(raw)
+        if value is None:
+            self.unknown(name, raw)
+        return value
+
+    def many(self, name: str, lookup) -> tuple:
+        values = []
+        for raw in self.params.getlist(name)[:30]:
+            raw = _clean(raw)
+            if not raw:
+                continue
+            value = lookup(raw)
+            if value is None:
+                self.unknown(name, raw)
+            elif value not in values:
+                values.append(value)
+        return tuple(values)
+
+    def date(self, name: str):
+        def parse(raw):
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                return None
+
+        return self.one(name, parse)
+
+
+def _by_slug(model):
+    def lookup(raw):
+        return model.objects.filter(slug=raw[:100]).first()
+
+    return lookup
+
+
+def _float(raw):
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def resolve_place(name: str) -> Near | None:
+    """Coordinates of a commune that a venue or a préfecture names, accents and case ignored."""
+    name = name.strip()[:120]
+    if not name:
+        return None
+    venue = (
+        Venue.objects.filter(commune__iexact=name, latitude__isnull=False)
+        .values("latitude", "longitude", "commune")
+        .first()
+    )
+    if venue:
+        return Near(venue["latitude"], venue["longitude"], 0, venue["commune"])
+    departement = Departement.objects.filter(prefecture__iexact=name).first()
+    if departement:
+        return Near(departement.latitude, departement.longitude, 0, departement.prefecture)
+    return None
+
+
+def parse_filters(params, *, edition=None) -> EventFilters:
+    """Read the filters from a query string; unknown values become notices."""
+    p = _Parser(params)
+    q = " ".join(_clean(params.get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        p.notices.append(_("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH})
+        q = q[:MAX_QUERY_LENGTH]
+    region = p.one("region", _by_slug(Region))
+    departement = p.one("departement", lambda raw: Departement.objects.filter(code=raw.upper()[:3]).first())
+    organisation = p.one("organisation", _by_slug(Organisation))
+    programmes = Programme.objects.filter(edition=edition) if edition else Programme.objects.all()
+    programme = p.one("programme", lambda raw: programmes.filter(slug=raw[:220]).first())
+    track = p.one(
+        "track",
+        lambda raw: Track.objects.filter(programme=programme, slug=raw[:100]).first() if programme else None,
+    )
+
+    near = None
+    radius = _float(_clean(params.get("radius") or "")) or 20
+    radius = min(max(radius, 1), MAX_RADIUS_KM)
+    lat, lon = _float(_clean(params.get("lat") or "")), _float(_clean(params.get("lon") or ""))
+    if lat is not None and lon is not None:
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            near = Near(lat, lon, radius, f"{lat:.3f}, {lon:.3f}")
+        else:
+            p.unknown("lat/lon", f"{lat}, {lon}")
+    elif params.get("near"):
+        place = p.one("near", resolve_place)
+        if place:
+            near = replace(place, radius_km=radius)
+
+    weekdays = p.many("day", lambda raw: int(raw) if raw in {"1", "2", "3", "4", "5", "6", "7"} else None)
+    attendance = p.one("attendance", lambda raw: raw if raw in ATTENDANCE else None) or ""
+    accessibility = p.many("access", lambda raw: raw if raw in ACCESSIBILITY_KEYS else None)
+    sort = p.one("sort", lambda raw: raw if raw in SORTS else None) or ("relevance" if q else "date")
+    if sort == "distance" and near is None:
+        p.notices.append(_("Le tri par distance demande un lieu : tri par date."))
+        sort = "date"
+    if sort == "relevance" and not q:
+        sort = "date"
+    date_from, date_to = p.date("from"), p.date("to")
+    if date_from and date_to and date_to < date_from:
+        p.notices.append(_("La date de fin précède la date de début : elles ont été inversées."))
+        date_from, date_to = date_to, date_from
+    return EventFilters(
+        q=q, region=region, departement=departement, near=near,
+        themes=p.many("theme", _by_slug(Theme)), formats=p.many("format", _by_slug(Format)),
+        audiences=p.many("audience", _by_slug(Audience)), date_from=date_from, date_to=date_to,
+        weekdays=weekdays, attendance=attendance, accessibility=accessibility,
+        free=params.get("free") in {"1", "on", "true"}, organisation=organisation,
+        programme=programme, track=track, sort=sort, notices=tuple(p.notices),
+    )
+
+
+def _text_filter(queryset, q: str):
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    condition = Q()
+    for word in q.split()[:10]:
+        condition &= (
+            Q(title__icontains=word) | Q(summary__icontains=word)
+            | Q(description__icontains=word) | Q(organisation__name__icontains=word)
+            | Q(venue__name__icontains=word) | Q(venue__commune__icontains=word)
+        )
+    return queryset.filter(condition).annotate(rank=Value(1.0, output_field=FloatField()))
+
+
+def filter_events(queryset, filters: EventFilters):
+    """Apply every filter to a queryset of events (no ordering)."""
+    f = filters
+    if f.q:
+        queryset = _text_filter(queryset, f.q)
+    if f.departement:
+        queryset = queryset.filter(venue__departement=f.departement)
+    if f.region:
+        queryset = queryset.filter(venue__departement__region=f.region)
+    if f.organisation:
+        co_organised = Event.co_organisers.through.objects.filter(
+            event=OuterRef("pk"), organisation=f.organisation
+        )
+        queryset = queryset.filter(Q(organisation=f.organisation) | Q(Exists(co_organised)))
+    if f.programme:
+        queryset = queryset.filter(programme=f.programme)
+    if f.track:
+        queryset = queryset.filter(track=f.track)
+    for relation, values in (("themes", f.themes), ("formats", f.formats), ("audiences", f.audiences)):
+        if values:
+            through = getattr(Event, relation).through
+            column = {"themes": "theme", "formats": "format", "audiences": "audience"}[relation]
+            queryset = queryset.filter(
+                Exists(through.objects.filter(event=OuterRef("pk"), **{f"{column}__in": values}))
+            )
+    if f.date_from or f.date_to or f.weekdays:
+        slots = Slot.objects.filter(event=OuterRef("pk"))
+        if f.date_from:
+            slots = slots.filter(ends_at__gte=datetime.combine(f.date_from, time.min, PARIS))
+        if f.date_to:
+            slots = slots.filter(starts_at__lte=datetime.combine(f.date_to, time.max, PARIS))
+        if f.weekdays:
+            # Django's week_day: 1 = Sunday … 7 = Saturday; ours: 1 = Monday … 7 = Sunday.
+            slots = slots.filter(starts_at__week_day__in=[d % 7 + 1 for d in f.weekdays])
+        queryset = queryset.filter(Exists(slots))
+    if f.attendance == "in_person":
+        queryset = queryset.exclude(attendance_mode=AttendanceMode.ONLINE)
+    elif f.attendance == "online":
+        queryset = queryset.exclude(attendance_mode=AttendanceMode.IN_PERSON)
+    for key in f.accessibility:
+        queryset = queryset.filter(**{f"access_{key}": True})
+    if f.free:
+        queryset = queryset.exclude(status__in=[EventStatus.FULL, EventStatus.CANCELLED])
+    if f.near:
+        span_lat = f.near.radius_km / KM_PER_DEGREE
+        span_lon = span_lat / max(math.cos(math.radians(f.near.latitude)), 0.01)
+        queryset = queryset.filter(
+            venue__latitude__range=(f.near.latitude - span_lat, f.near.latitude + span_lat),
+            venue__longitude__range=(f.near.longitude - span_lon, f.near.longitude + span_lon),
+        ).annotate(distance2=_distance2(f.near)).filter(distance2__lte=f.near.radius_km ** 2)
+    return queryset
+
+
+def _distance2(near: Near):
+    """Squared distance in km² (equirectangular: right to a few per cent under 300 km)."""
+    scale = math.cos(math.radians(near.latitude))
+    return (
+        Power((F("venue__latitude") - near.latitude) * KM_PER_DEGREE, 2)
+        + Power((F("venue__longitude") - near.longitude) * KM_PER_DEGREE * scale, 2)
+    )
+
+
+def search_events(edition, filters: EventFilters):
+    """Published events of the edition that match, in the requested order."""
+    queryset = filter_events(
+        Event.objects.filter(edition=edition, state=EventState.PUBLISHED), filters
+    )
+    if filters.sort == "relevance" and filters.q:
+        queryset = queryset.order_by("-rank", "first_starts_at", "pk")
+    elif filters.sort == "distance" and filters.near:
+        queryset = queryset.order_by("distance2", "first_starts_at", "pk")
+    else:
+        queryset = queryset.order_by("first_starts_at", "pk")
+    return queryset
+
+
+def relax_suggestions(edition, filters: EventFilters, limit: int = 6) -> list[dict]:
+    """For a search with no result: how many results each filter's removal would give."""
+    suggestions, seen = [], set()
+    for param, _value, label in filters.active():
+        if param in seen or len(seen) >= limit:
+            continue
+        seen.add(param)
+        count = search_events(edition, filters.without(param)).count()
+        if count:
+            suggestions.append({"param": param, "label": label, "count": count})
+    return suggestions
+
+
+REFRESH_SQL = """
+UPDATE agenda_event AS e SET search_vector =
+    setweight(to_tsvector('french_unaccent', coalesce(e.title, '')), 'A')
+ || setweight(to_tsvector('french_unaccent', coalesce(e.summary, '')), 'B')
+ || setweight(to_tsvector('french_unaccent', coalesce(
+        (SELECT o.name FROM organisers_organisation o WHERE o.id = e.organisation_id), '')
+        || ' ' || coalesce((SELECT v.name || ' ' || v.commune FROM agenda_venue v
+                            WHERE v.id = e.venue_id), '')
+        || ' ' || coalesce((SELECT string_agg(t.name, ' ') FROM agenda_theme t
+                            JOIN agenda_event_themes et ON et.theme_id = t.id
+                            WHERE et.event_id = e.id), '')), 'B')
+ || setweight(to_tsvector('french_unaccent', coalesce(e.description, '')), 'C')
+"""
+
+
+def refresh_search_vector(event_ids=None, *, edition_id=None) -> None:
+    """Recompute the full-text index of some events (PostgreSQL; nothing to do on SQLite)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if edition_id is not None:
+            cursor.execute(REFRESH_SQL + " WHERE e.edition_id = %s", [edition_id])
+        else:
+            cursor.execute(REFRESH_SQL + " WHERE e.id = ANY(%s)", [list(event_ids)])

@@ -1,0 +1,131 @@
+"""Calendars (RFC 5545, with the RFC 7986 extensions) built from published events.
+
+Pure: no database access and no request. The events must come with their edition,
+organisation and venue selected and their slots, formats and themes prefetched; the caller says
+how to turn a path into an absolute URL. Every slot of an event is one VEVENT, whose UID never
+changes (``<public id>-<slot id>@semaine``) and whose SEQUENCE is the event's revision, so that
+calendar clients update the entries they already show instead of duplicating them.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Conference, Timezone, vCalAddress, vDatetime, vDuration
+from icalendar import Event as VEvent
+
+from semaine.agenda.models import PARIS, AttendanceMode, Event, EventStatus, Slot
+
+PRODID = "-//Semaine de l'innovation publique//semaine//FR"
+#: How often subscribed clients should fetch the feed again.
+REFRESH_INTERVAL = timedelta(hours=1)
+STATUSES = {EventStatus.CANCELLED: "CANCELLED", EventStatus.POSTPONED: "TENTATIVE"}
+
+
+def slot_uid(event: Event, slot: Slot) -> str:
+    """The UID of one slot's VEVENT: stable whatever is edited in the event."""
+    return f"{event.public_id}-{slot.pk}@semaine"
+
+
+def _shows_venue(event: Event) -> bool:
+    return event.venue is not None and event.attendance_mode != AttendanceMode.ONLINE
+
+
+def location(event: Event) -> str:
+    """The venue (name, address, postcode and commune), or the link of an online event."""
+    if _shows_venue(event):
+        venue = event.venue
+        town = f"{venue.postcode} {venue.commune}".strip()
+        return ", ".join(part for part in (venue.name, venue.address, town) if part)
+    if event.attendance_mode != AttendanceMode.IN_PERSON:
+        return event.online_url
+    return ""
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def slot_component(event: Event, slot: Slot, *, absolute_url: Callable[[str], str],
+                   stamp: datetime) -> VEvent:
+    """The VEVENT of one slot of an event."""
+    page = absolute_url(event.get_absolute_url())
+    component = VEvent()
+    component.uid = slot_uid(event, slot)
+    component.stamp = _utc(stamp)
+    component.start = slot.starts_at.astimezone(PARIS)
+    component.end = slot.ends_at.astimezone(PARIS)
+    component.created = _utc(event.created_at)
+    component.last_modified = _utc(event.updated_at)
+    component.sequence = event.revision
+    component.summary = event.title
+    component.description = f"{event.summary}\n\n{page}"
+    component.url = page
+    component.status = STATUSES.get(event.status, "CONFIRMED")
+    where = location(event)
+    if where:
+        component.location = where
+    venue = event.venue
+    if _shows_venue(event) and venue.latitude is not None and venue.longitude is not None:
+        component.add("geo", (venue.latitude, venue.longitude))
+    if event.online_url and event.attendance_mode != AttendanceMode.IN_PERSON:
+        component.conferences = [Conference(event.online_url, feature="VIDEO")]
+    # RFC 5545 §3.3.3: a calendar user address is any URI; the organisation's public page is
+    # one (its members' e-mail addresses are not published).
+    organizer = vCalAddress(absolute_url(event.organisation.get_absolute_url()))
+    organizer.name = event.organisation.name
+    component.organizer = organizer
+    categories = [item.name for item in event.formats.all()]
+    categories += [item.name for item in event.themes.all()]
+    if categories:
+        component.categories = categories
+    return component
+
+
+def _timezone_span(slots: list[Slot], stamp: datetime) -> tuple[date, date]:
+    """The whole years the VTIMEZONE covers: those of the slots, or the current one.
+
+    Whole years, so that both observances (CET and CEST) are always described.
+    """
+    if not slots:
+        return date(stamp.year, 1, 1), date(stamp.year + 1, 1, 1)
+    first = min(slot.starts_at for slot in slots).astimezone(PARIS).year
+    last = max(slot.ends_at for slot in slots).astimezone(PARIS).year
+    return date(first, 1, 1), date(last + 1, 1, 1)
+
+
+def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],
+                   stamp: datetime) -> Calendar:
+    """A calendar with one VEVENT per slot of each event, and the Europe/Paris VTIMEZONE."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.calscale = "GREGORIAN"
+    calendar.method = "PUBLISH"
+    calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    slots = []
+    for event in events:
+        for slot in event.slots.all():
+            calendar.add_component(
+                slot_component(event, slot, absolute_url=absolute_url, stamp=stamp)
+            )
+            slots.append(slot)
+    # Always present, so that even an empty feed has a component (RFC 5545 §3.6).
+    first, last = _timezone_span(slots, stamp)
+    calendar.subcomponents.insert(
+        0, Timezone.from_tzid("Europe/Paris", first_date=first, last_date=last)
+    )
+    calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar
+
+
+def fingerprint(content: bytes, stamp: datetime) -> str:
+    """A hash of a serialised calendar that ignores its DTSTAMPs (the time it was built).
+
+    Two builds of the same events give the same fingerprint, so it serves as an ETag.
+    """
+    stamped = b"DTSTAMP:" + vDatetime(_utc(stamp)).to_ical() + b"\r\n"
+    return hashlib.sha256(content.replace(stamped, b"")).hexdigest()
