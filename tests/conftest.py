@@ -53,3 +53,72 @@ def coordinator(edition):
 @pytest.fixture
 def venue(organisation):
     return factories.VenueFactory(organisation=organisation)
+
+
+class SiteResponse:
+    def __init__(self, status: str, headers: list, content: bytes):
+        self.status_code = int(status.split()[0])
+        self.headers = {}
+        for name, value in headers:
+            self.headers[name.lower()] = value
+        self.content = content
+        self.text = content.decode("utf-8", "replace")
+
+    def __getitem__(self, name):
+        return self.headers[name.lower()]
+
+    def __contains__(self, name):
+        return name.lower() in self.headers
+
+    def json(self):
+        import json
+
+        return json.loads(self.content)
+
+
+class Site:
+    """Requests through the real WSGI application, page cache included (the test client
+    starts below it)."""
+
+    def get(self, path, data=None, headers=None, cookies=None):
+        from io import BytesIO
+        from urllib.parse import urlencode
+        from wsgiref.util import setup_testing_defaults
+
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        from semaine.wsgi import application
+
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver",
+                   "QUERY_STRING": urlencode(data or {}, doseq=True), "wsgi.input": BytesIO()}
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        if cookies:
+            environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        setup_testing_defaults(environ)
+        captured = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            captured["status"], captured["headers"] = status, response_headers
+
+        # As Django's test client does: the test's database connection must survive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = application(environ, start_response)
+            content = b"".join(body)
+            if hasattr(body, "close"):
+                body.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return SiteResponse(captured["status"], captured["headers"], content)
+
+
+@pytest.fixture
+def site(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    return Site()

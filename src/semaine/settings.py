@@ -144,14 +144,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process: nothing lives in one process's memory between requests.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "SEMAINE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
-        ),
-        "LOCATION": "semaine_cache",
+# By default the cache is a table of the database. With many visitors, point SEMAINE_CACHE_URL
+# at a Redis server shared by the web processes (redis://host:6379/0; `pip install semaine[redis]`).
+CACHE_URL = os.environ.get("SEMAINE_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "SEMAINE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+            ),
+            "LOCATION": "semaine_cache",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -225,23 +225,28 @@ def test_the_event_page_carries_schema_org_json_ld_per_slot(client, edition, pro
 
 
 def test_anonymous_pages_are_cached_until_something_visible_changes(
-    client, edition, programme, editor, django_capture_on_commit_callbacks
+    site, edition, programme, editor, django_capture_on_commit_callbacks
 ):
     url = reverse("agenda:list", kwargs={"edition": edition.slug})
-    assert client.get(url)["X-Cache"] == "miss"
-    assert client.get(url)["X-Cache"] == "hit"
+    assert site.get(url)["X-Cache"] == "miss"
+    hit = site.get(url)
+    assert hit["X-Cache"] == "hit" and "La blockchain expliquée aux agents" in hit.text
+    assert "nonce-" not in hit["Content-Security-Policy"]
+    assert site.get(url, {"q": "hackathon"})["X-Cache"] == "miss"  # another URL, another page
+    assert site.get(url, headers={"Accept-Language": "en"})["X-Cache"] == "miss"
     with django_capture_on_commit_callbacks(execute=True):
         services.update_event(editor, programme["blockchain"], fields={"title": "Blockchain, saison 2"})
-    response = client.get(url)
+    response = site.get(url)
     assert response["X-Cache"] == "miss"
     assert "Blockchain, saison 2" in response.text
 
 
-def test_signed_in_people_are_never_served_from_the_cache(client, edition, programme, editor):
+def test_signed_in_people_are_never_served_from_the_cache(client, site, edition, programme, editor):
     client.force_login(editor)
     url = reverse("agenda:list", kwargs={"edition": edition.slug})
-    client.get(url)
-    assert "X-Cache" not in client.get(url)
+    session = {"sessionid": client.session.session_key}
+    site.get(url, cookies=session)
+    assert "X-Cache" not in site.get(url, cookies=session)
 
 
 def test_the_language_switch_never_redirects_elsewhere(client):

@@ -214,13 +214,13 @@ def test_the_geojson_takes_the_same_number_of_queries_whatever_the_number_of_eve
     assert count_queries(client, url, params) == one
 
 
-def test_the_geojson_is_cached_for_visitors(client, edition, organisation, venue, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "test-map"}}
+def test_the_geojson_is_cached_for_visitors(site, edition, organisation, venue, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "semaine_cache"}}
     published(edition, organisation, venue)
     url, _ = geojson_url(edition)
-    assert client.get(url, {"bbox": "-2,47,-1,48"})["X-Cache"] == "miss"
-    again = client.get(url, {"bbox": "-2,47,-1,48"})
+    assert site.get(url, {"bbox": "-2,47,-1,48"})["X-Cache"] == "miss"
+    again = site.get(url, {"bbox": "-2,47,-1,48"})
     assert again["X-Cache"] == "hit"
     assert again["Content-Type"] == "application/geo+json"
 

@@ -136,12 +136,25 @@ def edition_programmes(edition: Edition):
     )
 
 
-def filter_choices() -> dict:
-    """The reference lists the filter form offers (a handful of small queries)."""
+def filter_choices(filters) -> dict:
+    """The options of the filter form as (value, label, selected) triples: plain tuples, so
+    that rendering a hundred options costs little."""
+
+    def options(queryset, value_field, label_field, chosen):
+        return [(value, label, value in chosen)
+                for value, label in queryset.values_list(value_field, label_field)]
+
     return {
-        "regions": list(Region.objects.order_by("name")),
-        "departements": list(Departement.objects.order_by("code")),
-        "themes": list(Theme.objects.all()),
-        "formats": list(Format.objects.all()),
-        "audiences": list(Audience.objects.all()),
+        "regions": options(Region.objects.order_by("name"), "slug", "name",
+                           {filters.region.slug} if filters.region else set()),
+        "departements": [
+            (code, f"{code} — {name}", selected)
+            for code, name, selected in options(
+                Departement.objects.order_by("code"), "code", "name",
+                {filters.departement.code} if filters.departement else set())
+        ],
+        "themes": options(Theme.objects.all(), "slug", "name", {t.slug for t in filters.themes}),
+        "formats": options(Format.objects.all(), "slug", "name", {f.slug for f in filters.formats}),
+        "audiences": options(Audience.objects.all(), "slug", "name",
+                             {a.slug for a in filters.audiences}),
     }

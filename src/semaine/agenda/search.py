@@ -37,6 +37,7 @@ from .models import (
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MAX_RADIUS_KM = 300
+RELEVANCE_POOL = 2000
 KM_PER_DEGREE = 111.2
 SORTS = ("date", "relevance", "distance")
 WEEKDAYS = [
@@ -308,9 +309,13 @@ def filter_events(queryset, filters: EventFilters):
     if f.date_from or f.date_to or f.weekdays:
         slots = Slot.objects.filter(event=OuterRef("pk"))
         if f.date_from:
-            slots = slots.filter(ends_at__gte=datetime.combine(f.date_from, time.min, PARIS))
+            start = datetime.combine(f.date_from, time.min, PARIS)
+            slots = slots.filter(ends_at__gte=start)
+            queryset = queryset.filter(last_ends_at__gte=start)  # cheap, indexed pre-filter
         if f.date_to:
-            slots = slots.filter(starts_at__lte=datetime.combine(f.date_to, time.max, PARIS))
+            end = datetime.combine(f.date_to, time.max, PARIS)
+            slots = slots.filter(starts_at__lte=end)
+            queryset = queryset.filter(first_starts_at__lte=end)
         if f.weekdays:
             # Django's week_day: 1 = Sunday … 7 = Saturday; ours: 1 = Monday … 7 = Sunday.
             slots = slots.filter(starts_at__week_day__in=[d % 7 + 1 for d in f.weekdays])
@@ -348,6 +353,10 @@ def search_events(edition, filters: EventFilters):
         Event.objects.filter(edition=edition, state=EventState.PUBLISHED), filters
     )
     if filters.sort == "relevance" and filters.q:
+        if connection.vendor == "postgresql":
+            # Ranking every match of a common word is costly: rank the RELEVANCE_POOL soonest.
+            pool = queryset.order_by("first_starts_at", "pk").values("pk")[:RELEVANCE_POOL]
+            queryset = queryset.filter(pk__in=pool)
         queryset = queryset.order_by("-rank", "first_starts_at", "pk")
     elif filters.sort == "distance" and filters.near:
         queryset = queryset.order_by("distance2", "first_starts_at", "pk")

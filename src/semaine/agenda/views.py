@@ -6,6 +6,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from semaine.organisers.models import Organisation
@@ -19,9 +20,23 @@ from .permissions import can_edit_event, can_view_event, is_coordinator
 PAGE_SIZE = 20
 
 
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows: an exact count over 100,000 events costs more than the page."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of the list; a page number past the last (or not a number) is a 404."""
-    paginator = Paginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -66,7 +81,7 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
         "count": page.paginator.count,
         "params": params,
         "query_string": params.urlencode(),
-        "choices": queries.filter_choices(),
+        "choices": queries.filter_choices(filters),
         "weekdays": search.WEEKDAYS,
         "accessibility": search.ACCESSIBILITY_KEYS,
         "preset": preset or {},

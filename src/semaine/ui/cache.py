@@ -1,22 +1,33 @@
 """Caching of anonymous pages and feeds, invalidated whenever published content changes.
 
-One counter, the content generation, is part of every cache key; each write that visitors can
-see bumps it (after commit), so every cached page and feed is fresh on the next request. The
-counter lives in the shared cache (the database), never in a process's memory.
+One counter, the content generation, lives in the shared cache (the database table, or Redis
+when ``SEMAINE_CACHE_URL`` names one); every write that visitors can see bumps it after commit.
+A cached page records the generation it was built at and is served only while the generation
+has not moved: one round trip to the cache fetches both. Nothing lives in a process's memory.
+
+Views opt in with ``@cache_anonymous()``. ``AnonymousPageCache`` wraps the WSGI application
+(see ``semaine.wsgi``): a visitor without a session gets a stored page before Django builds a
+request or runs a middleware, which is what keeps a warm page close to the cost of a bare view;
+a miss goes through Django and, if the view opted in, is stored with its final headers.
 """
 
 import hashlib
+import re
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.http import parse_etags, parse_http_date_safe
 
 GENERATION_KEY = "semaine:content-generation"
 VARY = ("Cookie", "Accept-Language", "HX-Request")
-CACHED_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Link")
+#: Set by ``cache_anonymous`` on the response, removed before it leaves the process.
+MARK_HEADER = "X-Semaine-Cache-Timeout"
+NOT_STORED = {"set-cookie", "x-cache", MARK_HEADER.lower()}
+#: Cached pages are shared: their scripts load as 'self', never by a (then reused) nonce.
+NONCE = re.compile(r"\s*'nonce-[^']*'")
 
 
 def generation() -> int:
@@ -40,37 +51,114 @@ def content_changed() -> None:
 
 
 def cache_anonymous(timeout: int = 300):
-    """Serve GET requests of anonymous visitors from the cache, per language and full URL."""
+    """Let the page cache keep this view's successful responses for anonymous visitors."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-                return view(request, *args, **kwargs)
-            fragment = "fragment" if request.headers.get("HX-Request") else "page"
-            digest = hashlib.sha256(
-                f"{fragment}:{request.get_host()}:{request.get_full_path()}".encode()
-            ).hexdigest()
-            key = f"semaine:page:{generation()}:{get_language()}:{digest}"
-            hit = cache.get(key)
-            if hit is not None:
-                status, content, headers = hit
-                response = HttpResponse(content, status=status)
-                for name, value in headers.items():
-                    response[name] = value
-                response["X-Cache"] = "hit"
-                patch_vary_headers(response, VARY)
-                return response
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                headers = {h: response[h] for h in CACHED_HEADERS if h in response}
-                cache.set(key, (response.status_code, response.content, headers), timeout)
-                response["X-Cache"] = "miss"
+            if response.status_code == 200 and not response.streaming:
+                response[MARK_HEADER] = str(timeout)
             patch_vary_headers(response, VARY)
             return response
 
         return wrapper
 
     return decorator
+
+
+def _cookies(environ) -> str:
+    return environ.get("HTTP_COOKIE", "")
+
+
+def _cacheable_request(environ) -> bool:
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    cookies = _cookies(environ)
+    return f"{settings.SESSION_COOKIE_NAME}=" not in cookies and "messages=" not in cookies
+
+
+def _key(environ) -> str:
+    """Everything the response may depend on for an anonymous visitor."""
+    language = ""
+    for part in _cookies(environ).split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == settings.LANGUAGE_COOKIE_NAME:
+            language = value
+    raw = "\n".join((
+        environ.get("HTTP_HX_REQUEST", ""), language, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+        environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
+        environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+    ))
+    return "semaine:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _not_modified(environ, headers: list) -> bool:
+    values = {name.lower(): value for name, value in headers}
+    if "etag" in values and environ.get("HTTP_IF_NONE_MATCH"):
+        wanted = parse_etags(environ["HTTP_IF_NONE_MATCH"])
+        return "*" in wanted or values["etag"] in wanted or values["etag"].removeprefix("W/") in [
+            tag.removeprefix("W/") for tag in wanted]
+    if "last-modified" in values and environ.get("HTTP_IF_MODIFIED_SINCE"):
+        since = parse_http_date_safe(environ["HTTP_IF_MODIFIED_SINCE"])
+        modified = parse_http_date_safe(values["last-modified"])
+        return since is not None and modified is not None and modified <= since
+    return False
+
+
+class AnonymousPageCache:
+    """WSGI middleware: serves and stores the pages of anonymous visitors."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if not _cacheable_request(environ):
+            return self._through(environ, start_response, None, None)
+        key = _key(environ)
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+        hit = found.get(key)
+        if hit is not None and hit[0] == current:
+            _, status, headers, content = hit
+            headers = [*headers, ("X-Cache", "hit")]
+            if _not_modified(environ, headers):
+                start_response("304 Not Modified", [(n, v) for n, v in headers
+                                                    if n.lower() not in ("content-length",)])
+                return [b""]
+            start_response(status, headers)
+            return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
+        return self._through(environ, start_response, key, current)
+
+    def _through(self, environ, start_response, key, current):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else _no_write
+
+        body = self.application(environ, capture)
+        status, headers = captured["status"], captured["headers"]
+        timeout = next((v for n, v in headers if n.lower() == MARK_HEADER.lower()), None)
+        headers = [(n, v) for n, v in headers if n.lower() != MARK_HEADER.lower()]
+        cookies = any(n.lower() == "set-cookie" for n, _ in headers)
+        if not (key and timeout and status.startswith("200") and not cookies
+                and environ["REQUEST_METHOD"] == "GET"):
+            start_response(status, headers)
+            return body  # streamed responses stay streamed
+        try:
+            content = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        stored = [
+            (n, NONCE.sub("", v) if n.lower() == "content-security-policy" else v)
+            for n, v in headers if n.lower() not in NOT_STORED
+        ]
+        cache.set(key, (current, status, stored, content), int(timeout))
+        start_response(status, [*headers, ("X-Cache", "miss")])
+        return [content]
+
+
+def _no_write(data):
+    raise RuntimeError("The page cache does not support the WSGI write() callable.")
