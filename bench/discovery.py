@@ -101,7 +101,7 @@ def _wrk(url: str, seconds: int) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def page_throughput(seconds: int) -> dict:
+def page_throughput(seconds: int, redis_url: str = "") -> dict:
     import django
 
     django.setup()
@@ -111,21 +111,26 @@ def page_throughput(seconds: int) -> dict:
     event = edition.events.filter(state=EventState.PUBLISHED).order_by("pk").first()
     env = {**os.environ, "SEMAINE_AXES": "0", "PYTHONPATH": str(HERE)}
     env.pop("SEMAINE_CACHE_BACKEND", None)  # the warm page is served from the shared cache
-    minimal = _serve("minimal_app:application", 8102, env)
-    site = _serve("semaine.wsgi:application", 8101, env)
+    servers = {"baseline": _serve("minimal_app:application", 8102, env),
+               "db": _serve("semaine.wsgi:application", 8101, env)}
+    if redis_url:
+        servers["redis"] = _serve("semaine.wsgi:application", 8103,
+                                  {**env, "SEMAINE_CACHE_URL": redis_url})
     try:
-        page = f"http://127.0.0.1:8101{event.get_absolute_url()}"
-        subprocess.run(["curl", "-s", "-o", "/dev/null", page], check=True)  # warm the cache
-        baseline = _wrk("http://127.0.0.1:8102/", seconds)
-        event_rps = _wrk(page, seconds)
-        baseline_again = _wrk("http://127.0.0.1:8102/", seconds)
+        path = event.get_absolute_url()
+        results = {"baseline_runs": [_wrk("http://127.0.0.1:8102/", seconds)]}
+        for name, port in (("db", 8101), ("redis", 8103)):
+            if name in servers:
+                subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"],
+                               check=True)  # warm the cache
+                results[name] = _wrk(f"http://127.0.0.1:{port}{path}", seconds)
+        results["baseline_runs"].append(_wrk("http://127.0.0.1:8102/", seconds))
     finally:
-        for process in (minimal, site):
+        for process in servers.values():
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=10)
-    base = (baseline + baseline_again) / 2
-    return {"baseline_rps": base, "baseline_runs": (baseline, baseline_again),
-            "event_rps": event_rps, "ratio": event_rps / base}
+    results["baseline_rps"] = statistics.mean(results["baseline_runs"])
+    return results
 
 
 def main() -> None:
@@ -138,13 +143,19 @@ def main() -> None:
     print("| search | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---|---|")
     for label, row in latency["latency"].items():
         print(f"| {label} | {row['p50']:.1f} | {row['p95']:.1f} | {row['max']:.1f} |")
-    pages = page_throughput(seconds)
+    pages = page_throughput(seconds, os.environ.get("BENCH_REDIS_URL", ""))
+    base = pages["baseline_rps"]
     print()
-    print("| served by gunicorn, 2 sync workers, wrk -t2 -c8 | requests/s |\n|---|---|")
-    print(f"| minimal Django view (baseline, mean of runs before and after) | "
-          f"{pages['baseline_rps']:.0f} ({pages['baseline_runs'][0]:.0f}, {pages['baseline_runs'][1]:.0f}) |")
-    print(f"| event page, warm (anonymous, cached) | {pages['event_rps']:.0f} |")
-    print(f"| ratio | {pages['ratio']:.0%} |")
+    print("| served by gunicorn, 2 sync workers, wrk -t2 -c8 | requests/s | ratio to baseline |")
+    print("|---|---|---|")
+    runs = ", ".join(f"{r:.0f}" for r in pages["baseline_runs"])
+    print(f"| minimal Django view, no middleware (mean of the runs before and after: {runs}) "
+          f"| {base:.0f} | 100 % |")
+    print(f"| event page, warm, page cache in the database | {pages['db']:.0f} | "
+          f"{pages['db'] / base:.0%} |")
+    if "redis" in pages:
+        print(f"| event page, warm, page cache in Redis | {pages['redis']:.0f} | "
+              f"{pages['redis'] / base:.0%} |")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from .models import PARIS, Slot
 
 FIRST_HOUR, LAST_HOUR = 8, 21          # rows cover 8:00–21:00, half an hour each
 ROWS = (LAST_HOUR - FIRST_HOUR) * 2
-MAX_LANES = 4                          # side by side in one day; the rest are listed below
+MAX_LANES = 2                          # side by side in one day; the rest are listed below
 MAX_SLOTS = 1500                       # the calendar of a huge edition is bounded
 
 
