@@ -133,6 +133,12 @@ DATABASES = {
         os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server: psycopg then prepares the statements a process runs
+    # repeatedly, and PostgreSQL stops re-planning the agenda's queries on every request.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "SEMAINE_DB_SERVER_SIDE_BINDING", True
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from semaine.organisers.models import Organisation
@@ -15,9 +16,9 @@ def current_edition() -> Edition | None:
 
 
 def with_card_data(queryset):
-    return queryset.select_related(
-        "edition", "organisation", "venue__departement", "programme", "track"
-    ).prefetch_related("formats")
+    """What an event card shows. Few joins on purpose: with the filters' subqueries, every
+    extra relation costs PostgreSQL more planning time than the page's execution."""
+    return queryset.select_related("edition", "organisation", "venue").prefetch_related("formats")
 
 
 def published_events(edition: Edition):
@@ -136,25 +137,44 @@ def edition_programmes(edition: Edition):
     )
 
 
+REFERENCE_KEY = "semaine:reference-lists"
+
+
+def reference_lists() -> dict:
+    """Régions, départements, themes, formats and audiences, from the shared cache (one round
+    trip instead of five queries); emptied whenever one of them is saved (see apps.py)."""
+    lists = cache.get(REFERENCE_KEY)
+    if lists is None:
+        lists = {
+            "regions": list(Region.objects.order_by("name")),
+            "departements": list(Departement.objects.order_by("code")),
+            "themes": list(Theme.objects.all()),
+            "formats": list(Format.objects.all()),
+            "audiences": list(Audience.objects.all()),
+        }
+        cache.set(REFERENCE_KEY, lists, 3600)
+    return lists
+
+
+def forget_reference_lists(**kwargs) -> None:
+    cache.delete(REFERENCE_KEY)
+
+
 def filter_choices(filters) -> dict:
     """The options of the filter form as (value, label, selected) triples: plain tuples, so
     that rendering a hundred options costs little."""
-
-    def options(queryset, value_field, label_field, chosen):
-        return [(value, label, value in chosen)
-                for value, label in queryset.values_list(value_field, label_field)]
-
-    return {
-        "regions": options(Region.objects.order_by("name"), "slug", "name",
-                           {filters.region.slug} if filters.region else set()),
-        "departements": [
-            (code, f"{code} — {name}", selected)
-            for code, name, selected in options(
-                Departement.objects.order_by("code"), "code", "name",
-                {filters.departement.code} if filters.departement else set())
-        ],
-        "themes": options(Theme.objects.all(), "slug", "name", {t.slug for t in filters.themes}),
-        "formats": options(Format.objects.all(), "slug", "name", {f.slug for f in filters.formats}),
-        "audiences": options(Audience.objects.all(), "slug", "name",
-                             {a.slug for a in filters.audiences}),
+    lists = reference_lists()
+    chosen = {
+        "regions": {filters.region.slug} if filters.region else set(),
+        "themes": {t.slug for t in filters.themes},
+        "formats": {f.slug for f in filters.formats},
+        "audiences": {a.slug for a in filters.audiences},
     }
+    choices = {
+        name: [(item.slug, item.name, item.slug in chosen[name]) for item in lists[name]]
+        for name in chosen
+    }
+    selected = filters.departement.code if filters.departement else None
+    choices["departements"] = [(d.code, f"{d.code} — {d.name}", d.code == selected)
+                               for d in lists["departements"]]
+    return choices

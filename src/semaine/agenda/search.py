@@ -22,14 +22,11 @@ from .models import (
     ACCESSIBILITY_FIELDS,
     PARIS,
     AttendanceMode,
-    Audience,
     Event,
     EventState,
     EventStatus,
-    Format,
     Programme,
     Slot,
-    Theme,
     Track,
     Venue,
 )
@@ -185,6 +182,15 @@ def _by_slug(model):
     return lookup
 
 
+def _from_list(items, attribute="slug", transform=str):
+    index = {getattr(item, attribute): item for item in items}
+
+    def lookup(raw):
+        return index.get(transform(raw))
+
+    return lookup
+
+
 def _float(raw):
     try:
         value = float(raw.replace(",", "."))
@@ -218,8 +224,11 @@ def parse_filters(params, *, edition=None) -> EventFilters:
     if len(q) > MAX_QUERY_LENGTH:
         p.notices.append(_("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH})
         q = q[:MAX_QUERY_LENGTH]
-    region = p.one("region", _by_slug(Region))
-    departement = p.one("departement", lambda raw: Departement.objects.filter(code=raw.upper()[:3]).first())
+    from .queries import reference_lists
+
+    lists = reference_lists()
+    region = p.one("region", _from_list(lists["regions"]))
+    departement = p.one("departement", _from_list(lists["departements"], "code", str.upper))
     organisation = p.one("organisation", _by_slug(Organisation))
     programmes = Programme.objects.filter(edition=edition) if edition else Programme.objects.all()
     programme = p.one("programme", lambda raw: programmes.filter(slug=raw[:220]).first())
@@ -257,8 +266,10 @@ def parse_filters(params, *, edition=None) -> EventFilters:
         date_from, date_to = date_to, date_from
     return EventFilters(
         q=q, region=region, departement=departement, near=near,
-        themes=p.many("theme", _by_slug(Theme)), formats=p.many("format", _by_slug(Format)),
-        audiences=p.many("audience", _by_slug(Audience)), date_from=date_from, date_to=date_to,
+        themes=p.many("theme", _from_list(lists["themes"])),
+        formats=p.many("format", _from_list(lists["formats"])),
+        audiences=p.many("audience", _from_list(lists["audiences"])),
+        date_from=date_from, date_to=date_to,
         weekdays=weekdays, attendance=attendance, accessibility=accessibility,
         free=params.get("free") in {"1", "on", "true"}, organisation=organisation,
         programme=programme, track=track, sort=sort, notices=tuple(p.notices),
