@@ -21,6 +21,19 @@ def _reset_language():
 
 
 @pytest.fixture
+def migrated_reference_data(transactional_db):
+    """Transactional tests flush the database after each test, and with it the rows the data
+    migrations filled (régions, départements, formats, themes, audiences): put them back."""
+    from semaine.agenda import reference
+    from semaine.agenda.models import Audience, Format, Theme
+    from semaine.territory import loader
+    from semaine.territory.models import Departement, Region
+
+    loader.load(Region, Departement)
+    reference.seed(Format, Theme, Audience)
+
+
+@pytest.fixture
 def edition(db):
     return factories.EditionFactory(is_current=True)
 

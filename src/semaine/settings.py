@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "semaine.territory",
     "semaine.organisers",
     "semaine.agenda",
+    "semaine.registrations",
     "semaine.opendata",
     "semaine.ui",
 ]

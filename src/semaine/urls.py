@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("semaine.accounts.urls")),
     path("espace/", include("semaine.organisers.urls")),
     path("coordination/", include("semaine.agenda.coordination_urls")),
+    path("inscriptions/", include("semaine.registrations.urls")),
     path("", include("semaine.ui.urls")),
     path("", include("semaine.opendata.urls")),
     path("", include("semaine.agenda.urls")),

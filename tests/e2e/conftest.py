@@ -178,21 +178,13 @@ def assert_accessible(page, axe_source, browser_errors):
 
 
 @pytest.fixture
-def demo(live_server):
+def demo(live_server, migrated_reference_data):
     """The 2017 demo edition, loaded in the database the live server reads.
 
-    The live server needs a transactional database, flushed after each test: that also empties
-    the tables the data migrations fill, so their rows (regions and départements, formats,
-    themes and audiences) are put back first. Serialized rollback cannot do it here: while
-    Playwright's loop runs, Django hands the test thread another connection object, without the
-    contents serialized when the test database was created.
+    Serialized rollback cannot restore the reference rows here: while Playwright's loop runs,
+    Django hands the test thread another connection object, without the contents serialized when
+    the test database was created; `migrated_reference_data` puts them back instead.
     """
-    from semaine.agenda import reference
     from semaine.agenda.demo import load_demo
-    from semaine.agenda.models import Audience, Format, Theme
-    from semaine.territory import loader
-    from semaine.territory.models import Departement, Region
 
-    loader.load(Region, Departement)
-    reference.seed(Format, Theme, Audience)
     return load_demo()

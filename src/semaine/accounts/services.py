@@ -19,9 +19,11 @@ from .tokens import email_verification_token
 User = get_user_model()
 
 
-def send_later(to: str, subject: str, body: str) -> None:
+def send_later(to: str, subject: str, body: str, attachments: list | None = None) -> None:
     """Queue an e-mail once the current transaction has committed."""
-    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body))
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=to, subject=subject, body=body, attachments=attachments)
+    )
 
 
 def verification_link(user) -> str:

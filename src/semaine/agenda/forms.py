@@ -89,6 +89,14 @@ class EventForm(ModelForm):
         self.fields["formats"].required = True
         self.fields["audiences"].required = True
         self.fields["themes"].required = False
+        self.fields["offer_hours"].required = False
+        self.fields["offer_hours"].help_text = _(
+            "Quand une place se libère, la première personne en liste d’attente a ce délai pour "
+            "l’accepter (48 heures si vide)."
+        )
+
+    def clean_offer_hours(self):
+        return self.cleaned_data.get("offer_hours") or 48
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

@@ -302,6 +302,10 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(
         _("nombre de places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("délai pour accepter une place libérée (heures)"), default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+    )
     state = models.CharField(
         _("état"), max_length=10, choices=EventState.choices, default=EventState.DRAFT,
         db_index=True,

@@ -1,0 +1,243 @@
+"""Every write on registrations: seats are allocated under a row lock on the slot.
+
+Whoever changes who holds a seat of a slot (register, confirm, cancel, offer, accept, expire)
+first locks that slot's row (`SELECT … FOR UPDATE`), so two transactions never count the same
+free seat: 200 people racing for 50 seats give exactly 50 confirmed and 150 waiting.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from semaine.accounts.services import send_later
+from semaine.agenda.models import EventState, EventStatus, RegistrationMode, Slot
+from semaine.agenda.permissions import require_event_editor
+
+from .ics import slot_calendar
+from .models import ACTIVE, HOLDS_SEAT, AccessNeed, Registration, RegistrationStatus
+
+Status = RegistrationStatus
+
+
+def capacity_of(slot: Slot) -> int | None:
+    """Seats of the slot: its own capacity, or the event's; None means unlimited."""
+    return slot.capacity or slot.event.capacity
+
+
+def held_seats(slot: Slot) -> int:
+    return Registration.objects.filter(slot=slot, status__in=HOLDS_SEAT).count()
+
+
+def _lock(slot: Slot) -> Slot:
+    return Slot.objects.select_for_update().select_related("event__edition").get(pk=slot.pk)
+
+
+def _link(name: str, registration: Registration) -> str:
+    return settings.SITE_URL + reverse(f"registrations:{name}", kwargs={"token": registration.token})
+
+
+def _mail(registration: Registration, template: str, subject: str, *, with_ics=False, **extra):
+    context = {
+        "registration": registration, "event": registration.event, "slot": registration.slot,
+        "manage_url": _link("manage", registration), "site_url": settings.SITE_URL, **extra,
+    }
+    attachments = None
+    if with_ics:
+        attachments = [("evenement.ics", slot_calendar(registration.event, registration.slot),
+                        "text/calendar")]
+    send_later(registration.email, subject,
+               render_to_string(f"registrations/email/{template}.txt", context), attachments)
+
+
+def _check_open(slot: Slot) -> None:
+    event = slot.event
+    if event.registration_mode != RegistrationMode.PLATFORM:
+        raise ValidationError(_("Cet événement ne prend pas d’inscription sur la plateforme."))
+    if event.state != EventState.PUBLISHED or event.status in (EventStatus.CANCELLED,
+                                                                 EventStatus.POSTPONED):
+        raise ValidationError(_("Les inscriptions à cet événement sont fermées."))
+    if slot.starts_at <= timezone.now():
+        raise ValidationError(_("Ce créneau est passé : on ne peut plus s’y inscrire."))
+
+
+def _allocate(registration: Registration, slot: Slot) -> Registration:
+    """Confirm if a seat is free, otherwise put on the waiting list (the slot is locked)."""
+    capacity = capacity_of(slot)
+    if capacity is None or held_seats(slot) < capacity:
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = timezone.now()
+    else:
+        registration.status = Status.WAITLISTED
+    registration.save()
+    if registration.status == Status.CONFIRMED:
+        _mail(registration, "confirmed", _("Inscription confirmée : %(t)s") % {"t": slot.event.title},
+              with_ics=True)
+    else:
+        _mail(registration, "waitlisted",
+              _("Liste d’attente : %(t)s") % {"t": slot.event.title})
+    return registration
+
+
+@transaction.atomic
+def register(*, slot: Slot, email: str, first_name: str, last_name: str, user=None,
+             any_slot: bool = False, access_needs=(), access_other: str = "",
+             email_verified: bool = False) -> Registration:
+    """Register a person for a slot. A signed-in person (verified address) gets a seat or a place
+    on the waiting list at once; anyone else first confirms their address (double opt-in).
+    Registering twice for the same slot gives back the registration that exists."""
+    slot = _lock(slot)
+    _check_open(slot)
+    email = email.strip().lower()
+    existing = Registration.objects.filter(slot=slot, email=email, status__in=ACTIVE).first()
+    if existing:
+        return existing
+    unknown = set(access_needs) - set(AccessNeed.values)
+    if unknown:
+        raise ValidationError(_("Besoin d’accessibilité inconnu."))
+    registration = Registration(
+        event=slot.event, slot=slot, user=user, email=email, first_name=first_name.strip(),
+        last_name=last_name.strip(), any_slot=any_slot, access_needs=sorted(set(access_needs)),
+        access_other=access_other.strip()[:300], status=Status.PENDING,
+    )
+    if not email_verified:
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            return Registration.objects.get(slot=slot, email=email, status__in=ACTIVE)
+        _mail(registration, "confirm_address", _("Confirmez votre inscription : %(t)s")
+              % {"t": slot.event.title}, confirm_url=_link("confirm", registration))
+        return registration
+    return _allocate(registration, slot)
+
+
+@transaction.atomic
+def confirm_address(token: str) -> Registration:
+    """The link of the double opt-in: now the seat (or the waiting list) is decided."""
+    registration = _by_token(token)
+    slot = _lock(registration.slot)
+    registration.refresh_from_db()
+    if registration.status != Status.PENDING:
+        return registration  # already confirmed: the link may be opened twice
+    _check_open(slot)
+    return _allocate(registration, slot)
+
+
+def _by_token(token: str) -> Registration:
+    registration = Registration.objects.select_related("slot", "event").filter(token=token[:64]).first()
+    if registration is None:
+        raise ValidationError(_("Ce lien n’est pas valide."))
+    return registration
+
+
+def _offer_next(slot: Slot) -> None:
+    """Offer each free seat of the (locked) slot to the first in line, for this slot or for any
+    slot of the event, with a time limit."""
+    capacity = capacity_of(slot)
+    while capacity is not None and held_seats(slot) < capacity:
+        already_here = Registration.objects.filter(slot=slot, status__in=ACTIVE).values("email")
+        candidate = (
+            Registration.objects.select_for_update(skip_locked=True)
+            .filter(event=slot.event, status=Status.WAITLISTED)
+            .filter(Q(slot=slot) | (Q(any_slot=True) & ~Q(email__in=already_here)))
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if candidate is None:
+            return
+        candidate.slot = slot
+        candidate.status = Status.OFFERED
+        candidate.offered_at = timezone.now()
+        candidate.offer_expires_at = candidate.offered_at + timedelta(hours=slot.event.offer_hours)
+        candidate.save()
+        _mail(candidate, "offer", _("Une place s’est libérée : %(t)s") % {"t": slot.event.title},
+              accept_url=_link("accept", candidate))
+
+
+@transaction.atomic
+def cancel(registration: Registration, *, actor=None, notify: bool = True) -> Registration:
+    """Cancelled by the attendee (link or account) or by the organiser; the seat goes to the
+    next in line."""
+    slot = _lock(registration.slot)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if actor is not None and actor.is_authenticated and registration.user_id != actor.pk:
+        require_event_editor(actor, slot.event)
+    if registration.status not in ACTIVE:
+        raise ValidationError(_("Cette inscription est déjà annulée."))
+    freed = registration.holds_seat
+    registration.status = Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if notify:
+        _mail(registration, "cancelled", _("Inscription annulée : %(t)s") % {"t": slot.event.title})
+    if freed:
+        _offer_next(slot)
+    return registration
+
+
+def accept_offer(token: str) -> Registration:
+    """Take an offered seat. Too late, the offer expires and the seat goes to the next person
+    (that is kept, then the refusal is raised)."""
+    with transaction.atomic():
+        registration = _by_token(token)
+        slot = _lock(registration.slot)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.slot_id != slot.pk:  # moved to another slot meanwhile: lock that one
+            slot = _lock(registration.slot)
+        if registration.status == Status.CONFIRMED:
+            return registration
+        if registration.status != Status.OFFERED:
+            raise ValidationError(_("Cette proposition n’est plus valable."))
+        expired = registration.offer_expires_at and registration.offer_expires_at <= timezone.now()
+        if expired:
+            registration.status = Status.EXPIRED
+            registration.save(update_fields=["status"])
+            _offer_next(slot)
+        else:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = timezone.now()
+            registration.save(update_fields=["status", "confirmed_at"])
+            _mail(registration, "confirmed",
+                  _("Inscription confirmée : %(t)s") % {"t": slot.event.title}, with_ics=True)
+    if expired:
+        raise ValidationError(_("Le délai pour accepter cette place est dépassé : elle a été "
+                                "proposée à la personne suivante."))
+    return registration
+
+
+def expire_offers(now=None) -> int:
+    """Offers past their time limit expire and go to the next in line (a scheduled task)."""
+    now = now or timezone.now()
+    count = 0
+    for pk, slot_id in Registration.objects.filter(
+        status=Status.OFFERED, offer_expires_at__lte=now
+    ).values_list("pk", "slot_id"):
+        with transaction.atomic():
+            slot = _lock(Slot(pk=slot_id))
+            registration = Registration.objects.select_for_update().get(pk=pk)
+            if registration.status != Status.OFFERED or registration.offer_expires_at > now:
+                continue
+            registration.status = Status.EXPIRED
+            registration.save(update_fields=["status"])
+            _offer_next(slot)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def check_in(actor, registration: Registration) -> Registration:
+    require_event_editor(actor, registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.CONFIRMED:
+        raise ValidationError(_("Seule une personne inscrite peut être pointée."))
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at"])
+    return registration

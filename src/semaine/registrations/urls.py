@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registrations"
+urlpatterns = [
+    path("evenements/<uuid:public_id>/", views.register, name="register"),
+    path("confirmer/<str:token>/", views.confirm, name="confirm"),
+    path("billet/<str:token>/", views.manage, name="manage"),
+    path("billet/<str:token>/annuler/", views.cancel, name="cancel"),
+    path("place-liberee/<str:token>/", views.accept, name="accept"),
+    path("organisateur/evenements/<int:pk>/", views.attendees, name="attendees"),
+    path("organisateur/inscriptions/<int:pk>/pointer/", views.check_in, name="check_in"),
+]

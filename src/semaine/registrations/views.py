@@ -1,0 +1,175 @@
+"""Registering, confirming, cancelling, taking an offered seat; the organiser's attendee list."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from semaine.agenda.models import Event, EventState, RegistrationMode
+from semaine.agenda.permissions import require_event_editor
+from semaine.ui.forms import add_service_errors
+
+from . import services
+from .forms import RegistrationForm
+from .models import HOLDS_SEAT, AccessNeed, Registration, RegistrationStatus
+
+
+def _seats(event) -> dict:
+    counts = dict(
+        Registration.objects.filter(event=event, status__in=HOLDS_SEAT)
+        .values_list("slot").annotate(n=Count("pk")).order_by()
+    )
+    return {
+        slot.pk: (None if services.capacity_of(slot) is None
+                  else services.capacity_of(slot) - counts.get(slot.pk, 0))
+        for slot in event.slots.all()
+    }
+
+
+def register(request, public_id):
+    event = get_object_or_404(
+        Event.objects.select_related("edition", "venue").prefetch_related("slots"),
+        public_id=public_id, state=EventState.PUBLISHED,
+    )
+    if event.registration_mode != RegistrationMode.PLATFORM:
+        raise Http404
+    user = request.user if request.user.is_authenticated else None
+    initial = ({"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+               if user else {})
+    form = RegistrationForm(request.POST or None, slots=list(event.slots.all()), seats=_seats(event),
+                            initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        verified = bool(user and data["email"].lower() == user.email.lower())
+        try:
+            registration = services.register(
+                slot=event.slots.get(pk=data["slot"]), email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"],
+                user=user if verified else None, any_slot=data["any_slot"],
+                access_needs=data["access_needs"], access_other=data["access_other"],
+                email_verified=verified,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if registration.status == RegistrationStatus.PENDING:
+                return render(request, "registrations/check_mail.html",
+                              {"event": event, "email": registration.email})
+            return redirect("registrations:manage", token=registration.token)
+    return render(request, "registrations/register.html", {"event": event, "form": form})
+
+
+def confirm(request, token):
+    try:
+        registration = services.confirm_address(token)
+    except ValidationError as error:
+        return render(request, "registrations/invalid.html", {"reason": error.messages[0]}, status=400)
+    return redirect("registrations:manage", token=registration.token)
+
+
+def manage(request, token):
+    registration = Registration.objects.select_related("event__edition", "event__venue", "slot").filter(
+        token=token[:64]).first()
+    if registration is None:
+        return render(request, "registrations/invalid.html",
+                      {"reason": _("Ce lien n’est pas valide.")}, status=404)
+    return render(request, "registrations/manage.html", {"registration": registration,
+                                                         "event": registration.event})
+
+
+@require_POST
+def cancel(request, token):
+    registration = Registration.objects.filter(token=token[:64]).first()
+    if registration is None:
+        raise Http404
+    try:
+        services.cancel(registration)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Votre inscription est annulée."))
+    return redirect("registrations:manage", token=registration.token)
+
+
+def accept(request, token):
+    registration = Registration.objects.select_related("event", "slot").filter(token=token[:64]).first()
+    if registration is None:
+        return render(request, "registrations/invalid.html",
+                      {"reason": _("Ce lien n’est pas valide.")}, status=404)
+    if request.method == "POST":
+        try:
+            services.accept_offer(token)
+        except ValidationError as error:
+            return render(request, "registrations/invalid.html", {"reason": error.messages[0]},
+                          status=409)
+        messages.success(request, _("La place est à vous : votre inscription est confirmée."))
+        return redirect("registrations:manage", token=registration.token)
+    return render(request, "registrations/accept.html",
+                  {"registration": registration, "event": registration.event})
+
+
+@login_required
+def attendees(request, pk):
+    event = get_object_or_404(Event.objects.select_related("edition"), pk=pk)
+    require_event_editor(request.user, event)
+    registrations = Registration.objects.filter(event=event).select_related("slot").order_by(
+        "slot__starts_at", "status", "created_at")
+    slots = event.slots.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        offered=Count("registrations", filter=Q(registrations__status=RegistrationStatus.OFFERED)),
+        present=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+    )
+    needs = {}
+    for registration in registrations:
+        if registration.status in HOLDS_SEAT:
+            for need in registration.access_needs:
+                needs[need] = needs.get(need, 0) + 1
+    labels = dict(AccessNeed.choices)
+    if request.GET.get("format") == "csv":
+        return _csv(event, registrations)
+    return render(request, "registrations/attendees.html", {
+        "event": event, "slots": [(s, services.capacity_of(s)) for s in slots],
+        "registrations": registrations,
+        "needs": [(labels[k], n) for k, n in sorted(needs.items())],
+    })
+
+
+def _cell(value) -> str:
+    """Neutralise formula injection in spreadsheets (OWASP: prefix =, +, -, @, tab, CR)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(event, registrations):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Créneau", "Statut", "Prénom", "Nom", "Adresse", "Besoins", "Présent"])
+    for r in registrations:
+        writer.writerow([_cell(x) for x in (
+            r.slot.starts_at.isoformat(), r.get_status_display(), r.first_name, r.last_name, r.email,
+            ", ".join(r.access_needs + ([r.access_other] if r.access_other else [])),
+            "oui" if r.checked_in_at else "",
+        )])
+    return response
+
+
+@login_required
+@require_POST
+def check_in(request, pk):
+    registration = get_object_or_404(Registration, pk=pk)
+    try:
+        services.check_in(request.user, registration)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
+    return redirect("registrations:attendees", pk=registration.event_id)

@@ -1,0 +1,108 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from semaine.agenda.models import EventState
+from semaine.registrations import services
+from semaine.registrations.models import Registration, RegistrationStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(edition, organisation):
+    return factories.EventFactory(edition=edition, organisation=organisation, slots=1,
+                                  state=EventState.PUBLISHED, registration_mode="platform",
+                                  capacity=1, title="Atelier facilitation graphique")
+
+
+def url(event):
+    return reverse("registrations:register", kwargs={"public_id": event.public_id})
+
+
+def form(event, **extra):
+    data = {"slot": event.slots.get().pk, "first_name": "Inès", "last_name": "Moreau",
+            "email": "ines.moreau@example.fr", "website": ""}
+    data.update(extra)
+    return data
+
+
+def test_a_visitor_registers_confirms_by_mail_and_cancels(client, event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(event), form(event))
+    assert "Vérifiez votre messagerie" in response.text
+    link = re.search(r"/inscriptions/confirmer/\S+/", mail.outbox[0].body).group(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = client.get(link, follow=True)
+    assert "Inscrit" in ticket.text
+    registration = Registration.objects.get()
+    assert registration.status == RegistrationStatus.CONFIRMED
+    client.post(reverse("registrations:cancel", kwargs={"token": registration.token}))
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+
+
+def test_a_signed_in_person_registers_in_one_step(client, event, editor):
+    client.force_login(editor)
+    response = client.post(url(event), form(event, email=editor.email), follow=True)
+    assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
+    assert "Annuler mon inscription" in response.text
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide."),
+    ({"first_name": ""}, "Ce champ est obligatoire."),
+    ({"slot": "999999"}, "Sélectionnez un choix valide."),
+    ({"website": "http://spam.example"}, "Ce champ doit rester vide."),
+    ({"access_needs": ["teleportation"]}, "Sélectionnez un choix valide."),
+])
+def test_bad_input_is_explained_in_french_and_nothing_is_saved(client, event, override, message):
+    response = client.post(url(event), form(event, **override))
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Registration.objects.exists()
+
+
+def test_a_full_slot_puts_the_person_on_the_waiting_list(client, event):
+    services.register(slot=event.slots.get(), email="a@example.fr", first_name="A", last_name="B",
+                      email_verified=True)
+    page = client.get(url(event))
+    assert "complet, liste d’attente" in page.text
+
+
+def test_an_invalid_or_tampered_link_gets_a_french_page(client):
+    assert "Ce lien n’est pas valide." in client.get("/inscriptions/billet/abc/").text
+    assert client.get("/inscriptions/confirmer/abc/").status_code == 400
+    assert client.post("/inscriptions/place-liberee/abc/").status_code == 404
+
+
+def test_an_event_without_platform_registration_has_no_form(client, edition, organisation):
+    event = factories.EventFactory(edition=edition, organisation=organisation,
+                                   state=EventState.PUBLISHED, registration_mode="none")
+    assert client.get(url(event)).status_code == 404
+
+
+def test_the_organiser_sees_attendees_and_exports_them_without_formulas(client, event, editor, other_editor):
+    services.register(slot=event.slots.get(), email="x@example.fr", first_name="=HYPERLINK(1)",
+                      last_name="Test", email_verified=True, access_needs=["sign_language"])
+    attendees = reverse("registrations:attendees", kwargs={"pk": event.pk})
+    client.force_login(other_editor)
+    assert client.get(attendees).status_code == 403
+    client.force_login(editor)
+    page = client.get(attendees)
+    assert "Interprétation en langue des signes : 1" in page.text
+    export = client.get(attendees, {"format": "csv"}).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in export
+    assert "\n=HYPERLINK" not in export and ";=HYPERLINK" not in export
+
+
+def test_the_organiser_checks_an_attendee_in(client, event, editor):
+    registration = services.register(slot=event.slots.get(), email="x@example.fr", first_name="Léo",
+                                     last_name="Petit", email_verified=True)
+    client.force_login(editor)
+    client.post(reverse("registrations:check_in", kwargs={"pk": registration.pk}))
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
