@@ -13,6 +13,7 @@ urlpatterns = [
     path("espace/", include("semaine.organisers.urls")),
     path("coordination/", include("semaine.agenda.coordination_urls")),
     path("inscriptions/", include("semaine.registrations.urls")),
+    path("mes-donnees/", include("semaine.registrations.privacy_urls")),
     path("", include("semaine.ui.urls")),
     path("", include("semaine.opendata.urls")),
     path("", include("semaine.agenda.urls")),
