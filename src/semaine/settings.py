@@ -302,6 +302,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SEMAINE_ENV=production.")
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
+# Registrations: attempts per hour from one address and for one e-mail; personal data of past
+# events is anonymised after this many months.
+SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS", "30"))
+SEMAINE_REGISTRATION_LIMIT_PER_EMAIL = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_EMAIL", "5"))
+SEMAINE_RETENTION_MONTHS = int(os.environ.get("SEMAINE_RETENTION_MONTHS", "12"))
+
 DSFR_MARK_OPTIONAL_FIELDS = True
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 

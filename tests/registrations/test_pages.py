@@ -106,3 +106,12 @@ def test_the_organiser_checks_an_attendee_in(client, event, editor):
     client.post(reverse("registrations:check_in", kwargs={"pk": registration.pk}))
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
+
+
+def test_registrations_are_rate_limited_per_email(client, event, settings):
+    settings.SEMAINE_REGISTRATION_LIMIT_PER_EMAIL = 2
+    for _ in range(2):
+        client.post(url(event), form(event))
+    response = client.post(url(event), form(event))
+    assert "Trop de demandes" in response.text
+    assert Registration.objects.count() == 1  # the same person: one registration anyway

@@ -227,3 +227,29 @@ def test_a_cancellation_racing_with_acceptances_never_gives_one_seat_to_two(
     assert not errors
     holding = Registration.objects.filter(slot=slot, status__in=[Status.CONFIRMED, Status.OFFERED])
     assert holding.count() == 5
+
+
+def test_cancelling_the_event_cancels_and_tells_every_attendee(
+    event, slot, editor, django_capture_on_commit_callbacks
+):
+    from semaine.agenda import services as agenda_services
+
+    people = [register(slot, n) for n in range(3)]  # two seats, one waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_services.cancel_event(editor, event, "Salle inondée.")
+    assert {r.status for r in Registration.objects.filter(pk__in=[p.pk for p in people])} == {
+        Status.CANCELLED}
+    cancelled_mails = [m for m in mail.outbox if "Salle inondée." in m.body]
+    assert len(cancelled_mails) == 3
+
+
+def test_a_slot_with_registrations_cannot_be_deleted_by_an_edit(event, slot, editor):
+    from semaine.agenda import services as agenda_services
+    from semaine.agenda.services import SlotData
+
+    register(slot, 1)
+    other = event.slots.exclude(pk=slot.pk).get()
+    with pytest.raises(ValidationError, match="inscriptions"):
+        agenda_services.update_event(editor, event, fields={}, slots=[
+            SlotData(other.starts_at, other.ends_at, None, other.pk)])
+    assert Slot.objects.filter(pk=slot.pk).exists()

@@ -30,6 +30,7 @@ from .models import (
 )
 from .permissions import is_coordinator, require_coordinator, require_event_editor
 from .search import refresh_search_vector
+from .signals import event_cancelled
 
 #: Plain fields of an event that its editors set.
 EVENT_FIELDS = (
@@ -165,7 +166,13 @@ def _set_slots(event: Event, slots) -> None:
         slot.starts_at, slot.ends_at, slot.capacity = data.starts_at, data.ends_at, data.capacity
         slot.save()
         keep.append(slot.pk)
-    event.slots.exclude(pk__in=keep).delete()
+    removed = event.slots.exclude(pk__in=keep)
+    if removed.filter(registrations__isnull=False).exists():
+        raise ValidationError(
+            _("Un créneau supprimé a des inscriptions : gardez-le, ou annulez l’événement pour "
+              "prévenir les inscrits.")
+        )
+    removed.delete()
     event.refresh_span()
 
 
@@ -325,6 +332,8 @@ def set_event_status(actor, event: Event, status: str, comment: str = "") -> Eve
     event.status = status
     event.save(update_fields=["status", "updated_at"])
     _touch(event)
+    if status == EventStatus.CANCELLED:
+        event_cancelled.send(sender=Event, event=event, reason=comment)
     action = HistoryAction.CANCELLED if status == EventStatus.CANCELLED else HistoryAction.STATUS
     _log(event, actor, action, from_state=event.state, to_state=event.state, comment=comment,
          changes={"status": {"before": previous, "after": status}})

@@ -5,3 +5,10 @@ class RegistrationsConfig(AppConfig):
     name = "semaine.registrations"
     label = "registrations"
     verbose_name = "Inscriptions"
+
+    def ready(self):
+        from semaine.agenda.signals import event_cancelled
+
+        from .services import cancel_for_cancelled_event
+
+        event_cancelled.connect(cancel_for_cancelled_event, dispatch_uid="registrations-cancel")

@@ -39,7 +39,7 @@ class AccessNeed(models.TextChoices):
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="registrations")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="registrations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="registrations",

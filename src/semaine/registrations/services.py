@@ -241,3 +241,18 @@ def check_in(actor, registration: Registration) -> Registration:
         registration.checked_in_at = timezone.now()
         registration.save(update_fields=["checked_in_at"])
     return registration
+
+
+def cancel_for_cancelled_event(sender, event, reason="", **kwargs) -> int:
+    """The organiser cancelled the event: every attendee and waiting person is told why."""
+    count = 0
+    for registration in Registration.objects.filter(event=event, status__in=ACTIVE).select_related(
+        "slot", "event"
+    ):
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        _mail(registration, "event_cancelled",
+              _("Événement annulé : %(t)s") % {"t": event.title}, reason=reason)
+        count += 1
+    return count

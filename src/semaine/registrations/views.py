@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from semaine.agenda.models import Event, EventState, RegistrationMode
 from semaine.agenda.permissions import require_event_editor
+from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
 
 from . import services
@@ -44,7 +46,7 @@ def register(request, public_id):
                if user else {})
     form = RegistrationForm(request.POST or None, slots=list(event.slots.all()), seats=_seats(event),
                             initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _too_many(request, form):
         data = form.cleaned_data
         verified = bool(user and data["email"].lower() == user.email.lower())
         try:
@@ -63,6 +65,18 @@ def register(request, public_id):
                               {"event": event, "email": registration.email})
             return redirect("registrations:manage", token=registration.token)
     return render(request, "registrations/register.html", {"event": event, "form": form})
+
+
+def _too_many(request, form) -> bool:
+    """Registration attempts per hour, per address and per e-mail (settings)."""
+    if ratelimit.hit("register-ip", ratelimit.client_address(request),
+                     limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS, period=3600) and \
+            ratelimit.hit("register-email", form.cleaned_data["email"],
+                          limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_EMAIL, period=3600):
+        return False
+    form.add_error(None, _("Trop de demandes d’inscription en peu de temps : réessayez dans "
+                           "une heure."))
+    return True
 
 
 def confirm(request, token):
