@@ -115,3 +115,50 @@ def test_registrations_are_rate_limited_per_email(client, event, settings):
     response = client.post(url(event), form(event))
     assert "Trop de demandes" in response.text
     assert Registration.objects.count() == 1  # the same person: one registration anyway
+
+
+def test_the_ticket_carries_a_signed_qr_code_the_organiser_scans(client, event, editor, other_editor):
+    registration = services.register(slot=event.slots.get(), email="x@example.fr", first_name="Léa",
+                                     last_name="Roux", email_verified=True)
+    ticket = client.get(reverse("registrations:manage", kwargs={"token": registration.token}))
+    assert "<svg" in ticket.text
+    code = services.checkin_token(registration)
+    scan = reverse("registrations:scan", kwargs={"code": code})
+    client.force_login(other_editor)
+    assert client.get(scan).status_code == 403
+    client.force_login(editor)
+    assert "Léa Roux" in client.get(scan).text
+    client.post(scan)
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+    certificate = client.get(reverse("registrations:certificate", kwargs={"token": registration.token}))
+    assert "Attestation de présence" in certificate.text and "Léa Roux" in certificate.text
+
+
+def test_a_tampered_qr_code_is_refused_in_french(client, event, editor):
+    registration = services.register(slot=event.slots.get(), email="x@example.fr", first_name="Léa",
+                                     last_name="Roux", email_verified=True)
+    code = services.checkin_token(registration)
+    forged = code[:-2] + ("AA" if not code.endswith("AA") else "BB")
+    client.force_login(editor)
+    response = client.get(reverse("registrations:scan", kwargs={"code": forged}))
+    assert response.status_code == 400
+    assert "Ce code n’est pas valable" in response.text
+    assert client.get(reverse("registrations:scan", kwargs={"code": str(registration.pk)})).status_code == 400
+
+
+def test_no_certificate_before_check_in(client, event):
+    registration = services.register(slot=event.slots.get(), email="x@example.fr", first_name="Léa",
+                                     last_name="Roux", email_verified=True)
+    response = client.get(reverse("registrations:certificate", kwargs={"token": registration.token}))
+    assert response.status_code == 404
+    assert "une fois votre présence enregistrée" in response.text
+
+
+def test_the_welcome_desk_finds_attendees_by_name(client, event, editor):
+    services.register(slot=event.slots.get(), email="x@example.fr", first_name="Léa",
+                      last_name="Roux", email_verified=True)
+    client.force_login(editor)
+    desk = reverse("registrations:desk", kwargs={"pk": event.pk})
+    assert "Léa Roux" in client.get(desk, {"q": "roux"}).text
+    assert "Personne de ce nom" in client.get(desk, {"q": "dupont"}).text

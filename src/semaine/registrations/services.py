@@ -256,3 +256,26 @@ def cancel_for_cancelled_event(sender, event, reason="", **kwargs) -> int:
               _("Événement annulé : %(t)s") % {"t": event.title}, reason=reason)
         count += 1
     return count
+
+
+CHECKIN_SALT = "semaine.registrations.checkin"
+
+
+def checkin_token(registration: Registration) -> str:
+    """What the QR code of a ticket carries: signed, so it can be neither guessed nor forged."""
+    from django.core import signing
+
+    return signing.dumps(registration.pk, salt=CHECKIN_SALT, compress=True)
+
+
+def registration_from_checkin_token(token: str) -> Registration:
+    from django.core import signing
+
+    try:
+        pk = signing.loads(token[:200], salt=CHECKIN_SALT)
+    except signing.BadSignature as error:
+        raise ValidationError(_("Ce code n’est pas valable : il a été modifié ou mal lu.")) from error
+    registration = Registration.objects.select_related("event", "slot").filter(pk=pk).first()
+    if registration is None:
+        raise ValidationError(_("Cette inscription n’existe plus."))
+    return registration

@@ -11,4 +11,7 @@ urlpatterns = [
     path("place-liberee/<str:token>/", views.accept, name="accept"),
     path("organisateur/evenements/<int:pk>/", views.attendees, name="attendees"),
     path("organisateur/inscriptions/<int:pk>/pointer/", views.check_in, name="check_in"),
+    path("organisateur/evenements/<int:pk>/accueil/", views.desk, name="desk"),
+    path("accueil/<str:code>/", views.scan, name="scan"),
+    path("billet/<str:token>/attestation/", views.certificate, name="certificate"),
 ]

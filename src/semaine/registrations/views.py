@@ -2,6 +2,7 @@
 
 import csv
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,14 +91,75 @@ def confirm(request, token):
     return redirect("registrations:manage", token=registration.token)
 
 
-def manage(request, token):
+def _by_token_or_404(request, token):
     registration = Registration.objects.select_related("event__edition", "event__venue", "slot").filter(
         token=token[:64]).first()
     if registration is None:
-        return render(request, "registrations/invalid.html",
-                      {"reason": _("Ce lien n’est pas valide.")}, status=404)
-    return render(request, "registrations/manage.html", {"registration": registration,
-                                                         "event": registration.event})
+        return None, render(request, "registrations/invalid.html",
+                            {"reason": _("Ce lien n’est pas valide.")}, status=404)
+    return registration, None
+
+
+def manage(request, token):
+    registration, refusal = _by_token_or_404(request, token)
+    if refusal:
+        return refusal
+    context = {"registration": registration, "event": registration.event}
+    if registration.status == RegistrationStatus.CONFIRMED:
+        scan_url = settings.SITE_URL + reverse(
+            "registrations:scan", kwargs={"code": services.checkin_token(registration)})
+        # segno writes the SVG itself (no user input in it), safe to embed.
+        context["qr_svg"] = mark_safe(  # noqa: S308
+            segno.make(scan_url, error="m").svg_inline(scale=5, title=_("Code d’accueil")))
+    return render(request, "registrations/manage.html", context)
+
+
+def certificate(request, token):
+    """The attendance certificate of a civil servant, once checked in: a page to print."""
+    registration, refusal = _by_token_or_404(request, token)
+    if refusal:
+        return refusal
+    if registration.checked_in_at is None:
+        return render(request, "registrations/invalid.html", {
+            "reason": _("L’attestation est disponible une fois votre présence enregistrée à "
+                        "l’accueil.")}, status=404)
+    return render(request, "registrations/certificate.html",
+                  {"registration": registration, "event": registration.event})
+
+
+@login_required
+def scan(request, code):
+    """Opened by the organiser's phone from the ticket's QR code."""
+    try:
+        registration = services.registration_from_checkin_token(code)
+    except ValidationError as error:
+        return render(request, "registrations/invalid.html", {"reason": error.messages[0]},
+                      status=400)
+    require_event_editor(request.user, registration.event)
+    if request.method == "POST":
+        try:
+            services.check_in(request.user, registration)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
+        return redirect("registrations:desk", pk=registration.event_id)
+    return render(request, "registrations/scan.html", {"registration": registration,
+                                                       "event": registration.event})
+
+
+@login_required
+def desk(request, pk):
+    """The check-in page for a phone: find by name, or scan a ticket's code."""
+    event = get_object_or_404(Event.objects.select_related("edition"), pk=pk)
+    require_event_editor(request.user, event)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    found = []
+    if query:
+        found = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).filter(
+            Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        ).select_related("slot").order_by("last_name", "first_name")[:30]
+    return render(request, "registrations/desk.html", {"event": event, "query": query, "found": found})
 
 
 @require_POST
@@ -186,4 +251,7 @@ def check_in(request, pk):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
-    return redirect("registrations:attendees", pk=registration.event_id)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("registrations:attendees", kwargs={"pk": registration.event_id})
+    return redirect(target)
