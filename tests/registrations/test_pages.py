@@ -23,6 +23,11 @@ def url(event):
     return reverse("registrations:register", kwargs={"public_id": event.public_id})
 
 
+def form_fields():
+    return {"first_name": "Inès", "last_name": "Moreau", "email": "ines.moreau@example.fr",
+            "website": ""}
+
+
 def form(event, **extra):
     data = {"slot": event.slots.get().pk, "first_name": "Inès", "last_name": "Moreau",
             "email": "ines.moreau@example.fr", "website": ""}
@@ -162,3 +167,46 @@ def test_the_welcome_desk_finds_attendees_by_name(client, event, editor):
     desk = reverse("registrations:desk", kwargs={"pk": event.pk})
     assert "Léa Roux" in client.get(desk, {"q": "roux"}).text
     assert "Personne de ce nom" in client.get(desk, {"q": "dupont"}).text
+
+
+def test_the_organiser_asks_questions_and_a_required_answer_is_enforced(client, event, editor):
+    questions = reverse("registrations:questions", kwargs={"pk": event.pk})
+    client.force_login(editor)
+    refused = client.post(questions, {"label": "Votre direction ?", "kind": "choice", "choices": "DRH"})
+    assert "au moins deux choix" in refused.text
+    client.post(questions, {"label": "Votre direction ?", "kind": "choice",
+                            "choices": "DRH\nDSI\nRoutes", "required": "on"})
+    client.post(questions, {"label": "Déjeuner sur place", "kind": "checkbox"})
+    question, lunch = event.questions.all()
+    client.logout()
+    missing = client.post(url(event), form(event))
+    assert "Ce champ est obligatoire." in missing.text
+    assert not Registration.objects.exists()
+    client.post(url(event), form(event, **{f"q_{question.pk}": "DSI", f"q_{lunch.pk}": "on"}))
+    registration = Registration.objects.get()
+    assert registration.answers == {str(question.pk): "DSI", str(lunch.pk): True}
+    client.force_login(editor)
+    export = client.get(reverse("registrations:attendees", kwargs={"pk": event.pk}), {"format": "csv"})
+    assert "Votre direction ?" in export.content.decode("utf-8-sig")
+
+
+def test_an_answer_outside_the_choices_is_refused_by_the_service(event, editor):
+    from django.core.exceptions import ValidationError
+
+    question = services.add_question(editor, event, label="Taille", kind="choice", choices="S\nM")
+    with pytest.raises(ValidationError):
+        services.register(slot=event.slots.get(), email="x@example.fr", first_name="A",
+                          last_name="B", email_verified=True, answers={str(question.pk): "XXL"})
+    assert not Registration.objects.exists()
+
+
+def test_a_whole_event_registration_covers_every_slot(client, edition, organisation):
+    event = factories.EventFactory(edition=edition, organisation=organisation, slots=2,
+                                   state=EventState.PUBLISHED, registration_mode="platform",
+                                   registration_per_slot=False, capacity=10)
+    page = client.get(url(event))
+    assert 'type="hidden" name="slot"' in page.text
+    client.post(url(event), {**form_fields(), "slot": event.slots.order_by("starts_at").first().pk})
+    registration = Registration.objects.get()
+    ticket = client.get(reverse("registrations:manage", kwargs={"token": registration.token}))
+    assert "Inscription à l’événement entier" in ticket.text

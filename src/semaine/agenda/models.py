@@ -302,6 +302,10 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(
         _("nombre de places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    registration_per_slot = models.BooleanField(
+        _("inscription par créneau"), default=True,
+        help_text=_("Décochez pour une inscription à l’événement entier (tous ses créneaux)."),
+    )
     offer_hours = models.PositiveSmallIntegerField(
         _("délai pour accepter une place libérée (heures)"), default=48,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],

@@ -38,7 +38,7 @@ EVENT_FIELDS = (
     "attendance_mode", "online_url", "venue", "access_hearing", "access_visual", "access_motor",
     "access_psychic", "access_intellectual", "access_sign_language", "access_captioning",
     "languages", "image", "image_alt", "image_credit", "registration_mode", "registration_url",
-    "capacity", "offer_hours", "is_illustrative",
+    "capacity", "registration_per_slot", "offer_hours", "is_illustrative",
 )
 #: Many-to-many fields of an event.
 EVENT_RELATIONS = ("formats", "themes", "audiences", "co_organisers")

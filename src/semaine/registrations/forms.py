@@ -1,10 +1,9 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from semaine.ui.forms import Form
 
-from .models import AccessNeed
+from .models import AccessNeed, QuestionKind
 
 
 class RegistrationForm(Form):
@@ -24,7 +23,7 @@ class RegistrationForm(Form):
     access_other = forms.CharField(label=_("Précisez votre besoin"), max_length=300, required=False)
     website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
 
-    def __init__(self, *args, slots, seats, **kwargs):
+    def __init__(self, *args, slots, seats, questions=(), per_slot=True, **kwargs):
         super().__init__(*args, **kwargs)
         from semaine.ui.templatetags.semaine import slot_range
 
@@ -39,10 +38,43 @@ class RegistrationForm(Form):
         self.fields["slot"].choices = choices
         if len(choices) == 1:
             self.fields["slot"].initial = choices[0][0]
+        if not per_slot and slots:
+            # One registration for the whole event: it is held on its first slot.
+            self.fields["slot"].widget = forms.HiddenInput()
+            self.fields["slot"].initial = slots[0].pk
+            del self.fields["any_slot"]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.upcoming = {slot.pk for slot in slots if slot.starts_at > timezone.now()}
+        self.questions = list(questions)
+        for question in self.questions:
+            name = f"q_{question.pk}"
+            if question.kind == QuestionKind.CHECKBOX:
+                self.fields[name] = forms.BooleanField(label=question.label, required=question.required)
+            elif question.kind == QuestionKind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.label, required=question.required,
+                    choices=[("", "—")] + [(c, c) for c in question.choice_list],
+                )
+            else:
+                self.fields[name] = forms.CharField(label=question.label, required=question.required,
+                                                    max_length=1000)
+        from dsfr.utils import dsfr_input_class_attr
+
+        for name in [f"q_{q.pk}" for q in self.questions]:
+            dsfr_input_class_attr(self[name])
+
+    def answers(self) -> dict:
+        return {str(q.pk): self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Ce champ doit rester vide."))
         return ""
+
+
+class QuestionForm(Form):
+    label = forms.CharField(label=_("Question"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type de réponse"), choices=QuestionKind.choices)
+    choices = forms.CharField(label=_("Choix possibles"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text=_("Un choix par ligne (pour « Choix dans une liste »)."))
+    required = forms.BooleanField(label=_("Réponse obligatoire"), required=False)
+

@@ -53,6 +53,7 @@ class Registration(models.Model):
         help_text=_("Sur liste d’attente : accepter une place sur un autre créneau."),
     )
     access_needs = models.JSONField(_("besoins d’accessibilité"), default=list, blank=True)
+    answers = models.JSONField(_("réponses aux questions"), default=dict, blank=True)
     access_other = models.CharField(_("autre besoin"), max_length=300, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -84,3 +85,34 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Texte libre")
+    CHOICE = "choice", _("Choix dans une liste")
+    CHECKBOX = "checkbox", _("Case à cocher")
+
+
+class Question(models.Model):
+    """A question the organiser asks everyone who registers to one event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(_("question"), max_length=200)
+    kind = models.CharField(_("type de réponse"), max_length=10, choices=QuestionKind.choices,
+                            default=QuestionKind.TEXT)
+    choices = models.TextField(_("choix possibles"), blank=True,
+                               help_text=_("Un choix par ligne (pour « Choix dans une liste »)."))
+    required = models.BooleanField(_("réponse obligatoire"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]

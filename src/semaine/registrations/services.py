@@ -21,7 +21,15 @@ from semaine.agenda.models import EventState, EventStatus, RegistrationMode, Slo
 from semaine.agenda.permissions import require_event_editor
 
 from .ics import slot_calendar
-from .models import ACTIVE, HOLDS_SEAT, AccessNeed, Registration, RegistrationStatus
+from .models import (
+    ACTIVE,
+    HOLDS_SEAT,
+    AccessNeed,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
 
 Status = RegistrationStatus
 
@@ -67,6 +75,24 @@ def _check_open(slot: Slot) -> None:
         raise ValidationError(_("Ce créneau est passé : on ne peut plus s’y inscrire."))
 
 
+def _clean_answers(event, answers: dict) -> dict:
+    """Keep the answers to this event's questions; a required one missing is refused."""
+    cleaned = {}
+    for question in event.questions.all():
+        value = answers.get(str(question.pk), answers.get(question.pk))
+        if question.kind == QuestionKind.CHECKBOX:
+            value = bool(value)
+        elif question.kind == QuestionKind.CHOICE and value not in (None, ""):
+            if value not in question.choice_list:
+                raise ValidationError({f"q_{question.pk}": _("Choisissez l’une des réponses proposées.")})
+        else:
+            value = (value or "").strip()[:1000] if isinstance(value, str) or value is None else str(value)
+        if question.required and value in (None, "", False):
+            raise ValidationError({f"q_{question.pk}": _("Cette question demande une réponse.")})
+        cleaned[str(question.pk)] = value
+    return cleaned
+
+
 def _allocate(registration: Registration, slot: Slot) -> Registration:
     """Confirm if a seat is free, otherwise put on the waiting list (the slot is locked)."""
     capacity = capacity_of(slot)
@@ -87,7 +113,7 @@ def _allocate(registration: Registration, slot: Slot) -> Registration:
 
 @transaction.atomic
 def register(*, slot: Slot, email: str, first_name: str, last_name: str, user=None,
-             any_slot: bool = False, access_needs=(), access_other: str = "",
+             any_slot: bool = False, access_needs=(), access_other: str = "", answers=None,
              email_verified: bool = False) -> Registration:
     """Register a person for a slot. A signed-in person (verified address) gets a seat or a place
     on the waiting list at once; anyone else first confirms their address (double opt-in).
@@ -101,10 +127,11 @@ def register(*, slot: Slot, email: str, first_name: str, last_name: str, user=No
     unknown = set(access_needs) - set(AccessNeed.values)
     if unknown:
         raise ValidationError(_("Besoin d’accessibilité inconnu."))
+    answers = _clean_answers(slot.event, answers or {})
     registration = Registration(
         event=slot.event, slot=slot, user=user, email=email, first_name=first_name.strip(),
         last_name=last_name.strip(), any_slot=any_slot, access_needs=sorted(set(access_needs)),
-        access_other=access_other.strip()[:300], status=Status.PENDING,
+        access_other=access_other.strip()[:300], answers=answers, status=Status.PENDING,
     )
     if not email_verified:
         try:
@@ -279,3 +306,19 @@ def registration_from_checkin_token(token: str) -> Registration:
     if registration is None:
         raise ValidationError(_("Cette inscription n’existe plus."))
     return registration
+
+
+@transaction.atomic
+def add_question(actor, event, *, label: str, kind: str, choices: str = "", required: bool = False):
+    require_event_editor(actor, event)
+    if kind == QuestionKind.CHOICE and len([c for c in choices.splitlines() if c.strip()]) < 2:
+        raise ValidationError({"choices": _("Proposez au moins deux choix, un par ligne.")})
+    position = event.questions.count()
+    return Question.objects.create(event=event, label=label.strip(), kind=kind, choices=choices,
+                                   required=required, position=position)
+
+
+@transaction.atomic
+def delete_question(actor, question) -> None:
+    require_event_editor(actor, question.event)
+    question.delete()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisateur/evenements/<int:pk>/", views.attendees, name="attendees"),
     path("organisateur/inscriptions/<int:pk>/pointer/", views.check_in, name="check_in"),
     path("organisateur/evenements/<int:pk>/accueil/", views.desk, name="desk"),
+    path("organisateur/evenements/<int:pk>/questions/", views.questions, name="questions"),
     path("accueil/<str:code>/", views.scan, name="scan"),
     path("billet/<str:token>/attestation/", views.certificate, name="certificate"),
 ]

@@ -22,8 +22,8 @@ from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
 
 from . import services
-from .forms import RegistrationForm
-from .models import HOLDS_SEAT, AccessNeed, Registration, RegistrationStatus
+from .forms import QuestionForm, RegistrationForm
+from .models import HOLDS_SEAT, AccessNeed, Question, Registration, RegistrationStatus
 
 
 def _seats(event) -> dict:
@@ -49,7 +49,8 @@ def register(request, public_id):
     initial = ({"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
                if user else {})
     form = RegistrationForm(request.POST or None, slots=list(event.slots.all()), seats=_seats(event),
-                            initial=initial)
+                            initial=initial, questions=event.questions.all(),
+                            per_slot=event.registration_per_slot)
     if request.method == "POST" and form.is_valid() and not _too_many(request, form):
         data = form.cleaned_data
         verified = bool(user and data["email"].lower() == user.email.lower())
@@ -57,9 +58,9 @@ def register(request, public_id):
             registration = services.register(
                 slot=event.slots.get(pk=data["slot"]), email=data["email"],
                 first_name=data["first_name"], last_name=data["last_name"],
-                user=user if verified else None, any_slot=data["any_slot"],
+                user=user if verified else None, any_slot=data.get("any_slot", False),
                 access_needs=data["access_needs"], access_other=data["access_other"],
-                email_verified=verified,
+                answers=form.answers(), email_verified=verified,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -226,19 +227,54 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _answer(value) -> str:
+    if value is True:
+        return "oui"
+    if value in (None, False):
+        return ""
+    return str(value)
+
+
 def _csv(event, registrations):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Créneau", "Statut", "Prénom", "Nom", "Adresse", "Besoins", "Présent"])
+    asked = list(event.questions.all())
+    writer.writerow(["Créneau", "Statut", "Prénom", "Nom", "Adresse", "Besoins", "Présent",
+                     *[q.label for q in asked]])
     for r in registrations:
         writer.writerow([_cell(x) for x in (
             r.slot.starts_at.isoformat(), r.get_status_display(), r.first_name, r.last_name, r.email,
             ", ".join(r.access_needs + ([r.access_other] if r.access_other else [])),
             "oui" if r.checked_in_at else "",
+            *[_answer(r.answers.get(str(q.pk))) for q in asked],
         )])
     return response
+
+
+@login_required
+def questions(request, pk):
+    """The questions asked to everyone who registers (text, choice, checkbox; required or not)."""
+    event = get_object_or_404(Event.objects.select_related("edition"), pk=pk)
+    require_event_editor(request.user, event)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            question = get_object_or_404(Question, pk=request.POST["delete"], event=event)
+            services.delete_question(request.user, question)
+            messages.success(request, _("La question est retirée."))
+            return redirect("registrations:questions", pk=event.pk)
+        if form.is_valid():
+            try:
+                services.add_question(request.user, event, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("La question est ajoutée."))
+                return redirect("registrations:questions", pk=event.pk)
+    return render(request, "registrations/questions.html",
+                  {"event": event, "form": form, "questions": event.questions.all()})
 
 
 @login_required
