@@ -101,6 +101,9 @@ def serve(args) -> int:
 def worker(args) -> int:
     """Runs background tasks (e-mails, imports, sealing the ledger) from the database queue."""
     _setup()
+    from semaine import scheduler
+
+    scheduler.start()
     _manage("db_worker", "--interval", str(args.interval))
     return 0
 

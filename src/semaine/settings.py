@@ -12,6 +12,11 @@ Environment variables (all optional for the demo):
   e-mails are written to the console.
 - ``SEMAINE_THEME``: ``dsfr`` (State-run deployments) or ``neutral`` (collectivités).
 - ``SEMAINE_SITE_URL``: the public address used in e-mails (default http://127.0.0.1:8000).
+- ``SEMAINE_CACHE_URL``: a Redis server for the shared cache (default: a database table).
+- ``SEMAINE_MAP_TILES``, ``SEMAINE_MAP_ATTRIBUTION``: the map's tile server.
+- ``SEMAINE_RETENTION_MONTHS``: personal data of registrations is anonymised this many months
+  after the event (12); ``SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS`` / ``…_PER_EMAIL``: registration
+  attempts per hour (30 / 5).
 """
 
 import os

@@ -44,7 +44,7 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="registrations",
     )
-    email = models.EmailField(_("adresse électronique"))
+    email = models.EmailField(_("adresse électronique"), db_index=True)
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
     status = models.CharField(max_length=12, choices=RegistrationStatus.choices, db_index=True)
@@ -62,6 +62,7 @@ class Registration(models.Model):
     offer_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -322,3 +322,33 @@ def add_question(actor, event, *, label: str, kind: str, choices: str = "", requ
 def delete_question(actor, question) -> None:
     require_event_editor(actor, question.event)
     question.delete()
+
+
+def send_reminders(now=None) -> int:
+    """The day before: every confirmed attendee of a slot starting tomorrow (Paris) is reminded,
+    once."""
+    from datetime import datetime, time
+
+    from semaine.agenda.models import PARIS
+
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now, PARIS).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, time.min, PARIS)
+    end = datetime.combine(tomorrow, time.max, PARIS)
+    count = 0
+    due = Registration.objects.filter(
+        status=Status.CONFIRMED, reminded_at__isnull=True,
+        slot__starts_at__range=(start, end),
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            registration = Registration.objects.select_for_update(of=("self",)).select_related(
+                "slot", "event__venue").get(pk=pk)
+            if registration.reminded_at or registration.status != Status.CONFIRMED:
+                continue
+            registration.reminded_at = now
+            registration.save(update_fields=["reminded_at"])
+            _mail(registration, "reminder", _("Demain : %(t)s") % {"t": registration.event.title},
+                  with_ics=True)
+            count += 1
+    return count

@@ -21,7 +21,8 @@ def _key(kind: str, value: str) -> str:
 
 def hit(kind: str, value: str, *, limit: int, period: int) -> bool:
     """Count one attempt; True while the client stays within `limit` attempts per `period`."""
-    key, window = _key(kind, value), int(time.time()) // period
+    key = _key(kind, value)
+    window = int(time.time()) // period * period  # the window's start, in seconds
     with transaction.atomic():
         updated = RateCounter.objects.filter(key=key, window=window).update(count=F("count") + 1)
         if not updated:
@@ -40,6 +41,6 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def forget_old(period: int = 86400) -> int:
-    """Drop the counters of past windows (run by the periodic jobs)."""
-    return RateCounter.objects.filter(window__lt=int(time.time()) // period - 1).delete()[0]
+def forget_old(older_than: int = 86400) -> int:
+    """Drop the counters of windows that started more than `older_than` seconds ago."""
+    return RateCounter.objects.filter(window__lt=int(time.time()) - older_than).delete()[0]

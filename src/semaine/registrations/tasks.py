@@ -1,0 +1,34 @@
+"""Background work of registrations, run by `semaine worker`."""
+
+from django_tasks import task
+
+from . import privacy
+
+
+@task()
+def anonymise_past_registrations() -> int:
+    """Anonymise the registrations of slots past the retention period (schedule it daily)."""
+    return privacy.anonymise_past()
+
+
+@task()
+def expire_waiting_list_offers() -> int:
+    """Offers past their time limit go to the next person in line (every minute)."""
+    from . import services
+
+    return services.expire_offers()
+
+
+@task()
+def send_registration_reminders() -> int:
+    """The day-before reminders (every quarter of an hour; each attendee once)."""
+    from . import services
+
+    return services.send_reminders()
+
+
+@task()
+def forget_rate_counters() -> int:
+    from semaine.ui.ratelimit import forget_old
+
+    return forget_old()

@@ -1,0 +1,59 @@
+"""Periodic jobs, enqueued by `semaine worker` on the database queue.
+
+Each worker runs a ticker; a job is enqueued once per period however many workers run, because
+the first to claim the period in the shared cache (`cache.add`, atomic in the database and in
+Redis) is the only one to enqueue it.
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache import cache
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+#: (dotted path of a task, period in seconds)
+JOBS = [
+    ("semaine.registrations.tasks.expire_waiting_list_offers", 60),
+    ("semaine.registrations.tasks.send_registration_reminders", 900),
+    ("semaine.registrations.tasks.anonymise_past_registrations", 86400),
+    ("semaine.registrations.tasks.forget_rate_counters", 3600),
+    ("semaine.accounts.tasks.prune_finished_tasks", 86400),
+]
+
+
+def due_jobs(now: float | None = None) -> list[str]:
+    """The jobs whose current period nobody has claimed yet (claiming them)."""
+    now = time.time() if now is None else now
+    due = []
+    for path, period in JOBS:
+        if cache.add(f"semaine:job:{path}:{int(now // period)}", 1, timeout=period * 2):
+            due.append(path)
+    return due
+
+
+def tick(now: float | None = None) -> list[str]:
+    enqueued = []
+    for path in due_jobs(now):
+        try:
+            import_string(path).enqueue()
+            enqueued.append(path)
+        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+            logger.exception("could not enqueue %s", path)
+    return enqueued
+
+
+def start(interval: float = 15.0) -> threading.Thread:
+    def loop():
+        from django.db import close_old_connections
+
+        while True:
+            close_old_connections()
+            tick()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="semaine-scheduler", daemon=True)
+    thread.start()
+    return thread
