@@ -210,3 +210,36 @@ def test_a_whole_event_registration_covers_every_slot(client, edition, organisat
     registration = Registration.objects.get()
     ticket = client.get(reverse("registrations:manage", kwargs={"token": registration.token}))
     assert "Inscription à l’événement entier" in ticket.text
+
+
+def test_the_xlsx_export_keeps_formulas_as_text(client, event, editor):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    services.register(slot=event.slots.get(), email="x@example.fr", first_name="=1+1",
+                      last_name="@SUM(A1)", email_verified=True)
+    client.force_login(editor)
+    response = client.get(reverse("registrations:attendees", kwargs={"pk": event.pk}), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    row = list(sheet[2])
+    assert row[2].value == "=1+1" and row[2].data_type == "s"
+    assert row[3].value == "@SUM(A1)" and row[3].data_type == "s"
+
+
+def test_the_organiser_writes_to_every_attendee(client, event, editor, other_editor,
+                                                django_capture_on_commit_callbacks):
+    services.register(slot=event.slots.get(), email="x@example.fr", first_name="Léa",
+                      last_name="Roux", email_verified=True)
+    services.register(slot=event.slots.get(), email="y@example.fr", first_name="Tom",
+                      last_name="Lee", email_verified=True)  # waiting list (capacity 1)
+    url_message = reverse("registrations:message", kwargs={"pk": event.pk})
+    client.force_login(other_editor)
+    assert client.post(url_message, {"subject": "x", "body": "y"}).status_code == 403
+    client.force_login(editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url_message, {"subject": "Changement de salle", "body": "Salle B, 2e étage."})
+    assert [m.to for m in mail.outbox] == [["x@example.fr"]]
+    assert "Salle B, 2e étage." in mail.outbox[0].body
+    assert "Ce champ est obligatoire." in client.post(url_message, {"subject": "", "body": ""}).text

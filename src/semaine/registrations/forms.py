@@ -78,3 +78,9 @@ class QuestionForm(Form):
         attrs={"rows": 3}), help_text=_("Un choix par ligne (pour « Choix dans une liste »)."))
     required = forms.BooleanField(label=_("Réponse obligatoire"), required=False)
 
+
+
+class MessageForm(Form):
+    subject = forms.CharField(label=_("Objet"), max_length=150)
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    include_waiting = forms.BooleanField(label=_("Écrire aussi à la liste d’attente"), required=False)

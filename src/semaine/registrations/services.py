@@ -352,3 +352,21 @@ def send_reminders(now=None) -> int:
                   with_ics=True)
             count += 1
     return count
+
+
+@transaction.atomic
+def message_attendees(actor, event, *, subject: str, body: str, include_waiting: bool = False) -> int:
+    """The organiser writes to everyone registered (and, if asked, to the waiting list)."""
+    require_event_editor(actor, event)
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ValidationError(_("Écrivez un objet et un message."))
+    statuses = [Status.CONFIRMED, Status.OFFERED] + ([Status.WAITLISTED] if include_waiting else [])
+    count = 0
+    for registration in Registration.objects.filter(event=event, status__in=statuses).select_related(
+        "slot", "event"
+    ):
+        _mail(registration, "message", f"{event.title} : {subject}"[:200], message=body,
+              sender=event.organisation.name)
+        count += 1
+    return count

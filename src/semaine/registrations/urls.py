@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisateur/inscriptions/<int:pk>/pointer/", views.check_in, name="check_in"),
     path("organisateur/evenements/<int:pk>/accueil/", views.desk, name="desk"),
     path("organisateur/evenements/<int:pk>/questions/", views.questions, name="questions"),
+    path("organisateur/evenements/<int:pk>/message/", views.message, name="message"),
     path("accueil/<str:code>/", views.scan, name="scan"),
     path("billet/<str:token>/attestation/", views.certificate, name="certificate"),
 ]

@@ -11,18 +11,19 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from semaine.agenda.models import Event, EventState, RegistrationMode
+from semaine.agenda.models import PARIS, Event, EventState, RegistrationMode
 from semaine.agenda.permissions import require_event_editor
 from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
 
 from . import services
-from .forms import QuestionForm, RegistrationForm
+from .forms import MessageForm, QuestionForm, RegistrationForm
 from .models import HOLDS_SEAT, AccessNeed, Question, Registration, RegistrationStatus
 
 
@@ -214,6 +215,8 @@ def attendees(request, pk):
     labels = dict(AccessNeed.choices)
     if request.GET.get("format") == "csv":
         return _csv(event, registrations)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(event, registrations)
     return render(request, "registrations/attendees.html", {
         "event": event, "slots": [(s, services.capacity_of(s)) for s in slots],
         "registrations": registrations,
@@ -235,22 +238,69 @@ def _answer(value) -> str:
     return str(value)
 
 
+def _rows(event, registrations):
+    asked = list(event.questions.all())
+    yield ["Créneau", "Statut", "Prénom", "Nom", "Adresse", "Besoins", "Présent",
+           *[q.label for q in asked]]
+    for r in registrations:
+        yield [
+            timezone.localtime(r.slot.starts_at, PARIS).strftime("%d/%m/%Y %H:%M"),
+            str(r.get_status_display()), r.first_name, r.last_name, r.email,
+            ", ".join(r.access_needs + ([r.access_other] if r.access_other else [])),
+            "oui" if r.checked_in_at else "",
+            *[_answer(r.answers.get(str(q.pk))) for q in asked],
+        ]
+
+
+def _xlsx(event, registrations):
+    """Every cell is written as text: a value starting with = is never taken for a formula."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Inscriptions"
+    for row in _rows(event, registrations):
+        sheet.append([None] * len(row))
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.value = value
+            cell.data_type = "s"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.pk}.xlsx"'
+    return response
+
+
 def _csv(event, registrations):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    asked = list(event.questions.all())
-    writer.writerow(["Créneau", "Statut", "Prénom", "Nom", "Adresse", "Besoins", "Présent",
-                     *[q.label for q in asked]])
-    for r in registrations:
-        writer.writerow([_cell(x) for x in (
-            r.slot.starts_at.isoformat(), r.get_status_display(), r.first_name, r.last_name, r.email,
-            ", ".join(r.access_needs + ([r.access_other] if r.access_other else [])),
-            "oui" if r.checked_in_at else "",
-            *[_answer(r.answers.get(str(q.pk))) for q in asked],
-        )])
+    for row in _rows(event, registrations):
+        writer.writerow([_cell(value) for value in row])
     return response
+
+
+@login_required
+def message(request, pk):
+    event = get_object_or_404(Event.objects.select_related("edition", "organisation"), pk=pk)
+    require_event_editor(request.user, event)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.message_attendees(request.user, event, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Message envoyé à %(n)s personne(s).") % {"n": count})
+            return redirect("registrations:attendees", pk=event.pk)
+    return render(request, "registrations/message.html", {"event": event, "form": form})
 
 
 @login_required
