@@ -243,3 +243,13 @@ def test_the_organiser_writes_to_every_attendee(client, event, editor, other_edi
     assert [m.to for m in mail.outbox] == [["x@example.fr"]]
     assert "Salle B, 2e étage." in mail.outbox[0].body
     assert "Ce champ est obligatoire." in client.post(url_message, {"subject": "", "body": ""}).text
+
+
+def test_a_signed_in_person_sees_their_registrations(client, event, editor):
+    services.register(slot=event.slots.get(), email=editor.email, first_name="Camille",
+                      last_name="Martin", email_verified=True)
+    services.register(slot=event.slots.get(), email="other@example.fr", first_name="Autre",
+                      last_name="Personne", email_verified=True)
+    client.force_login(editor)
+    page = client.get(reverse("registrations:mine"))
+    assert page.text.count("Atelier facilitation graphique") == 1

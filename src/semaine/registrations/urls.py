@@ -4,6 +4,7 @@ from . import views
 
 app_name = "registrations"
 urlpatterns = [
+    path("mes-inscriptions/", views.mine, name="mine"),
     path("evenements/<uuid:public_id>/", views.register, name="register"),
     path("confirmer/<str:token>/", views.confirm, name="confirm"),
     path("billet/<str:token>/", views.manage, name="manage"),

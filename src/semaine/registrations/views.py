@@ -93,6 +93,16 @@ def confirm(request, token):
     return redirect("registrations:manage", token=registration.token)
 
 
+@login_required
+def mine(request):
+    """A signed-in person's registrations (made signed in, or with the same address)."""
+    registrations = (
+        Registration.objects.filter(Q(user=request.user) | Q(email=request.user.email.lower()))
+        .select_related("event__edition", "slot").order_by("-slot__starts_at")[:200]
+    )
+    return render(request, "registrations/mine.html", {"registrations": registrations})
+
+
 def _by_token_or_404(request, token):
     registration = Registration.objects.select_related("event__edition", "event__venue", "slot").filter(
         token=token[:64]).first()
