@@ -1,11 +1,33 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from semaine.accounts.models import User
-from semaine.agenda.demo import load_demo
-from semaine.agenda.models import PARIS, Event, EventState, Programme, Slot
+from semaine.agenda.demo import (
+    COORDINATOR,
+    UPCOMING_EVENTS,
+    UPCOMING_REGISTRATIONS,
+    UPCOMING_SLUG,
+    load_demo,
+    upcoming_dates,
+)
+from semaine.agenda.models import (
+    PARIS,
+    Coordination,
+    Edition,
+    Event,
+    EventHistory,
+    EventState,
+    Programme,
+    RegistrationMode,
+    Slot,
+)
+from semaine.registrations.models import Registration, RegistrationStatus
+from semaine.registrations.services import capacity_of, held_seats
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +37,16 @@ def demo():
     return load_demo()
 
 
+def _counts():
+    return {model.__name__: model.objects.count()
+            for model in (Edition, Event, Slot, User, Coordination, EventHistory, Registration)}
+
+
 def test_the_demo_is_idempotent(demo):
-    counts = (Event.objects.count(), Slot.objects.count(), User.objects.count())
+    counts = _counts()
     again = load_demo()
-    assert (Event.objects.count(), Slot.objects.count(), User.objects.count()) == counts
-    assert again["coordinator"] == demo["coordinator"]
+    assert _counts() == counts
+    assert again == demo
 
 
 def test_the_demo_accounts_can_sign_in(demo, client):
@@ -42,7 +69,8 @@ def test_loire_atlantique_runs_forty_events_over_six_days_in_three_tracks(demo):
 
 
 def test_calvados_has_a_round_table_and_a_hackathon_on_tourism_and_data(demo):
-    calvados = Event.objects.filter(organisation__departement__code="14", state=EventState.PUBLISHED)
+    calvados = Event.objects.filter(edition__slug="2017", organisation__departement__code="14",
+                                    state=EventState.PUBLISHED)
     assert calvados.filter(formats__slug="table-ronde").exists()
     hackathon = calvados.get(formats__slug="hackathon")
     assert {"tourisme", "attractivite", "data"} <= set(hackathon.themes.values_list("slug", flat=True))
@@ -60,3 +88,112 @@ def test_the_demo_leaves_work_for_the_coordinator(demo):
     assert Event.objects.filter(state=EventState.SUBMITTED).exists()
     assert Event.objects.filter(state=EventState.DRAFT).exists()
     assert not Event.objects.filter(is_illustrative=False).exists()
+
+
+@pytest.fixture
+def upcoming(demo):
+    return Edition.objects.get(slug=UPCOMING_SLUG)
+
+
+@pytest.mark.parametrize(("today", "starts_on"), [
+    (date(2025, 6, 2), date(2025, 7, 7)),  # a Monday: 30 days later is a Wednesday
+    (date(2025, 6, 6), date(2025, 7, 7)),  # 30 days later is that Monday
+    (date(2025, 12, 15), date(2026, 1, 19)),
+])
+def test_the_upcoming_edition_starts_on_the_first_monday_a_month_away(today, starts_on):
+    assert upcoming_dates(today) == (starts_on, starts_on + timedelta(days=27))
+
+
+def test_the_upcoming_edition_is_dated_from_today(upcoming):
+    today = timezone.localdate()
+    assert upcoming_dates(today) == (upcoming.starts_on, upcoming.ends_on)
+    assert upcoming.starts_on.weekday() == 0
+    assert upcoming.starts_on >= today + timedelta(days=30)
+    assert upcoming.name == f"Mois de l'innovation publique {(today + timedelta(days=60)).year}"
+    deadline = upcoming.submission_deadline.astimezone(PARIS)
+    assert deadline.date() == upcoming.starts_on - timedelta(days=10)
+    assert not upcoming.is_current
+    assert Edition.objects.get(is_current=True).slug == "2017"
+    assert "démonstration" in upcoming.description
+    assert Coordination.objects.filter(edition=upcoming, user__email=COORDINATOR[0]).exists()
+
+
+def test_the_upcoming_events_take_registrations_on_future_slots(upcoming):
+    events = Event.objects.filter(edition=upcoming)
+    assert 5 <= events.count() <= 8
+    assert set(events.values_list("state", flat=True)) == {EventState.PUBLISHED}
+    assert set(events.values_list("registration_mode", flat=True)) == {RegistrationMode.PLATFORM}
+    assert not events.filter(capacity__isnull=True).exists()
+    assert not events.filter(is_illustrative=False).exists()
+    assert set(events.values_list("organisation__departement__code", flat=True)) == {
+        "14", "44", "33"}
+    slots = Slot.objects.filter(event__in=events)
+    assert slots.exists()
+    assert not slots.filter(starts_at__lte=timezone.now()).exists()
+    assert all(upcoming.starts_on <= s.starts_at.astimezone(PARIS).date() <= upcoming.ends_on
+               for s in slots)
+    hackathon = events.get(title="Hackathon Calvados : données touristiques, saison 2")
+    assert not hackathon.registration_per_slot
+    assert hackathon.capacity == 40 and hackathon.slots.count() == 2
+    assert events.filter(attendance_mode="online").exists()
+
+
+def test_one_upcoming_workshop_is_full_with_a_waiting_list(upcoming):
+    slots = Slot.objects.filter(event__edition=upcoming).select_related("event")
+    full = [slot for slot in slots if held_seats(slot) >= capacity_of(slot)]
+    assert len(full) == 1
+    (slot,) = full
+    waiting = Registration.objects.filter(slot=slot, status=RegistrationStatus.WAITLISTED)
+    assert 2 <= waiting.count() <= 3
+    registrations = Registration.objects.filter(event__edition=upcoming)
+    assert set(registrations.values_list("status", flat=True)) == {
+        RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED}
+    assert registrations.exclude(access_needs=[]).exists()
+    assert all(email.endswith("@exemple.fr") for email in registrations.values_list("email", flat=True))
+    assert not Registration.objects.exclude(event__edition=upcoming).exists()
+
+
+def test_the_organiser_sees_the_attendees_and_the_waiting_list(upcoming, demo, client):
+    slot = next(s for s in Slot.objects.filter(event__edition=upcoming).select_related("event")
+                if held_seats(s) >= capacity_of(s))
+    event = slot.event
+    editor = event.organisation.memberships.get(user__email__startswith="editeur.").user
+    client.force_login(editor)
+    response = client.get(reverse("registrations:attendees", kwargs={"pk": event.pk}))
+    assert response.status_code == 200
+    for registration in Registration.objects.filter(event=event):
+        assert registration.last_name in response.text
+
+
+def test_the_upcoming_edition_is_added_to_a_demo_loaded_before_it(upcoming):
+    """A demo database loaded with the 2017 edition only gets the upcoming edition."""
+    Registration.objects.filter(event__edition=upcoming).delete()
+    Event.objects.filter(edition=upcoming).delete()
+    upcoming.delete()
+    past = _counts()
+    load_demo()
+    added = Edition.objects.get(slug=UPCOMING_SLUG)
+    assert Event.objects.filter(edition=added, state=EventState.PUBLISHED).count() == len(
+        UPCOMING_EVENTS)
+    assert Registration.objects.filter(event__edition=added).count() == sum(
+        len(seats) for seats in UPCOMING_REGISTRATIONS.values())
+    assert Event.objects.exclude(edition=added).count() == past["Event"]
+    assert User.objects.count() == past["User"]
+
+
+def test_the_home_page_links_to_the_upcoming_edition(upcoming, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Prochaine édition" in response.text
+    assert escape(upcoming.name) in response.text
+    assert f'href="{upcoming.get_absolute_url()}"' in response.text
+    assert client.get(upcoming.get_absolute_url()).status_code == 200
+
+
+def test_the_home_page_shows_no_next_edition_when_there_is_none(client, edition):
+    Edition.objects.create(name="Édition passée", slug="passee", starts_on=date(2016, 11, 14),
+                           ends_on=date(2016, 11, 20),
+                           submission_deadline=timezone.now() - timedelta(days=3000))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Prochaine édition" not in response.text

@@ -8,15 +8,25 @@ flagged ``is_illustrative``.
 
 Everything goes through the services (registration and approval of organisations, venues,
 creation, submission and publication of events) so that the history of each event is recorded
-as it would be in real use. ``load_demo`` is idempotent: once the edition has events, it only
-returns the demo accounts.
+as it would be in real use.
+
+Since 2017 is long past, nobody could register to its events: the demo also holds an upcoming
+edition, the « Mois de l'innovation publique », whose dates are computed when it is loaded (four
+weeks starting a month or so later). Its events take registrations on the platform, and fictitious
+people (addresses at ``exemple.fr``) have registered, one workshop being full with a waiting list.
+
+``load_demo`` is idempotent: each edition is loaded once; when both are there, it only returns
+the demo accounts.
 """
 
+import copy
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +34,8 @@ from django.utils.text import slugify
 
 from semaine.organisers.models import Membership, Organisation, OrganisationStatus, Role
 from semaine.organisers.services import approve_organisation, register_organisation
+from semaine.registrations.models import RegistrationStatus
+from semaine.registrations.services import register
 from semaine.territory.models import Departement
 
 from . import reference
@@ -622,6 +634,139 @@ LABASE_EVENTS = [
 ]
 
 
+# The upcoming edition: its dates depend on the day the demo is loaded.
+UPCOMING_SLUG = "a-venir"
+UPCOMING_NAME = "Mois de l'innovation publique {year}"
+UPCOMING_THEME = "Concevoir avec les usagers"
+UPCOMING_DESCRIPTION = """\
+Édition fictive, créée pour la démonstration : le Mois de l'innovation publique {year} illustre \
+une édition à venir, dont les dates sont calculées au chargement des données de démonstration.
+
+Pendant quatre semaines, dans la continuité de l'édition 2017, le Calvados, la Loire-Atlantique \
+et la Gironde avec LaBase proposent ateliers, visites, hackathon et webinaire. Leurs événements \
+prennent les inscriptions sur cette plateforme : on peut s'y inscrire, rejoindre la liste \
+d'attente d'un atelier complet et, côté organisateur, consulter la liste des inscrits.
+
+Les personnes déjà inscrites sont elles aussi fictives.
+"""
+
+# key, organisation key, slots (days counted from the edition's first day, a Monday: "1" is that
+# Monday, "8" the next one), venue (None when online), formats, themes, audiences, title,
+# summary, detail, options (as for Loire-Atlantique, plus per_slot: False for one registration
+# to the whole event). Every event takes registrations on the platform.
+UPCOMING_EVENTS = [
+    ("appel-a-projets", "loire-atlantique", "2 09:30-12:30", "nantes-hd", "atelier",
+     "design social", "agents-publics professionnels",
+     "Atelier : écrire un appel à projets avec les usagers",
+     "Comment associer les habitants dès la rédaction d'un appel à projets ? Une matinée pour "
+     "essayer, avec des usagers invités, une méthode d'écriture à plusieurs mains : critères, "
+     "vocabulaire, calendrier.",
+     "Les participants travaillent en binômes, un agent et un usager, sur un appel à projets "
+     "réel du Département, puis comparent la version de départ et la version réécrite.",
+     {"cap": 12}),
+    ("table-ronde", "calvados", "4 14:00-16:30", "caen-hd", "table-ronde", "tourisme data",
+     "agents-publics professionnels",
+     "Table ronde : les données du tourisme, de l'ouverture aux usages",
+     "Offices de tourisme, entreprises et agents du Département racontent ce que l'ouverture "
+     "des données touristiques du Calvados a permis, et ce qui reste à faire.",
+     "Une table ronde pour préparer la saison 2 du hackathon : quels jeux de données ajouter, "
+     "quels services ont vu le jour, quelles difficultés ont été rencontrées.\n\nLa table "
+     "ronde est aussi retransmise en ligne.",
+     {"cap": 60, "mode": "mixed", "access": "motor hearing"}),
+    ("atelier-formulaire", "gironde", "9 14:00-17:00, 23 14:00-17:00", "bordeaux-hd", "atelier",
+     "design social", "agents-publics grand-public",
+     "Atelier LaBase : simplifier un formulaire avec ses usagers",
+     "Un formulaire d'aide départementale, des usagers qui l'ont rempli, des agents qui le "
+     "traitent : trois heures pour le rendre plus simple, question par question.",
+     "Deux séances au choix, avec le même formulaire : la seconde teste les corrections "
+     "proposées pendant la première.",
+     {"cap": 16, "co": "labase"}),
+    ("hackathon", "calvados", "12 09:00-18:00, 13 09:00-18:00", "caen-dome", "hackathon",
+     "tourisme attractivite data", "professionnels grand-public agents-publics",
+     "Hackathon Calvados : données touristiques, saison 2",
+     "Deux jours pour imaginer, en équipes mêlant développeurs, designers, professionnels du "
+     "tourisme et agents, de nouveaux services à partir des données touristiques du Calvados, "
+     "enrichies depuis la première édition.",
+     "Les équipes se forment le vendredi matin autour de défis proposés par le Département et "
+     "ses partenaires ; les prototypes sont présentés au jury le samedi en fin "
+     "d'après-midi.\n\nUne seule inscription vaut pour les deux jours. Repas pris en charge ; "
+     "venir avec son ordinateur.",
+     {"cap": 40, "per_slot": False}),
+    ("webinaire", "loire-atlantique", "16 11:00-12:30", None, "webinaire atelier",
+     "facilitation-graphique", "agents-publics professionnels",
+     "Webinaire : la facilitation graphique à distance",
+     "Tableau blanc partagé, tablette, caméra pointée sur une feuille : les facilitateurs du "
+     "Département montrent comment illustrer une réunion en visioconférence.",
+     "Une heure et demie de démonstration et d'exercices courts ; une feuille et un feutre "
+     "suffisent pour participer.",
+     {"cap": 100, "mode": "online", "access": "captioning"}),
+    ("visite-labase", "gironde", "17 09:30-17:00", "bordeaux-gatet",
+     "atelier experimentation", "design", "agents-publics professionnels",
+     "Visite de LaBase : prototyper un service en une journée",
+     "Une journée dans les locaux de LaBase pour découvrir ses méthodes et fabriquer, en petit "
+     "groupe, le prototype d'un service public avec l'équipe du laboratoire.",
+     "Le matin, visite et présentation des projets en cours ; l'après-midi, prototypage sur un "
+     "cas apporté par une institution partenaire. Déjeuner sur place.",
+     {"cap": 8, "co": "bordeaux-metropole labase"}),
+    ("robot", "loire-atlantique", "27 10:00-12:00, 27 14:00-16:00", "lieu-unique", "atelier",
+     "programmation", "grand-public",
+     "Programmer un petit robot en famille",
+     "Enfants et parents programment ensemble un robot pour lui faire suivre un parcours : une "
+     "initiation aux algorithmes, sans prérequis.",
+     "Pour les 7-12 ans accompagnés d'un adulte. Robots et tablettes fournis.",
+     {"cap": 12, "age": (7, 12)}),
+]
+
+# Fictitious people who registered to the upcoming events; their addresses are
+# participantNN@exemple.fr, NN being their position in this list, from 01.
+DEMO_ATTENDEES = [
+    ("Camille", "Arnaud"), ("Mathis", "Lefort"), ("Élodie", "Perrin"), ("Karim", "Haddad"),
+    ("Manon", "Rivière"), ("Lucas", "Brunet"), ("Aïcha", "Diallo"), ("Hugo", "Chevalier"),
+    ("Margaux", "Lebrun"), ("Théo", "Marchal"), ("Sarah", "Cohen"), ("Bastien", "Roux"),
+    ("Inès", "Boucher"), ("Paul", "Texier"), ("Louise", "Garnier"), ("Nicolas", "Vidal"),
+    ("Chloé", "Bertin"), ("Mehdi", "Saïdi"), ("Julie", "Carré"), ("Adrien", "Lemaire"),
+]
+
+
+class _Seat(NamedTuple):
+    person: int  # index in DEMO_ATTENDEES
+    slot: int = 0  # index of the slot in the event
+    needs: str = ""  # access needs, separated by spaces
+    other: str = ""
+
+
+# In registration order: past the capacity, the next ones go on the waiting list.
+UPCOMING_REGISTRATIONS = {
+    # Full: eight places, three people waiting.
+    "visite-labase": [
+        _Seat(0), _Seat(1), _Seat(2, needs="wheelchair"), _Seat(3), _Seat(4),
+        _Seat(5, needs="other", other="Boucle magnétique, s'il vous plaît."),
+        _Seat(6), _Seat(7),
+        _Seat(8), _Seat(9, needs="sign_language"), _Seat(10),
+    ],
+    "appel-a-projets": [
+        _Seat(11), _Seat(12, needs="wheelchair"), _Seat(13), _Seat(14), _Seat(0),
+    ],
+    "table-ronde": [_Seat(17), _Seat(11, needs="captioning")],
+    "atelier-formulaire": [_Seat(2), _Seat(10, slot=1), _Seat(14, slot=1)],
+    "hackathon": [
+        _Seat(3), _Seat(6), _Seat(7),
+        _Seat(15, needs="other", other="Des pauses régulières pendant la journée."),
+        _Seat(16), _Seat(17),
+    ],
+    "webinaire": [_Seat(1), _Seat(4), _Seat(8), _Seat(18, needs="captioning"), _Seat(19)],
+    "robot": [_Seat(13), _Seat(19, slot=1), _Seat(5, slot=1)],
+}
+
+
+def upcoming_dates(today: date) -> tuple[date, date]:
+    """First and last days of the upcoming edition: four weeks from the first Monday at least
+    thirty days after ``today``."""
+    earliest = today + timedelta(days=30)
+    starts_on = earliest + timedelta(days=-earliest.weekday() % 7)
+    return starts_on, starts_on + timedelta(weeks=4, days=-1)
+
+
 def _accounts() -> dict:
     return {
         "coordinator": (COORDINATOR[0], DEMO_PASSWORD),
@@ -636,17 +781,22 @@ def _accounts() -> dict:
 _SLOT = re.compile(r"(\d{1,2}) (\d\d):(\d\d)-(?:(\d{1,2}) )?(\d\d):(\d\d)")
 
 
-def _slots(spec: str, capacity: int | None = None) -> list[SlotData]:
-    """``"21 10:00-12:00, 24 09:00-25 18:00"``: slots in November 2017, Paris time."""
+def _slots(spec: str, capacity: int | None = None, *,
+           first_day: date = date(2017, 11, 1)) -> list[SlotData]:
+    """``"21 10:00-12:00, 24 09:00-25 18:00"``: slots in Paris time, day "1" being
+    ``first_day`` (by default, days of November 2017)."""
+
+    def at(day: str, hour: str, minute: str) -> datetime:
+        return datetime.combine(first_day + timedelta(days=int(day) - 1),
+                                time(int(hour), int(minute)), tzinfo=PARIS)
+
     slots = []
     for part in spec.split(","):
         match = _SLOT.fullmatch(part.strip())
         if match is None:
             raise ValueError(f"Créneau illisible : {part!r}")
         day, h1, m1, end_day, h2, m2 = match.groups()
-        starts = datetime(2017, 11, int(day), int(h1), int(m1), tzinfo=PARIS)
-        ends = datetime(2017, 11, int(end_day or day), int(h2), int(m2), tzinfo=PARIS)
-        slots.append(SlotData(starts, ends, capacity))
+        slots.append(SlotData(at(day, h1, m1), at(end_day or day, h2, m2), capacity))
     return slots
 
 
@@ -655,10 +805,14 @@ class _Loader:
         self.edition = edition
         self.progress = progress
         self.now = timezone.now()
+        # Day "1" of the slots' specifications, and the path of the illustrative links.
+        self.first_day = date(2017, 11, 1)
+        self.url_prefix = "semaine-2017"
         self.users: dict[str, object] = {}
         self.organisations: dict[str, Organisation] = {}
         self.venues: dict[str, Venue] = {}
         self.coordinator = None
+        self.events: dict[str, Event] = {}  # the upcoming edition's, by key
         self.references = {
             model: self._reference(model, names)
             for model, names in (
@@ -668,6 +822,14 @@ class _Loader:
             )
         }
         self.count = 0
+
+    def for_edition(self, edition: Edition, *, first_day: date, url_prefix: str) -> "_Loader":
+        """The same people, organisations and venues, creating events for another edition."""
+        other = copy.copy(self)
+        other.edition, other.first_day, other.url_prefix = edition, first_day, url_prefix
+        other.count, other.events = 0, {}
+        Coordination.objects.get_or_create(edition=edition, user=self.coordinator)
+        return other
 
     @staticmethod
     def _reference(model, names) -> dict:
@@ -755,7 +917,7 @@ class _Loader:
               state: str = EventState.PUBLISHED, reg: str = "none", cap: int | None = None,
               mode: str | None = None, access: str | None = None, co: str = "",
               age: tuple[int | None, int | None] = (None, None), langs=("fr",),
-              online_url: str = "", registration_url: str = "") -> Event:
+              online_url: str = "", registration_url: str = "", per_slot: bool = True) -> Event:
         editor = self.users[org]
         organisation = self.organisations[org]
         mode = mode or (AttendanceMode.ONLINE if venue is None else AttendanceMode.IN_PERSON)
@@ -763,9 +925,9 @@ class _Loader:
             access = "" if mode == AttendanceMode.ONLINE else "motor"
         slug = slugify(title)[:60]
         if mode != AttendanceMode.IN_PERSON and not online_url:
-            online_url = f"https://visio.example.org/semaine-2017/{slug}"
+            online_url = f"https://visio.example.org/{self.url_prefix}/{slug}"
         if reg == RegistrationMode.EXTERNAL and not registration_url:
-            registration_url = f"https://inscriptions.example.org/semaine-2017/{slug}"
+            registration_url = f"https://inscriptions.example.org/{self.url_prefix}/{slug}"
         audience_items = self.refs(Audience, audiences)
         co_organisers = [self.organisations[key] for key in co.split()]
         fields = {
@@ -773,7 +935,7 @@ class _Loader:
             "summary": summary,
             "description": self._description(
                 detail, audiences=audience_items, reg=reg, cap=cap, mode=mode,
-                co_organisers=co_organisers, track=track, programme=programme,
+                co_organisers=co_organisers, track=track, programme=programme, per_slot=per_slot,
             ),
             "programme": programme,
             "track": track,
@@ -784,6 +946,7 @@ class _Loader:
             "registration_mode": reg,
             "registration_url": registration_url,
             "capacity": cap if reg == RegistrationMode.PLATFORM else None,
+            "registration_per_slot": per_slot,
             "age_min": age[0],
             "age_max": age[1],
             "is_illustrative": True,
@@ -794,7 +957,8 @@ class _Loader:
         }
         fields.update({f"access_{flag}": True for flag in access.split()})
         if isinstance(slots, str):
-            slots = _slots(slots, cap if reg == RegistrationMode.PLATFORM else None)
+            slots = _slots(slots, cap if reg == RegistrationMode.PLATFORM else None,
+                           first_day=self.first_day)
         event = create_event(editor, organisation=organisation, edition=self.edition,
                              fields=fields, slots=slots)
         if state in (EventState.SUBMITTED, EventState.PUBLISHED):
@@ -805,12 +969,15 @@ class _Loader:
         return event
 
     @staticmethod
-    def _description(detail, *, audiences, reg, cap, mode, co_organisers, track, programme):
+    def _description(detail, *, audiences, reg, cap, mode, co_organisers, track, programme,
+                     per_slot=True):
         practical = [
             "- Public : " + ", ".join(item.name.lower() for item in audiences),
         ]
         if reg == RegistrationMode.PLATFORM:
-            places = f" ({cap} places par séance)" if cap else ""
+            places = ""
+            if cap:
+                places = f" ({cap} places {'par séance' if per_slot else 'en tout'})"
             practical.append(f"- Inscription gratuite sur cette plateforme{places}")
         elif reg == RegistrationMode.EXTERNAL:
             practical.append("- Inscription gratuite sur le site indiqué")
@@ -926,10 +1093,86 @@ class _Loader:
         )
 
 
-def load_demo(progress: Callable[[str], None] | None = None) -> dict:
-    """Create the 2017 demo edition, its organisers and events; return the demo accounts.
+    def upcoming(self) -> None:
+        self.progress("Édition à venir : ateliers, visite, hackathon et webinaire…")
+        # Its submission deadline is at least twenty days away: no need to reopen submissions.
+        for (key, org, slots, venue, formats, themes, audiences, title, summary, detail,
+             options) in UPCOMING_EVENTS:
+            self.events[key] = self.event(
+                org, title=title, summary=summary, detail=detail, formats=formats,
+                themes=themes, audiences=audiences, slots=slots, venue=venue,
+                reg=RegistrationMode.PLATFORM, **options,
+            )
 
-    Idempotent: when the edition already has events, nothing is written.
+    def registrations(self) -> None:
+        """Through the registration service, as if each person had registered signed in. Their
+        e-mails are queued like any other (the demo prints them on the console)."""
+        if "smtp" in settings.EMAIL_BACKEND.lower():
+            self.progress("Envoi d'e-mails réels configuré (SMTP) : les inscriptions de "
+                          "démonstration ne sont pas créées.")
+            return
+        self.progress("Inscriptions de démonstration aux événements à venir…")
+        statuses = []
+        for key, seats in UPCOMING_REGISTRATIONS.items():
+            slots = list(self.events[key].slots.order_by("starts_at", "pk"))
+            for seat in seats:
+                first_name, last_name = DEMO_ATTENDEES[seat.person]
+                registration = register(
+                    slot=slots[seat.slot], email=f"participant{seat.person + 1:02d}@exemple.fr",
+                    first_name=first_name, last_name=last_name,
+                    access_needs=seat.needs.split(), access_other=seat.other,
+                    email_verified=True,
+                )
+                statuses.append(registration.status)
+        waiting = statuses.count(RegistrationStatus.WAITLISTED)
+        self.progress(f"{len(statuses)} inscriptions, dont {waiting} en liste d'attente.")
+
+
+def _load_2017(loader: _Loader, edition: Edition) -> None:
+    loader.progress("Édition 2017…")
+    # The real deadline (10 November 2017) is long past: let the demo events in, then close.
+    reopened_until = edition.submissions_reopened_until
+    edition.submissions_reopened_until = datetime(2100, 1, 1, tzinfo=PARIS)
+    edition.save(update_fields=["submissions_reopened_until"])
+
+    loader.calvados()
+    loader.loire_atlantique()
+    loader.gironde()
+    loader.val_doise()
+
+    edition.submissions_reopened_until = reopened_until
+    edition.save(update_fields=["submissions_reopened_until"])
+    loader.progress(f"{loader.count} événements créés pour l'édition 2017.")
+
+
+def _load_upcoming(loader: _Loader, today: date) -> Edition:
+    starts_on, ends_on = upcoming_dates(today)
+    year = (today + timedelta(days=60)).year
+    edition = Edition.objects.create(
+        slug=UPCOMING_SLUG,
+        name=UPCOMING_NAME.format(year=year),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        theme_of_year=UPCOMING_THEME,
+        description=UPCOMING_DESCRIPTION.format(year=year),
+        submission_deadline=datetime.combine(starts_on - timedelta(days=10), time(18, 0),
+                                             tzinfo=PARIS),
+        is_current=False,
+    )
+    upcoming = loader.for_edition(edition, first_day=starts_on, url_prefix=f"mois-{year}")
+    upcoming.upcoming()
+    loader.progress(f"{upcoming.count} événements créés pour l'édition à venir "
+                    f"(du {starts_on:%d/%m/%Y} au {ends_on:%d/%m/%Y}).")
+    upcoming.registrations()
+    return edition
+
+
+def load_demo(progress: Callable[[str], None] | None = None) -> dict:
+    """Create the 2017 demo edition, its organisers and events, and an upcoming edition whose
+    events take registrations; return the demo accounts.
+
+    Idempotent: an edition already loaded (the 2017 one with events, the upcoming one at all) is
+    left as it is; when both are, nothing is written.
     """
     progress = progress or (lambda message: None)
     with transaction.atomic():
@@ -945,27 +1188,21 @@ def load_demo(progress: Callable[[str], None] | None = None) -> dict:
                 "is_current": True,
             },
         )
-        if not created and edition.events.exists():
-            progress("L'édition de démonstration 2017 est déjà chargée.")
+        past_loaded = not created and edition.events.exists()
+        upcoming_loaded = Edition.objects.filter(slug=UPCOMING_SLUG).exists()
+        if past_loaded and upcoming_loaded:
+            progress("Les éditions de démonstration (2017 et à venir) sont déjà chargées.")
             return _accounts()
 
-        progress("Édition 2017, comptes et organisations…")
+        progress("Comptes et organisations…")
         loader = _Loader(edition, progress)
         loader.accounts()
         loader.organisations_and_editors()
         loader.load_venues()
-
-        # The real deadline (10 November 2017) is long past: let the demo events in, then close.
-        reopened_until = edition.submissions_reopened_until
-        edition.submissions_reopened_until = datetime(2100, 1, 1, tzinfo=PARIS)
-        edition.save(update_fields=["submissions_reopened_until"])
-
-        loader.calvados()
-        loader.loire_atlantique()
-        loader.gironde()
-        loader.val_doise()
-
-        edition.submissions_reopened_until = reopened_until
-        edition.save(update_fields=["submissions_reopened_until"])
-        progress(f"{loader.count} événements créés.")
+        if past_loaded:
+            progress("L'édition de démonstration 2017 est déjà chargée.")
+        else:
+            _load_2017(loader, edition)
+        if not upcoming_loaded:
+            _load_upcoming(loader, timezone.localdate())
     return _accounts()

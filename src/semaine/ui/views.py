@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from semaine.agenda import queries
+from semaine.agenda.models import Edition
 from semaine.organisers.permissions import is_any_coordinator
 
 
@@ -17,6 +19,13 @@ def home(request):
     if edition is not None:
         context.update(queries.edition_figures(edition))
         context["upcoming"] = queries.published_events(edition)[:6]
+        # Another edition still to come (or under way): the soonest one.
+        context["next_edition"] = (
+            Edition.objects.exclude(pk=edition.pk)
+            .filter(ends_on__gte=timezone.localdate())
+            .order_by("starts_on", "pk")
+            .first()
+        )
     return render(request, "ui/home.html", context)
 
 
