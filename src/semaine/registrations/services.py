@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from semaine.accounts.services import send_later
 from semaine.agenda.models import EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
 
@@ -44,7 +43,10 @@ def held_seats(slot: Slot) -> int:
 
 
 def _lock(slot: Slot) -> Slot:
-    return Slot.objects.select_for_update().select_related("event__edition").get(pk=slot.pk)
+    """Lock the slot's row only (not its event's or edition's, which the join also reads)."""
+    return Slot.objects.select_for_update(of=("self",)).select_related("event__edition").get(
+        pk=slot.pk
+    )
 
 
 def _link(name: str, registration: Registration) -> str:
@@ -52,6 +54,18 @@ def _link(name: str, registration: Registration) -> str:
 
 
 def _mail(registration: Registration, template: str, subject: str, *, with_ics=False, **extra):
+    """Queue an e-mail to the registrant, once committed; the worker renders it (and its .ics),
+    so neither the request nor the slot's lock waits for templates."""
+    from .tasks import send_registration_email
+
+    pk, subject = registration.pk, str(subject)
+    extra = {key: str(value) for key, value in extra.items()}
+    transaction.on_commit(lambda: send_registration_email.enqueue(
+        registration_id=pk, template=template, subject=subject, with_ics=with_ics, extra=extra))
+
+
+def render_email(registration: Registration, template: str, with_ics: bool, extra: dict):
+    """The body and attachments of a registrant's e-mail (run by the worker)."""
     context = {
         "registration": registration, "event": registration.event, "slot": registration.slot,
         "manage_url": _link("manage", registration), "site_url": settings.SITE_URL, **extra,
@@ -60,8 +74,7 @@ def _mail(registration: Registration, template: str, subject: str, *, with_ics=F
     if with_ics:
         attachments = [("evenement.ics", slot_calendar(registration.event, registration.slot),
                         "text/calendar")]
-    send_later(registration.email, subject,
-               render_to_string(f"registrations/email/{template}.txt", context), attachments)
+    return render_to_string(f"registrations/email/{template}.txt", context), attachments
 
 
 def _check_open(slot: Slot) -> None:

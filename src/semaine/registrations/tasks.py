@@ -32,3 +32,19 @@ def forget_rate_counters() -> int:
     from semaine.ui.ratelimit import forget_old
 
     return forget_old()
+
+
+@task()
+def send_registration_email(registration_id: int, template: str, subject: str,
+                            with_ics: bool = False, extra: dict | None = None) -> None:
+    from semaine.accounts.tasks import send_email
+
+    from . import services
+    from .models import Registration
+
+    registration = Registration.objects.select_related("event__venue", "event__edition",
+                                                       "slot").filter(pk=registration_id).first()
+    if registration is None or registration.email.endswith("@invalid"):  # erased meanwhile
+        return
+    body, attachments = services.render_email(registration, template, with_ics, extra or {})
+    send_email.call(to=registration.email, subject=subject, body=body, attachments=attachments)
