@@ -29,11 +29,3 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
-
-def test_the_legal_page_title_is_plain_text(client, db):
-    import re
-
-    response = client.get("/mentions-legales/")
-    title = re.search(r"<title>(.*?)</title>", response.text, re.S).group(1)
-    assert "<" not in title and "Mentions légales" in title
-    assert response.text.count("Inscriptions aux événements") == 1

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from semaine.ui.forms import Form
 
@@ -33,7 +34,8 @@ class RegistrationForm(Form):
             label = slot_range(slot)
             if left is not None:
                 label += " — " + (_("complet, liste d’attente") if left <= 0 else
-                                  _("%(n)s place(s) libre(s)") % {"n": left})
+                                  ngettext("%(n)s place libre", "%(n)s places libres", left)
+                                  % {"n": left})
             choices.append((slot.pk, label))
         self.fields["slot"].choices = choices
         if len(choices) == 1:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from semaine.agenda.models import PARIS, Event, EventState, RegistrationMode
@@ -308,7 +309,9 @@ def message(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Message envoyé à %(n)s personne(s).") % {"n": count})
+            messages.success(request, ngettext("Message envoyé à %(n)s personne.",
+                                               "Message envoyé à %(n)s personnes.", count)
+                             % {"n": count})
             return redirect("registrations:attendees", pk=event.pk)
     return render(request, "registrations/message.html", {"event": event, "form": form})
 
