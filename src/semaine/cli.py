@@ -27,7 +27,9 @@ def _manage(*args: str) -> None:
 
 def demo(args) -> int:
     """Migrate the embedded database, load the demo edition, start the web server and worker."""
-    demo_env = {"SEMAINE_ENV": "demo", "SEMAINE_SERVE_MEDIA": "1"}
+    data_dir = os.environ.get("SEMAINE_DATA_DIR", os.path.join(os.getcwd(), "data"))
+    demo_env = {"SEMAINE_ENV": "demo", "SEMAINE_SERVE_MEDIA": "1",
+                "SEMAINE_EMAIL_DIR": os.path.join(data_dir, "e-mails")}
     _setup(demo_env)
     from django.conf import settings
 
@@ -46,7 +48,11 @@ def demo(args) -> int:
          "--log-level", "warning"],
         env=env,
     )
-    worker = subprocess.Popen([sys.executable, "-m", "semaine.cli", "worker"], env=env)  # noqa: S603
+    worker_log = open(os.path.join(settings.DATA_DIR, "worker.log"), "a")  # noqa: SIM115
+    worker = subprocess.Popen(  # noqa: S603 - our own executable
+        [sys.executable, "-m", "semaine.cli", "worker"], env=env, stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     time.sleep(1.5)
     _print_accounts(accounts, args.port)
     processes = [web, worker]
@@ -80,6 +86,7 @@ def _print_accounts(accounts: dict, port: int) -> None:
     if accounts.get("admin"):
         email, password = accounts["admin"]
         print(f"  administration (/admin/) : {email} ({password})")
+    print(f"Courriels envoyés : un fichier chacun dans {os.environ.get('SEMAINE_EMAIL_DIR', '')}")
     print("Arrêt : Ctrl+C")
     sys.stdout.flush()
 
