@@ -322,7 +322,6 @@ def test_the_data_page_reads_a_bounded_number_of_rows(client, link, ines, editio
     assert len(many) == len(few)
 
 
-@pytest.mark.skipif(not privacy.HAS_ANSWERS, reason="no answers to the organiser's questions")
 def test_answers_to_the_organisers_questions_are_exported_then_erased(ines):
     from semaine.registrations.models import Question
 

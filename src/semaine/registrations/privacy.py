@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import MD5, Cast, Concat
@@ -44,7 +44,7 @@ from semaine.accounts.services import send_later
 from semaine.agenda.models import PARIS
 
 from . import services
-from .models import ACTIVE, AccessNeed, Registration
+from .models import ACTIVE, AccessNeed, Question, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -138,28 +138,11 @@ def account_of(email: str):
             .prefetch_related("memberships__organisation").first())
 
 
-def _has_field(name: str) -> bool:
-    try:
-        Registration._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-#: Answers to the organiser's questions (`Registration.answers`, keyed by question id) are
-#: personal data too; the field arrives with the questions feature, hence the check.
-HAS_ANSWERS = _has_field("answers")
-
-
 def _question_labels(registrations) -> dict:
-    from . import models
-
-    keys = {int(k) for r in registrations for k in (getattr(r, "answers", None) or {})
-            if str(k).isdigit()}
-    question = getattr(models, "Question", None)
-    if not keys or question is None:
+    keys = {int(k) for r in registrations for k in r.answers if str(k).isdigit()}
+    if not keys:
         return {}
-    return {str(pk): label for pk, label in question.objects.filter(pk__in=keys)
+    return {str(pk): label for pk, label in Question.objects.filter(pk__in=keys)
             .values_list("pk", "label")}
 
 
@@ -170,7 +153,7 @@ def _paris(moment: datetime | None) -> str | None:
 def personal_data(email: str) -> dict:
     """Everything the platform holds on an address, ready for `json.dumps`."""
     rows = list(registrations_of(email))
-    labels = _question_labels(rows) if HAS_ANSWERS else {}
+    labels = _question_labels(rows)
     registrations = [
         {
             "event": {"title": r.event.title,
@@ -222,7 +205,7 @@ def _anonymise(queryset: QuerySet) -> int:
     drawn for this call and then forgotten: unique, unguessable, tied to nothing."""
     secret = secrets.token_hex(32)
     pk_text = Cast("pk", output_field=CharField())
-    extra = {"answers": {}} if HAS_ANSWERS else {}
+    extra = {"answers": {}}
     return queryset.exclude(email__endswith=ERASED_SUFFIX).update(
         **extra,
         first_name=ERASED_NAME,
