@@ -253,3 +253,20 @@ def test_a_slot_with_registrations_cannot_be_deleted_by_an_edit(event, slot, edi
         agenda_services.update_event(editor, event, fields={}, slots=[
             SlotData(other.starts_at, other.ends_at, None, other.pk)])
     assert Slot.objects.filter(pk=slot.pk).exists()
+
+
+def test_the_cancellation_mail_removes_the_appointment_from_calendars(
+    slot, django_capture_on_commit_callbacks
+):
+    import icalendar
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(slot, 1)
+    confirmed = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(registration)
+    cancelled = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    [before], [after] = confirmed.walk("VEVENT"), cancelled.walk("VEVENT")
+    assert str(cancelled["METHOD"]) == "CANCEL" and str(after["STATUS"]) == "CANCELLED"
+    assert after["UID"] == before["UID"]
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])

@@ -1,4 +1,8 @@
-"""The calendar file attached to a confirmation: the one slot the person registered for."""
+"""The calendar file attached to the e-mails: the one slot the person registered for.
+
+A cancellation carries the same UID with METHOD:CANCEL and STATUS:CANCELLED, so that calendar
+applications take the appointment out (RFC 5546 §3.2.5).
+"""
 
 from django.conf import settings
 from django.utils import timezone
@@ -7,15 +11,20 @@ from icalendar import Calendar, Timezone
 from semaine.opendata.ical import PRODID, slot_component
 
 
-def slot_calendar(event, slot) -> str:
+def slot_calendar(event, slot, *, cancelled: bool = False) -> str:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.method = "PUBLISH"
+    calendar.method = "CANCEL" if cancelled else "PUBLISH"
     stamp = timezone.now()
-    calendar.add_component(
-        slot_component(event, slot, absolute_url=lambda path: settings.SITE_URL + path, stamp=stamp)
-    )
+    component = slot_component(event, slot, absolute_url=lambda path: settings.SITE_URL + path,
+                               stamp=stamp)
+    if cancelled:
+        component.pop("STATUS", None)
+        component.add("status", "CANCELLED")
+        component.pop("SEQUENCE", None)
+        component.add("sequence", event.revision + 1)
+    calendar.add_component(component)
     first, last = slot.starts_at.date(), slot.ends_at.date()
     calendar.subcomponents.insert(0, Timezone.from_tzid("Europe/Paris", first_date=first,
                                                          last_date=last))

@@ -72,8 +72,9 @@ def render_email(registration: Registration, template: str, with_ics: bool, extr
     }
     attachments = None
     if with_ics:
-        attachments = [("evenement.ics", slot_calendar(registration.event, registration.slot),
-                        "text/calendar")]
+        cancelled = registration.status in (Status.CANCELLED, Status.EXPIRED)
+        attachments = [("evenement.ics", slot_calendar(registration.event, registration.slot,
+                                                       cancelled=cancelled), "text/calendar")]
     return render_to_string(f"registrations/email/{template}.txt", context), attachments
 
 
@@ -198,7 +199,7 @@ def _offer_next(slot: Slot) -> None:
         candidate.offer_expires_at = candidate.offered_at + timedelta(hours=slot.event.offer_hours)
         candidate.save()
         _mail(candidate, "offer", _("Une place s’est libérée : %(t)s") % {"t": slot.event.title},
-              accept_url=_link("accept", candidate))
+              with_ics=True, accept_url=_link("accept", candidate))
 
 
 @transaction.atomic
@@ -216,7 +217,8 @@ def cancel(registration: Registration, *, actor=None, notify: bool = True) -> Re
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
     if notify:
-        _mail(registration, "cancelled", _("Inscription annulée : %(t)s") % {"t": slot.event.title})
+        _mail(registration, "cancelled", _("Inscription annulée : %(t)s") % {"t": slot.event.title},
+              with_ics=True)
     if freed:
         _offer_next(slot)
     return registration
@@ -293,7 +295,7 @@ def cancel_for_cancelled_event(sender, event, reason="", **kwargs) -> int:
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
         _mail(registration, "event_cancelled",
-              _("Événement annulé : %(t)s") % {"t": event.title}, reason=reason)
+              _("Événement annulé : %(t)s") % {"t": event.title}, with_ics=True, reason=reason)
         count += 1
     return count
 
