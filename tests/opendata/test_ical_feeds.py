@@ -370,3 +370,13 @@ def test_the_organisation_feed_holds_its_events_of_every_edition_as_organiser_or
 def test_an_unknown_organisation_is_a_404(client):
     url = reverse("opendata:organisation_ics", kwargs={"slug": "inconnue"})
     assert client.get(url).status_code == 404
+
+
+def test_a_cancelled_slot_is_cancelled_in_the_feed(client, edition, organisation, editor):
+    event = factories.EventFactory(edition=edition, organisation=organisation, slots=2,
+                                   state=EventState.PUBLISHED)
+    first = event.slots.order_by("starts_at").first()
+    services.cancel_slot(editor, first, "Salle indisponible")
+    calendar = Calendar.from_ical(client.get(event_url(event)).content)
+    statuses = sorted(str(component["STATUS"]) for component in calendar.walk("VEVENT"))
+    assert statuses == ["CANCELLED", "CONFIRMED"]

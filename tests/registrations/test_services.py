@@ -270,3 +270,26 @@ def test_the_cancellation_mail_removes_the_appointment_from_calendars(
     assert str(cancelled["METHOD"]) == "CANCEL" and str(after["STATUS"]) == "CANCELLED"
     assert after["UID"] == before["UID"]
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+
+
+def test_cancelling_one_slot_tells_its_attendees_only(
+    event, slot, editor, other_editor, django_capture_on_commit_callbacks
+):
+    from semaine.agenda import services as agenda_services
+
+    other = event.slots.exclude(pk=slot.pk).get()
+    here, elsewhere = register(slot, 1), register(other, 2)
+    with pytest.raises(PermissionDenied):
+        agenda_services.cancel_slot(other_editor, slot, "Non")
+    with pytest.raises(ValidationError):
+        agenda_services.cancel_slot(editor, slot, " ")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_services.cancel_slot(editor, slot, "Formateur absent.")
+    here.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (here.status, elsewhere.status) == (Status.CANCELLED, Status.CONFIRMED)
+    assert [m.to for m in mail.outbox] == [[here.email]]
+    assert "Formateur absent." in mail.outbox[0].body
+    with pytest.raises(ValidationError, match="annulé"):
+        register(slot, 3)

@@ -395,6 +395,7 @@ class Slot(models.Model):
     capacity = models.PositiveIntegerField(
         _("places pour ce créneau"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]

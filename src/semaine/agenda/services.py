@@ -30,7 +30,7 @@ from .models import (
 )
 from .permissions import is_coordinator, require_coordinator, require_event_editor
 from .search import refresh_search_vector
-from .signals import event_cancelled
+from .signals import event_cancelled, slot_cancelled
 
 #: Plain fields of an event that its editors set.
 EVENT_FIELDS = (
@@ -225,6 +225,27 @@ def add_slot(actor, event: Event, slot: SlotData) -> Slot:
     _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
          changes={"slots": {"added": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
     return created
+
+
+@transaction.atomic
+def cancel_slot(actor, slot: Slot, reason: str) -> Slot:
+    """One date of the event is cancelled: it stays listed, marked cancelled, and everyone
+    registered to it is told (see registrations)."""
+    event = _locked(slot.event)
+    if not is_coordinator(actor, event.edition):
+        require_event_editor(actor, event)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez la raison de l’annulation.")})
+    slot = Slot.objects.select_for_update().get(pk=slot.pk, event=event)
+    if slot.cancelled_at:
+        raise TransitionError(_("Ce créneau est déjà annulé."))
+    slot.cancelled_at = timezone.now()
+    slot.save(update_fields=["cancelled_at"])
+    slot_cancelled.send(sender=Slot, slot=slot, reason=reason)
+    _touch(event)
+    _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
+         comment=reason, changes={"slots": {"cancelled": slot.starts_at.isoformat()}})
+    return slot
 
 
 @transaction.atomic

@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 #: Sent inside the transaction that cancels an event (``sender`` is the Event class; ``event``).
 event_cancelled = Signal()
+
+#: Sent inside the transaction that cancels one slot (``slot``, ``reason``).
+slot_cancelled = Signal()

@@ -61,7 +61,7 @@ def slot_component(event: Event, slot: Slot, *, absolute_url: Callable[[str], st
     component.summary = event.title
     component.description = f"{event.summary}\n\n{page}"
     component.url = page
-    component.status = STATUSES.get(event.status, "CONFIRMED")
+    component.status = "CANCELLED" if slot.cancelled_at else STATUSES.get(event.status, "CONFIRMED")
     where = location(event)
     if where:
         component.location = where

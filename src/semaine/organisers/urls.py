@@ -14,4 +14,6 @@ urlpatterns = [
     path("evenements/<int:pk>/soumettre/", views.event_submit, name="event_submit"),
     path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
     path("evenements/<int:pk>/statut/", views.event_status, name="event_status"),
+    path("evenements/<int:pk>/creneaux/<int:slot_pk>/annuler/", views.slot_cancel,
+         name="slot_cancel"),
 ]

@@ -172,6 +172,16 @@ def event_duplicate(request, pk):
 
 @login_required
 @require_POST
+def slot_cancel(request, pk, slot_pk):
+    event = _event_for(request, pk)
+    slot = get_object_or_404(event.slots, pk=slot_pk)
+    _run(request, agenda_services.cancel_slot, slot, request.POST.get("reason", ""),
+         success=_("Le créneau est annulé ; les inscrits sont prévenus."))
+    return redirect("organisers:event", pk=event.pk)
+
+
+@login_required
+@require_POST
 def event_status(request, pk):
     event = _event_for(request, pk)
     form = StatusForm(request.POST)

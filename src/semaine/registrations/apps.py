@@ -7,8 +7,9 @@ class RegistrationsConfig(AppConfig):
     verbose_name = "Inscriptions"
 
     def ready(self):
-        from semaine.agenda.signals import event_cancelled
+        from semaine.agenda.signals import event_cancelled, slot_cancelled
 
-        from .services import cancel_for_cancelled_event
+        from .services import cancel_for_cancelled_event, cancel_for_cancelled_slot
 
         event_cancelled.connect(cancel_for_cancelled_event, dispatch_uid="registrations-cancel")
+        slot_cancelled.connect(cancel_for_cancelled_slot, dispatch_uid="registrations-cancel-slot")

@@ -87,6 +87,8 @@ def _check_open(slot: Slot) -> None:
         raise ValidationError(_("Les inscriptions à cet événement sont fermées."))
     if slot.starts_at <= timezone.now():
         raise ValidationError(_("Ce créneau est passé : on ne peut plus s’y inscrire."))
+    if slot.cancelled_at:
+        raise ValidationError(_("Ce créneau est annulé."))
 
 
 def _clean_answers(event, answers: dict) -> dict:
@@ -285,17 +287,26 @@ def check_in(actor, registration: Registration) -> Registration:
     return registration
 
 
+def cancel_for_cancelled_slot(sender, slot, reason="", **kwargs) -> int:
+    """The organiser cancelled one date: the people registered to it are told why."""
+    return _cancel_all(Registration.objects.filter(slot=slot, status__in=ACTIVE), slot.event, reason,
+                       _("Date annulée : %(t)s"))
+
+
 def cancel_for_cancelled_event(sender, event, reason="", **kwargs) -> int:
     """The organiser cancelled the event: every attendee and waiting person is told why."""
+    return _cancel_all(Registration.objects.filter(event=event, status__in=ACTIVE), event, reason,
+                       _("Événement annulé : %(t)s"))
+
+
+def _cancel_all(registrations, event, reason: str, subject: str) -> int:
     count = 0
-    for registration in Registration.objects.filter(event=event, status__in=ACTIVE).select_related(
-        "slot", "event"
-    ):
+    for registration in registrations.select_related("slot", "event"):
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
-        _mail(registration, "event_cancelled",
-              _("Événement annulé : %(t)s") % {"t": event.title}, with_ics=True, reason=reason)
+        _mail(registration, "event_cancelled", subject % {"t": event.title}, with_ics=True,
+              reason=reason)
         count += 1
     return count
 
