@@ -62,6 +62,8 @@ def test_an_unverified_address_holds_no_seat_until_confirmed(slot, django_captur
     assert confirmed.status == Status.CONFIRMED
     assert mail.outbox[-1].attachments[0][0].endswith(".ics")
     assert "BEGIN:VEVENT" in mail.outbox[-1].attachments[0][1]
+    name, png, mimetype = mail.outbox[-1].attachments[1]
+    assert (name, mimetype) == ("billet.png", "image/png") and png.startswith(b"\x89PNG")
     assert services.confirm_address(pending.token).status == Status.CONFIRMED  # opened twice
 
 

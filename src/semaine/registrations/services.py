@@ -70,12 +70,27 @@ def render_email(registration: Registration, template: str, with_ics: bool, extr
         "registration": registration, "event": registration.event, "slot": registration.slot,
         "manage_url": _link("manage", registration), "site_url": settings.SITE_URL, **extra,
     }
-    attachments = None
+    attachments = []
     if with_ics:
         cancelled = registration.status in (Status.CANCELLED, Status.EXPIRED)
-        attachments = [("evenement.ics", slot_calendar(registration.event, registration.slot,
-                                                       cancelled=cancelled), "text/calendar")]
-    return render_to_string(f"registrations/email/{template}.txt", context), attachments
+        attachments.append(("evenement.ics", slot_calendar(registration.event, registration.slot,
+                                                           cancelled=cancelled), "text/calendar"))
+    if registration.status == Status.CONFIRMED and template in ("confirmed", "reminder"):
+        attachments.append(("billet.png", ticket_qr_png(registration), "image/png"))
+    return render_to_string(f"registrations/email/{template}.txt", context), attachments or None
+
+
+def ticket_qr_png(registration: Registration) -> bytes:
+    """The QR code the welcome desk scans: a signed link, not a guessable number."""
+    import io
+
+    import segno
+
+    url = settings.SITE_URL + reverse("registrations:scan",
+                                      kwargs={"code": checkin_token(registration)})
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
 
 
 def _check_open(slot: Slot) -> None:
