@@ -170,6 +170,8 @@ else:
                 "SEMAINE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
             ),
             "LOCATION": "semaine_cache",
+            # Pages of a large programme: keep many (the default, 300, would cull constantly).
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEMAINE_CACHE_MAX_ENTRIES", "50000"))},
         }
     }
 
