@@ -265,3 +265,20 @@ def test_an_event_with_several_co_organisers_appears_once(client, edition, organ
     event = programme["hackathon"]
     event.co_organisers.set([organisation, factories.OrganisationFactory()])
     assert titles(agenda(client, edition, organisation=organisation.slug)).count(event.title) == 1
+
+
+def test_places_still_free_counts_the_seats_taken(client, edition, organisation, venue):
+    from semaine.registrations import services as registrations
+
+    full = publish(edition, organisation, title="Atelier complet", venue=venue,
+                   registration_mode="platform", capacity=1)
+    open_ = publish(edition, organisation, title="Atelier avec de la place", venue=venue,
+                    registration_mode="platform", capacity=2)
+    publish(edition, organisation, title="Entrée libre", venue=venue)
+    for event in (full, open_):
+        registrations.register(slot=event.slots.get(), email="a@example.fr", first_name="A",
+                               last_name="B", email_verified=True)
+    assert set(titles(agenda(client, edition, free="1"))) == {"Atelier avec de la place",
+                                                             "Entrée libre"}
+    full.slots.update(cancelled_at=None, capacity=3)  # a slot's own capacity wins
+    assert "Atelier complet" in titles(agenda(client, edition, free="1"))

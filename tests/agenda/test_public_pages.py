@@ -129,3 +129,4 @@ def test_the_interface_is_available_in_english(client, edition):
     response = client.get("/", headers={"accept-language": "en"})
     assert response.status_code == 200
     assert 'lang="en"' in response.text
+    assert "Sign in" in response.text and "Se connecter" not in response.text

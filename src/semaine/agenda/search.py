@@ -10,8 +10,8 @@ from datetime import date, datetime, time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.functions import Power
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Now, Power
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +26,7 @@ from .models import (
     EventState,
     EventStatus,
     Programme,
+    RegistrationMode,
     Slot,
     Track,
     Venue,
@@ -338,7 +339,9 @@ def filter_events(queryset, filters: EventFilters):
     for key in f.accessibility:
         queryset = queryset.filter(**{f"access_{key}": True})
     if f.free:
-        queryset = queryset.exclude(status__in=[EventStatus.FULL, EventStatus.CANCELLED])
+        queryset = queryset.exclude(status__in=[EventStatus.FULL, EventStatus.CANCELLED]).filter(
+            ~Q(registration_mode=RegistrationMode.PLATFORM) | Exists(_slots_with_a_free_seat())
+        )
     if f.near:
         span_lat = f.near.radius_km / KM_PER_DEGREE
         span_lon = span_lat / max(math.cos(math.radians(f.near.latitude)), 0.01)
@@ -347,6 +350,23 @@ def filter_events(queryset, filters: EventFilters):
             venue__longitude__range=(f.near.longitude - span_lon, f.near.longitude + span_lon),
         ).annotate(distance2=_distance2(f.near)).filter(distance2__lte=f.near.radius_km ** 2)
     return queryset
+
+
+#: Registration statuses that hold a seat (`registrations.models.HOLDS_SEAT`; the programme
+#: reads them through the slots' reverse relation so as not to import the registrations app).
+SEAT_HOLDING = ("confirmed", "offered")
+
+
+def _slots_with_a_free_seat():
+    """Upcoming, not cancelled slots of the outer event with fewer seats held than offered."""
+    return (
+        Slot.objects.filter(event=OuterRef("pk"), starts_at__gt=Now(), cancelled_at__isnull=True)
+        .annotate(
+            seats=Coalesce("capacity", "event__capacity"),
+            held=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING)),
+        )
+        .filter(Q(seats__isnull=True) | Q(held__lt=F("seats")))
+    )
 
 
 def _distance2(near: Near):
