@@ -1,7 +1,11 @@
 import pytest
 from django.utils import translation
 
+from semaine.ledger.note import Signer
 from tests import factories
+
+#: one log key for the whole run (tests that need the key file set LEDGER_KEY to "")
+_LEDGER_KEY = str(Signer.generate("semaine.test/ledger"))
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +15,10 @@ def _fast_and_synchronous(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LEDGER_KEY = _LEDGER_KEY
+    settings.LEDGER_ORIGIN = "semaine.test/ledger"
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger" / "log.key"
+    settings.LEDGER_WITNESSES = []
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""`semaine demo|serve|worker|generate|manage`: thin wrappers around Django and the services."""
+"""`semaine demo|serve|worker|generate|ledger|witness|manage`: thin wrappers around Django and
+the services."""
 
 import argparse
 import os
@@ -125,6 +126,87 @@ def generate(args) -> int:
     return 0
 
 
+def ledger(args) -> int:
+    """The public ledger: seal waiting entries, verify a log (this one or another's), mirror one."""
+    _setup()
+    from semaine.ledger import audit, services
+
+    if args.action == "key":
+        print(services.verifier())
+        return 0
+    if args.action == "seal":
+        blocks = services.seal_and_cosign()
+        for block in blocks:
+            print(f"bloc {block.number} : entrées {block.first_index} à {block.last_index}")
+        if not blocks:
+            print("Aucune entrée en attente.")
+        return 0
+    if args.action == "verify":
+        try:
+            if args.url:
+                source = audit.HttpSource(args.url)
+                key = args.key or source.key()
+                report = audit.verify(source, audit.Verifier.parse(key))
+            else:
+                from semaine.ledger.checks import verify_here
+
+                report, _ = verify_here()
+        except audit.AuditError as exc:
+            print(f"ÉCHEC : {exc}", file=sys.stderr)
+            return 1
+        print(f"{report.origin} : {report.size} entrées, {report.checkpoints} points de contrôle vérifiés, "
+              f"racine {report.root.hex()}")
+        for problem in report.problems:
+            print(f"ÉCHEC : {problem}", file=sys.stderr)
+        return 0 if report.ok else 1
+    if args.action == "mirror":
+        if not args.url:
+            print("Indiquez l'adresse du registre à copier (…/ledger).", file=sys.stderr)
+            return 2
+        from django.conf import settings
+
+        into = args.into or os.path.join(settings.DATA_DIR, "mirrors", mirror_name(args.url))
+        try:
+            report = audit.mirror(audit.HttpSource(args.url), into, key=args.key)
+        except audit.AuditError as exc:
+            print(f"ÉCHEC : {exc}", file=sys.stderr)
+            return 1
+        print(f"{report.origin} : {report.size} entrées vérifiées et copiées dans {into}")
+        return 0
+    return 2
+
+
+def mirror_name(url: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", url.split("://", 1)[-1]).strip("_")
+
+
+def witness(args) -> int:
+    """A C2SP tlog-witness for other institutions' logs (no database needed)."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from semaine.ledger.note import Verifier
+    from semaine.ledger.witness import Witness, load_or_create_key
+
+    logs: dict = {}
+    for item in args.log:
+        origin, _, key = item.partition("=")
+        logs.setdefault(origin, []).append(Verifier.parse(key))
+    signer = load_or_create_key(args.key, args.name)
+    node = Witness(signer, logs, args.state)
+    host, _, port = args.listen.rpartition(":")
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format, *a):  # noqa: A002
+            pass
+
+    server = make_server(host or "127.0.0.1", int(port), node.wsgi, handler_class=Quiet)
+    print(f"témoin {signer.verifier} sur http://{args.listen}/add-checkpoint", flush=True)
+    server.serve_forever()
+    return 0
+
+
 def manage(args) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -157,6 +239,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--edition", default="synthetique")
     p.add_argument("--seed", type=int, default=2017)
     p.set_defaults(func=generate)
+
+    p = commands.add_parser("ledger", help="the public ledger: seal, verify, mirror, key")
+    p.add_argument("action", choices=["seal", "verify", "mirror", "key"])
+    p.add_argument("url", nargs="?", help="another node's ledger (…/ledger) to verify or mirror")
+    p.add_argument("--key", help="the log's verifier key (default: fetched from the node, pinned)")
+    p.add_argument("--into", help="mirror folder (default: DATA_DIR/mirrors/<host>)")
+    p.set_defaults(func=ledger)
+
+    p = commands.add_parser("witness", help="cosign other logs' checkpoints (C2SP tlog-witness)")
+    p.add_argument("--listen", default="127.0.0.1:8091")
+    p.add_argument("--name", default="witness.semaine.localhost", help="the witness key's name")
+    p.add_argument("--key", default="data/witness/witness.key", help="key file (created if absent)")
+    p.add_argument("--state", default="data/witness/state.json")
+    p.add_argument("--log", action="append", default=[], metavar="ORIGIN=KEY",
+                   help="a log to witness: its origin and verifier key (repeatable)")
+    p.set_defaults(func=witness)
 
     p = commands.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

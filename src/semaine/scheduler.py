@@ -14,8 +14,10 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-#: (dotted path of a task, period in seconds)
+#: (dotted path of a task, period in seconds or the name of the setting that holds it)
 JOBS = [
+    ("semaine.ledger.tasks.seal_ledger", "LEDGER_INTERVAL"),
+    ("semaine.registrations.tasks.record_closed_registrations", 300),
     ("semaine.registrations.tasks.expire_waiting_list_offers", 60),
     ("semaine.registrations.tasks.send_registration_reminders", 900),
     ("semaine.registrations.tasks.anonymise_past_registrations", 86400),
@@ -24,11 +26,18 @@ JOBS = [
 ]
 
 
+def _seconds(period) -> int:
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, period) if isinstance(period, str) else period))
+
+
 def due_jobs(now: float | None = None) -> list[str]:
     """The jobs whose current period nobody has claimed yet (claiming them)."""
     now = time.time() if now is None else now
     due = []
     for path, period in JOBS:
+        period = _seconds(period)
         if cache.add(f"semaine:job:{path}:{int(now // period)}", 1, timeout=period * 2):
             due.append(path)
     return due
@@ -45,7 +54,10 @@ def tick(now: float | None = None) -> list[str]:
     return enqueued
 
 
-def start(interval: float = 15.0) -> threading.Thread:
+def start(interval: float | None = None) -> threading.Thread:
+    """Tick as often as the shortest period needs (15 s at most)."""
+    if interval is None:
+        interval = min(15.0, *(_seconds(period) / 2 for _, period in JOBS))
     def loop():
         from django.db import close_old_connections
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "semaine.agenda",
     "semaine.registrations",
     "semaine.opendata",
+    "semaine.ledger",
     "semaine.ui",
 ]
 
@@ -260,6 +261,18 @@ TASKS = {
         "BACKEND": os.environ.get("SEMAINE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The public ledger (see ledger/): its origin line, key, sealing interval and witnesses.
+# The private key comes from SEMAINE_LEDGER_KEY ("PRIVATE+KEY+…") or is created on first use in
+# DATA_DIR/ledger/; a new key needs a new origin (a new log).
+LEDGER_ORIGIN = os.environ.get("SEMAINE_LEDGER_ORIGIN", "semaine.localhost/ledger")
+LEDGER_KEY = os.environ.get("SEMAINE_LEDGER_KEY", "")
+LEDGER_KEY_FILE = DATA_DIR / "ledger" / "log.key"
+LEDGER_INTERVAL = int(os.environ.get("SEMAINE_LEDGER_INTERVAL", "60"))
+#: "URL VERIFIER-KEY" pairs separated by commas: witnesses asked to cosign every checkpoint
+LEDGER_WITNESSES = [
+    tuple(item.split()) for item in os.environ.get("SEMAINE_LEDGER_WITNESSES", "").split(",") if item.strip()
+]
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,6 +14,7 @@ urlpatterns = [
     path("coordination/", include("semaine.agenda.coordination_urls")),
     path("inscriptions/", include("semaine.registrations.urls")),
     path("mes-donnees/", include("semaine.registrations.privacy_urls")),
+    path("", include("semaine.ledger.urls")),
     path("", include("semaine.ui.urls")),
     path("", include("semaine.opendata.urls")),
     path("", include("semaine.agenda.urls")),

@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from semaine.ui.cache import cache_anonymous
+from semaine.ui.problems import problem
 
 from .models import PARIS, Edition, Event, EventStatus
 from .search import parse_filters, search_events
@@ -33,7 +34,6 @@ METROPOLITAN_FRANCE = (-5.2, 41.3, 9.6, 51.1)
 #: Query parameters of the map that are not filters of the agenda.
 MAP_PARAMS = ("bbox", "page")
 GEOJSON_TYPE = "application/geo+json"
-PROBLEM_TYPE = "application/problem+json"
 _SENTINEL_ID = uuid.UUID(int=0)
 _SENTINEL_SLUG = "semaine-slug-sentinel"
 
@@ -81,14 +81,6 @@ def in_bbox(queryset, bbox):
     if west <= east:
         return queryset.filter(venue__longitude__gte=west, venue__longitude__lte=east)
     return queryset.filter(Q(venue__longitude__gte=west) | Q(venue__longitude__lte=east))
-
-
-def problem(request, status: int, title: str, detail: str) -> HttpResponse:
-    """An RFC 9457 problem details answer."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": request.get_full_path()}
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
-                        content_type=PROBLEM_TYPE)
 
 
 def _event_url(request, edition: Edition):

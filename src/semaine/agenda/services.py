@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.ledger.records import record_decision, record_event
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
@@ -68,12 +69,28 @@ def _acting_as(actor, event: Event) -> str:
     return event.organisation.name
 
 
+#: what the public ledger records of each step (see ledger/records.py)
+_LEDGER_EVENT_KINDS = {
+    HistoryAction.PUBLISHED: "event.published",
+    HistoryAction.CHANGED: "event.changed",
+    HistoryAction.STATUS: "event.changed",
+    HistoryAction.CANCELLED: "event.cancelled",
+}
+
+
 def _log(event, actor, action, *, from_state="", to_state="", comment="", changes=None):
+    """Write the event's history and, in the same transaction, the public ledger's entries:
+    moderation decisions, and what visitors see of a published event whenever it changes."""
+    acting_as = _acting_as(actor, event) if actor else ""
+    if action in (HistoryAction.PUBLISHED, HistoryAction.RETURNED, HistoryAction.REFUSED):
+        record_decision(event, action, acting_as or COORDINATION_LABEL)
+    if action in _LEDGER_EVENT_KINDS:
+        record_event(event, _LEDGER_EVENT_KINDS[action])
     return EventHistory.objects.create(
         event=event,
         action=action,
         actor=actor,
-        acting_as=_acting_as(actor, event) if actor else "",
+        acting_as=acting_as,
         from_state=from_state,
         to_state=to_state,
         comment=comment,
@@ -388,5 +405,8 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
     venue.save()
     if venue.pk and venue.events.exists():
         refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
+        published = venue.events.filter(state=EventState.PUBLISHED)
+        for event in published.select_related("edition", "organisation"):
+            record_event(event, "event.changed")
         content_changed()
     return venue

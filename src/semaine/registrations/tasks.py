@@ -48,3 +48,11 @@ def send_registration_email(registration_id: int, template: str, subject: str,
         return
     body, attachments = services.render_email(registration, template, with_ics, extra or {})
     send_email.call(to=registration.email, subject=subject, body=body, attachments=attachments)
+
+
+@task()
+def record_closed_registrations() -> int:
+    """Counts of the slots whose registration closed go to the public ledger (no names)."""
+    from . import services
+
+    return services.record_closed_registrations()

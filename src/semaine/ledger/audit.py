@@ -1,0 +1,260 @@
+"""Verify a log and mirror it, from any source: this node's database, another node over HTTP,
+or a mirror on disk. No Django here: every source offers the same five reads.
+
+Verification rebuilds the tree from the entries themselves, checks that the tiles the source
+serves are the ones the entries give, that every checkpoint is signed by the log's key and that
+its root is the root of the rebuilt tree at its size (so each checkpoint is consistent with all
+the earlier ones).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from . import merkle
+from .note import Checkpoint, NoteError, Verifier, open_checkpoint
+
+USER_AGENT = "semaine-ledger/1"
+
+
+class AuditError(Exception):
+    """The log does not verify: what is wrong, in one sentence."""
+
+
+class Source(Protocol):
+    def key(self) -> str: ...
+    def checkpoint(self) -> str: ...
+    def checkpoints(self) -> list[str]: ...
+    def tile(self, level: int, number: int, width: int) -> bytes: ...
+    def bundle(self, number: int, width: int) -> bytes: ...
+
+
+def parse_bundle(data: bytes) -> list[bytes]:
+    entries, offset = [], 0
+    while offset < len(data):
+        if offset + 2 > len(data):
+            raise AuditError("truncated entry bundle")
+        (length,) = struct.unpack(">H", data[offset : offset + 2])
+        if offset + 2 + length > len(data):
+            raise AuditError("truncated entry bundle")
+        entries.append(data[offset + 2 : offset + 2 + length])
+        offset += 2 + length
+    return entries
+
+
+def make_bundle(entries: list[bytes]) -> bytes:
+    return b"".join(struct.pack(">H", len(e)) + e for e in entries)
+
+
+class HttpSource:
+    """Another node (or a mirror) serving C2SP tlog-tiles under ``url`` (e.g. …/ledger)."""
+
+    def __init__(self, url: str, timeout: float = 30.0):
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+
+    def _get(self, path: str, limit: int = 1 << 20) -> bytes:
+        request = urllib.request.Request(f"{self.url}/{path}", headers={"User-Agent": USER_AGENT})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                return response.read(limit)
+        except urllib.error.HTTPError as exc:
+            raise AuditError(f"{self.url}/{path}: HTTP {exc.code}") from exc
+        except OSError as exc:
+            raise AuditError(f"{self.url}/{path}: {exc}") from exc
+
+    def key(self) -> str:
+        return self._get("key").decode().strip()
+
+    def checkpoint(self) -> str:
+        return self._get("checkpoint").decode()
+
+    def checkpoints(self) -> list[str]:
+        out, after = [], 0
+        while True:
+            page = json.loads(self._get(f"checkpoints.json?after={after}"))["checkpoints"]
+            if not page:
+                return out
+            out += [c["checkpoint"] for c in page]
+            after = page[-1]["block"]
+
+    def tile(self, level: int, number: int, width: int) -> bytes:
+        return self._get(merkle.tile_path(level, number, width))
+
+    def bundle(self, number: int, width: int) -> bytes:
+        return self._get(merkle.tile_path("entries", number, width))
+
+
+class DirectorySource:
+    """A mirror on disk, in the tlog-tiles layout (what ``mirror`` writes)."""
+
+    def __init__(self, root: str):
+        self.root = root
+
+    def _read(self, path: str) -> bytes:
+        try:
+            with open(os.path.join(self.root, path), "rb") as fh:
+                return fh.read()
+        except FileNotFoundError as exc:
+            raise AuditError(f"{path} is missing from the mirror") from exc
+
+    def key(self) -> str:
+        return self._read("key").decode().strip()
+
+    def checkpoint(self) -> str:
+        return self._read("checkpoint").decode()
+
+    def checkpoints(self) -> list[str]:
+        return json.loads(self._read("checkpoints.json"))["checkpoints"]
+
+    def tile(self, level: int, number: int, width: int) -> bytes:
+        return self._stored(merkle.tile_path(level, number), width)
+
+    def bundle(self, number: int, width: int) -> bytes:
+        return self._stored(merkle.tile_path("entries", number), width, bundle=True)
+
+    def _stored(self, full_path: str, width: int, bundle: bool = False) -> bytes:
+        # the mirror keeps the widest version of each tile under its full name
+        data = self._read(full_path)
+        if bundle:
+            entries = parse_bundle(data)
+            if len(entries) < width:
+                raise AuditError(f"{full_path} is too short")
+            return make_bundle(entries[:width])
+        if len(data) < width * merkle.HASH_SIZE:
+            raise AuditError(f"{full_path} is too short")
+        return data[: width * merkle.HASH_SIZE]
+
+
+@dataclass
+class Report:
+    origin: str = ""
+    size: int = 0
+    root: bytes = b""
+    checkpoints: int = 0
+    entries: list[bytes] = field(default_factory=list, repr=False)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _open(text: str, verifier: Verifier, origin: str | None) -> Checkpoint:
+    try:
+        return open_checkpoint(text, verifier, origin)[0]
+    except NoteError as exc:
+        raise AuditError(f"checkpoint: {exc}") from exc
+
+
+def verify(
+    source: Source, verifier: Verifier, *, keep_entries: bool = False, check_tiles: bool = True
+) -> Report:
+    """Rebuild the whole tree from ``source``'s entries and check everything it publishes."""
+    latest = _open(source.checkpoint(), verifier, None)
+    report = Report(origin=latest.origin, size=latest.size, root=latest.root)
+    history = [_open(text, verifier, latest.origin) for text in source.checkpoints()]
+    if not history or history[-1].size != latest.size or history[-1].root != latest.root:
+        history.append(latest)
+    sizes = sorted({c.size for c in history})
+    expected = {}
+    for c in history:
+        if expected.setdefault(c.size, c.root) != c.root:
+            raise AuditError(f"two different signed roots for size {c.size}: the log forked")
+    if sizes and sizes[-1] > latest.size:
+        raise AuditError("a checkpoint is larger than the latest one")
+    builder = merkle.TileBuilder()
+    tiles: dict[tuple[int, int], bytes] = {}
+    stops = iter(sizes)
+    stop = next(stops, None)
+    while stop is not None and stop == 0:
+        stop = next(stops, None)
+    for number in range((latest.size + merkle.TILE_WIDTH - 1) // merkle.TILE_WIDTH):
+        width = merkle.tile_width(0, number, latest.size)
+        entries = parse_bundle(source.bundle(number, width))
+        if len(entries) != width:
+            raise AuditError(f"entry bundle {number} holds {len(entries)} entries, not {width}")
+        if keep_entries:
+            report.entries += entries
+        hashes = [merkle.leaf_hash(e) for e in entries]
+        start = number * merkle.TILE_WIDTH
+        while stop is not None and stop <= start + width:
+            tiles.update(builder.extend(hashes[builder.size - start : stop - start]))
+            if builder.root() != expected[stop]:
+                raise AuditError(f"the checkpoint at size {stop} does not match the entries")
+            report.checkpoints += 1
+            stop = next(stops, None)
+        tiles.update(builder.extend(hashes[builder.size - start :]))
+        if check_tiles:
+            served = source.tile(0, number, width)
+            if served != b"".join(hashes):
+                raise AuditError(f"tile 0/{number} does not hold the entries' leaf hashes")
+    if builder.root() != latest.root:
+        raise AuditError("the latest checkpoint's root is not the root of the entries")
+    if check_tiles:
+        _check_upper_tiles(source, tiles)
+    return report
+
+
+def _check_upper_tiles(source: Source, tiles: dict[tuple[int, int], bytes]) -> None:
+    for (level, number), data in sorted(tiles.items()):
+        if level and source.tile(level, number, len(data) // merkle.HASH_SIZE) != data:
+            raise AuditError(f"tile {level}/{number} does not match the tiles below it")
+
+
+def mirror(source: Source, into: str, key: str | None = None) -> Report:
+    """Copy ``source`` into the directory ``into``, verifying every step; serve it read-only.
+
+    The log's key is pinned on the first copy (or given as ``key``); a later copy must be signed
+    by the same key and extend the tree already held (consistency), or nothing is written.
+    """
+    os.makedirs(into, exist_ok=True)
+    key_path = os.path.join(into, "key")
+    pinned = open(key_path).read().strip() if os.path.exists(key_path) else None  # noqa: SIM115
+    key = key or pinned or source.key()
+    if pinned and key != pinned:
+        raise AuditError("the log's key differs from the key pinned by this mirror")
+    verifier = Verifier.parse(key)
+    previous = None
+    if os.path.exists(os.path.join(into, "checkpoint")):
+        previous = _open(DirectorySource(into).checkpoint(), verifier, None)
+    report = verify(source, verifier, keep_entries=True)
+    if previous is not None:
+        if previous.origin != report.origin:
+            raise AuditError("the log's origin changed")
+        if report.size < previous.size:
+            raise AuditError("the log shrank")
+        if merkle.fold([merkle.leaf_hash(e) for e in report.entries[: previous.size]]) != previous.root:
+            raise AuditError("the log is not consistent with the copy already held")
+    _write_tree(into, report.entries)
+    history = source.checkpoints()
+    _atomic(os.path.join(into, "checkpoints.json"), json.dumps({"checkpoints": history}).encode())
+    _atomic(key_path, (key + "\n").encode())
+    _atomic(os.path.join(into, "checkpoint"), source.checkpoint().encode())  # last: the copy is whole
+    return report
+
+
+def _write_tree(into: str, entries: list[bytes]) -> None:
+    builder = merkle.TileBuilder()
+    tiles = builder.extend([merkle.leaf_hash(e) for e in entries])
+    for number in range(0, (len(entries) + merkle.TILE_WIDTH - 1) // merkle.TILE_WIDTH):
+        chunk = entries[number * merkle.TILE_WIDTH : (number + 1) * merkle.TILE_WIDTH]
+        _atomic(os.path.join(into, merkle.tile_path("entries", number)), make_bundle(chunk))
+    for (level, number), data in tiles.items():
+        _atomic(os.path.join(into, merkle.tile_path(level, number)), data)
+
+
+def _atomic(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

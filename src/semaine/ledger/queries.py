@@ -1,0 +1,84 @@
+"""Reads of the public ledger that pages, the tlog endpoints and the verifier share."""
+
+from __future__ import annotations
+
+from . import merkle
+from .audit import make_bundle
+from .models import Block, Entry, LedgerState
+from .services import fetch_tiles
+
+
+def state() -> LedgerState:
+    return LedgerState.objects.filter(pk=1).first() or LedgerState(pk=1)
+
+
+def latest_block() -> Block | None:
+    return Block.objects.order_by("-number").first()
+
+
+def reader() -> merkle.TileHashReader:
+    return merkle.TileHashReader(fetch_tiles)
+
+
+def inclusion_proof(index: int, size: int) -> list[bytes]:
+    return merkle.inclusion_proof(index, size, reader())
+
+
+def consistency_proof(old: int, new: int) -> list[bytes]:
+    return merkle.consistency_proof(old, new, reader())
+
+
+def tile(level: int, number: int, width: int, size: int) -> bytes | None:
+    """The tile's first ``width`` hashes if the tree of ``size`` leaves has them, else None."""
+    if width > merkle.tile_width(level, number, size):
+        return None
+    data = fetch_tiles([(level, number)]).get((level, number))
+    if data is None or len(data) < width * merkle.HASH_SIZE:
+        return None
+    return data[: width * merkle.HASH_SIZE]
+
+
+def entry_bundle(number: int, width: int, size: int) -> bytes | None:
+    """C2SP tlog-tiles entry bundle: each entry as a big-endian uint16 length and its bytes."""
+    first = number * merkle.TILE_WIDTH
+    if width > merkle.tile_width(0, number, size):
+        return None
+    rows = list(
+        Entry.objects.filter(index__gte=first, index__lt=first + width)
+        .order_by("index").values_list("data", flat=True)
+    )
+    if len(rows) != width:
+        return None
+    return make_bundle([bytes(d) for d in rows])
+
+
+def block_of(index: int) -> Block | None:
+    return Block.objects.filter(first_index__lte=index, size__gt=index).first()
+
+
+def latest_entry(subject: str, kinds=None) -> Entry | None:
+    entries = Entry.objects.filter(subject=subject)
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    return entries.order_by("-id").first()
+
+
+def entry_proof(entry: Entry) -> dict | None:
+    """Everything a browser needs to check ``entry`` against the latest checkpoint by itself."""
+    import base64
+
+    block = latest_block()
+    if entry.index is None or block is None or entry.index >= block.size:
+        return None
+    proof = inclusion_proof(entry.index, block.size)
+    return {
+        "index": entry.index,
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "entry": bytes(entry.data).decode(),
+        "record": entry.record,
+        "block": block_of(entry.index).number,
+        "tree_size": block.size,
+        "proof": [base64.b64encode(p).decode() for p in proof],
+        "checkpoint": block.cosigned or block.checkpoint,
+    }

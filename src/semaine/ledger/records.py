@@ -1,0 +1,83 @@
+"""The public records the ledger holds the hashes of, rebuilt the same way when verifying.
+
+An event's record is what a visitor sees of it (no internal field, no person): the entry holds
+the SHA-256 of its RFC 8785 form, so ``semaine ledger verify`` can tell whether the event in the
+database still is what was last recorded.
+"""
+
+from __future__ import annotations
+
+from .services import record
+
+EVENT_KINDS = ("event.published", "event.changed", "event.cancelled")
+DECISION_KINDS = {"published": "decision.published", "returned": "decision.returned",
+                  "refused": "decision.refused"}
+
+
+def _utc(value) -> str:
+    from .services import _time
+
+    return _time(value)
+
+
+def event_subject(event) -> str:
+    return f"event:{event.public_id}"
+
+
+def event_record(event) -> dict:
+    venue = event.venue
+    return {
+        "id": str(event.public_id),
+        "edition": event.edition.slug,
+        "organisation": event.organisation.slug,
+        "co_organisers": sorted(event.co_organisers.values_list("slug", flat=True)),
+        "programme": event.programme.slug if event.programme_id else None,
+        "track": event.track.slug if event.track_id else None,
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "formats": sorted(event.formats.values_list("slug", flat=True)),
+        "themes": sorted(event.themes.values_list("slug", flat=True)),
+        "audiences": sorted(event.audiences.values_list("slug", flat=True)),
+        "age": [event.age_min, event.age_max],
+        "attendance_mode": str(event.attendance_mode),
+        "online_url": event.online_url,
+        "venue": None if venue is None else {
+            "name": venue.name, "address": venue.address, "postcode": venue.postcode,
+            "commune": venue.commune,
+            "latitude": None if venue.latitude is None else round(venue.latitude, 6),
+            "longitude": None if venue.longitude is None else round(venue.longitude, 6),
+        },
+        "accessibility": sorted(
+            name for name in ("access_hearing", "access_visual", "access_motor", "access_psychic",
+                              "access_intellectual", "access_sign_language", "access_captioning")
+            if getattr(event, name)
+        ),
+        "languages": sorted(event.languages or []),
+        "registration": {"mode": str(event.registration_mode), "url": event.registration_url,
+                         "capacity": event.capacity},
+        "state": str(event.state),
+        "status": str(event.status),
+        "slots": [
+            {"start": _utc(s.starts_at), "end": _utc(s.ends_at), "capacity": s.capacity,
+             "cancelled": s.cancelled_at is not None}
+            for s in event.slots.order_by("starts_at", "pk")
+        ],
+    }
+
+
+def record_event(event, kind: str = "event.changed"):
+    """Record what visitors now see of a published event (nothing for drafts)."""
+    from semaine.agenda.models import EventState
+
+    if event.state != EventState.PUBLISHED:
+        return None
+    return record(kind, event_subject(event), event_record(event))
+
+
+def record_decision(event, decision: str, by: str):
+    """A moderation decision: which event, what was decided, by which organisation."""
+    decision = str(decision)
+    return record(DECISION_KINDS[decision], event_subject(event),
+                  {"event": str(event.public_id), "edition": event.edition.slug,
+                   "decision": decision, "by": by})

@@ -1,0 +1,326 @@
+"""Writes on the public ledger: record a fact, seal a block, ask the witnesses to cosign.
+
+``record()`` is called by every app inside the transaction of the decision it records, so a
+decision and its entry are committed, or rolled back, together. ``seal()`` runs in the background
+every ``LEDGER_INTERVAL`` seconds (``semaine worker``): it gives the waiting entries their place in
+the tree, extends the tiles and signs a checkpoint, in one transaction under a lock on the single
+``LedgerState`` row, so two sealers never fork the log and a sealer killed half-way leaves nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import threading
+import urllib.error
+import urllib.request
+from datetime import UTC
+from functools import lru_cache
+
+import rfc8785
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import merkle
+from .models import Block, Commitment, Entry, LedgerState, Tile, WitnessState
+from .note import (
+    Checkpoint,
+    Note,
+    NoteError,
+    Signer,
+    Verifier,
+    parse_signature_lines,
+    sign_note,
+    verify_cosignature,
+)
+
+logger = logging.getLogger(__name__)
+
+#: A leaf of a C2SP entry bundle is at most 65,535 bytes (two-byte length prefix).
+MAX_ENTRY_SIZE = 0xFFFF
+#: Entries sealed in one block at most; more waiting entries go into the next blocks at once.
+MAX_BLOCK = 100_000
+_key_lock = threading.Lock()
+
+
+class LedgerError(Exception):
+    pass
+
+
+def canonical(value) -> bytes:
+    """RFC 8785 JSON Canonicalization Scheme."""
+    return rfc8785.dumps(value)
+
+
+def _time(value) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record(kind: str, subject: str, public_payload: dict) -> Entry:
+    """Append one fact to the log, in the caller's transaction (it is sealed later).
+
+    ``public_payload`` must hold public facts only; a fact about a person goes in as a
+    ``commitment()``.
+    """
+    if not connection.in_atomic_block:
+        raise LedgerError("record() runs inside the transaction of the decision it records")
+    body = canonical(public_payload)
+    now = timezone.now()
+    data = canonical(
+        {"kind": kind, "subject": subject, "time": _time(now), "sha256": hashlib.sha256(body).hexdigest()}
+    )
+    if len(data) > MAX_ENTRY_SIZE:
+        raise LedgerError("a ledger entry is at most 65,535 bytes")
+    return Entry.objects.create(kind=kind, subject=subject, data=data, record=body.decode(), recorded_at=now)
+
+
+def commitment(value: str) -> str:
+    """A salted SHA-256 of a personal fact; ``erase_commitment`` forgets the salt for good."""
+    salt = secrets.token_bytes(32)
+    digest = hashlib.sha256(salt + value.encode()).hexdigest()
+    Commitment.objects.create(digest=digest, salt=salt)
+    return digest
+
+
+def opens(digest: str, value: str) -> bool:
+    """True while the salt is kept and ``value`` is what ``digest`` commits to."""
+    found = Commitment.objects.filter(digest=digest).exclude(salt=None).first()
+    return bool(found) and hashlib.sha256(bytes(found.salt) + value.encode()).hexdigest() == digest
+
+
+def erase_commitment(digest: str) -> None:
+    Commitment.objects.filter(digest=digest).update(salt=None)
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _load_signer(configured: str, path: str, origin: str) -> Signer:
+    if configured:
+        return Signer.parse(configured)
+    with _key_lock:
+        try:
+            with open(path) as fh:
+                return Signer.parse(fh.read())
+        except FileNotFoundError:
+            pass
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        signer = Signer.generate(origin)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(signer) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # never replaces a key another process wrote first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        with open(path) as fh:
+            return Signer.parse(fh.read())
+
+
+def signer() -> Signer:
+    return _load_signer(settings.LEDGER_KEY, str(settings.LEDGER_KEY_FILE), settings.LEDGER_ORIGIN)
+
+
+def verifier() -> Verifier:
+    return signer().verifier
+
+
+# --- sealing -----------------------------------------------------------------------------------
+
+
+def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored tiles among ``keys`` (one query)."""
+    if not keys:
+        return {}
+    from django.db.models import Q
+
+    query = Q()
+    for level, number in keys:
+        query |= Q(level=level, number=number)
+    return {(t.level, t.number): bytes(t.data) for t in Tile.objects.filter(query)}
+
+
+def _state_for_update() -> LedgerState:
+    LedgerState.objects.get_or_create(pk=1)
+    state = LedgerState.objects.select_for_update().get(pk=1)
+    origin, key = settings.LEDGER_ORIGIN, str(verifier())
+    if not state.origin:
+        state.origin, state.key = origin, key
+    elif state.origin != origin:
+        raise ImproperlyConfigured(
+            f"The ledger was started with origin {state.origin!r}; its entries cannot move to {origin!r}."
+        )
+    elif state.key != key:
+        raise ImproperlyConfigured(
+            "The ledger's key changed: a new key starts a new log, with a new origin and a new database."
+        )
+    return state
+
+
+def _assign_indexes(ids: list[int], first: int) -> None:
+    indexes = list(range(first, first + len(ids)))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE ledger_entry AS e SET index = s.n "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS s(id, n) WHERE e.id = s.id",
+                [ids, indexes],
+            )
+        else:
+            cursor.executemany(
+                'UPDATE ledger_entry SET "index" = %s WHERE id = %s', list(zip(indexes, ids, strict=True))
+            )
+
+
+def _save_tiles(changed: dict[tuple[int, int], bytes]) -> None:
+    Tile.objects.bulk_create(
+        [Tile(level=level, number=number, data=data) for (level, number), data in changed.items()],
+        update_conflicts=True, unique_fields=["level", "number"], update_fields=["data"],
+    )
+
+
+def backfill() -> int:
+    """Record every published event that the log does not hold yet (the log covers the whole
+    programme from the day the ledger is switched on)."""
+    from semaine.agenda.models import Event, EventState
+
+    from .records import record_event
+
+    known = set(Entry.objects.filter(kind__startswith="event.").values_list("subject", flat=True))
+    count = 0
+    events = Event.objects.filter(state=EventState.PUBLISHED).order_by("published_at", "pk")
+    for event in events.iterator(chunk_size=500):
+        if f"event:{event.public_id}" not in known:
+            record_event(event, "event.published")
+            count += 1
+    return count
+
+
+def seal(limit: int = MAX_BLOCK) -> Block | None:
+    """Seal the entries appended since the last block into a new block, if there are any."""
+    with transaction.atomic():
+        state = _state_for_update()
+        if not state.backfilled:
+            backfill()
+            state.backfilled = True
+            state.save(update_fields=["backfilled", "origin", "key"])
+        pending = list(
+            Entry.objects.filter(index__isnull=True).order_by("id").values_list("id", "data")[:limit]
+        )
+        if not pending:
+            return None
+        builder = merkle.TileBuilder.from_reader(state.size, fetch_tiles)
+        changed = builder.extend([merkle.leaf_hash(bytes(data)) for _, data in pending])
+        root = builder.root()
+        _assign_indexes([pk for pk, _ in pending], state.size)
+        _save_tiles(changed)
+        note = sign_note(Checkpoint(state.origin, builder.size, root).text(), signer())
+        last = Block.objects.order_by("-number").values_list("number", flat=True).first()
+        block = Block.objects.create(
+            number=(last or 0) + 1, sealed_at=timezone.now(), first_index=state.size, size=builder.size,
+            root=root, checkpoint=str(note),
+        )
+        state.size, state.root = builder.size, root
+        state.save(update_fields=["size", "root", "origin", "key"])
+    return block
+
+
+def seal_all() -> list[Block]:
+    """Seal until nothing waits (each block holds at most ``MAX_BLOCK`` entries)."""
+    blocks = []
+    while (block := seal()) is not None:
+        blocks.append(block)
+    return blocks
+
+
+# --- witnesses ---------------------------------------------------------------------------------
+
+
+def _witnesses() -> list[tuple[str, Verifier]]:
+    out = []
+    for item in settings.LEDGER_WITNESSES:
+        if len(item) != 2:
+            raise ImproperlyConfigured("SEMAINE_LEDGER_WITNESSES: write 'URL KEY' pairs separated by commas")
+        out.append((item[0].rstrip("/"), Verifier.parse(item[1])))
+    return out
+
+
+def _add_checkpoint(url: str, old: int, proof: list[bytes], note: str, timeout: float) -> tuple[int, bytes]:
+    import base64
+
+    body = f"old {old}\n" + "".join(base64.b64encode(p).decode() + "\n" for p in proof) + "\n" + note
+    request = urllib.request.Request(  # noqa: S310 - URLs come from the settings
+        f"{url}/add-checkpoint", data=body.encode(), method="POST",
+        headers={"Content-Type": "text/plain; charset=utf-8"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read(1 << 16)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(1 << 16)
+
+
+def cosign_block(block: Block, timeout: float = 10.0) -> list[str]:
+    """Ask every witness to cosign ``block``'s checkpoint; keep the cosignatures that verify.
+
+    Returns the names of the witnesses that cosigned. A witness that is down or refuses is noted
+    (``WitnessState.last_error``) and asked again with the next block.
+    """
+    from . import queries
+
+    note_text = block.checkpoint
+    checkpoint_text = note_text.split("\n\n")[0] + "\n"
+    signed: list = []
+    names = []
+    for url, witness_key in _witnesses():
+        state, _ = WitnessState.objects.get_or_create(url=url)
+        old = min(state.size, block.size)
+        error = ""
+        for _attempt in range(2):
+            proof = queries.consistency_proof(old, block.size)
+            try:
+                status, body = _add_checkpoint(url, old, proof, note_text, timeout)
+            except OSError as exc:
+                status, body = 0, str(exc).encode()
+            if status == 409 and body.strip().isdigit() and int(body.strip()) <= block.size:
+                old = int(body.strip())  # the witness saw another size last: prove from there
+                continue
+            break
+        if status == 200:
+            try:
+                for sig in parse_signature_lines(body.decode()):
+                    verify_cosignature(checkpoint_text, sig, witness_key)
+                    signed.append(sig)
+                state.size = block.size
+                names.append(witness_key.name)
+            except (NoteError, UnicodeDecodeError) as exc:
+                error = f"invalid cosignature: {exc}"
+        else:
+            error = f"HTTP {status}: {body[:300].decode(errors='replace')}"
+        state.last_error = error
+        state.save()
+        if error:
+            logger.warning("witness %s: %s", url, error)
+    if signed:
+        from .note import parse_note
+
+        note: Note = parse_note(note_text).with_signatures(signed)
+        Block.objects.filter(pk=block.pk).update(cosigned=str(note))
+    return names
+
+
+def seal_and_cosign() -> list[Block]:
+    blocks = seal_all()
+    if blocks and settings.LEDGER_WITNESSES:
+        cosign_block(blocks[-1])
+    return blocks

@@ -1,0 +1,146 @@
+"""The ledger's public interface: C2SP tlog-tiles endpoints under /ledger/, pages under /registre/."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from semaine.ui.problems import problem
+
+from . import merkle, queries
+from .models import Block, Entry
+from .services import verifier
+
+TEXT = "text/plain; charset=utf-8"
+IMMUTABLE = "public, max-age=31536000, immutable"
+_TILE = re.compile(
+    r"^(?P<level>[0-9]|entries)/(?P<index>(?:x[0-9]{3}/)*[0-9]{3})(?:\.p/(?P<width>[0-9]{1,3}))?$"
+)
+
+
+def _text(body, *, cache: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=TEXT if isinstance(body, str) else "application/octet-stream")
+    response["Cache-Control"] = cache
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _no_checkpoint(request):
+    return problem(request, 404, _("Registre vide"), _("Aucun bloc n’a encore été scellé."))
+
+
+@require_GET
+def checkpoint(request):
+    block = queries.latest_block()
+    if block is None:
+        return _no_checkpoint(request)
+    return _text(block.cosigned or block.checkpoint, cache="no-cache")
+
+
+@require_GET
+def key(request):
+    return _text(f"{verifier()}\n", cache="public, max-age=3600")
+
+
+@require_GET
+def tile(request, path: str):
+    if len(path) > 80 or not (match := _TILE.match(path)):
+        return problem(request, 400, _("Requête incorrecte"),
+                       _("Chemin de tuile invalide : tile/<niveau>/<N>[.p/<largeur>] (C2SP tlog-tiles)."))
+    try:
+        number = merkle.parse_tile_index(match["index"])
+    except ValueError:
+        return problem(request, 400, _("Requête incorrecte"), _("Numéro de tuile non canonique."))
+    width = int(match["width"]) if match["width"] else merkle.TILE_WIDTH
+    if not 1 <= width < merkle.TILE_WIDTH and match["width"]:
+        return problem(request, 400, _("Requête incorrecte"), _("Une tuile partielle a de 1 à 255 éléments."))
+    block = queries.latest_block()
+    size = block.size if block else 0
+    if match["level"] == "entries":
+        data = queries.entry_bundle(number, width, size)
+    else:
+        data = queries.tile(int(match["level"]), number, width, size)
+    if data is None:
+        return problem(request, 404, _("Introuvable"), _("Cette tuile dépasse la taille de l’arbre."))
+    return _text(data, cache=IMMUTABLE)
+
+
+def _json(data, status=200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def entry_json(request, index: int):
+    entry = Entry.objects.filter(index=index).first()
+    data = queries.entry_proof(entry) if entry else None
+    if data is None:
+        return problem(request, 404, _("Introuvable"), _("Aucune entrée scellée à cet indice."))
+    return _json(data)
+
+
+@require_GET
+def consistency_json(request, old: int, new: int):
+    block = queries.latest_block()
+    size = block.size if block else 0
+    if not old <= new <= size:
+        return problem(request, 400, _("Requête incorrecte"),
+                       _("Il faut 0 ≤ ancienne taille ≤ nouvelle taille ≤ taille de l’arbre (%(size)s).")
+                       % {"size": size})
+    import base64
+
+    proof = queries.consistency_proof(old, new)
+    return _json({"old": old, "new": new, "proof": [base64.b64encode(p).decode() for p in proof]})
+
+
+@require_GET
+def checkpoints(request):
+    """Every block's signed checkpoint, oldest first, 1,000 at a time (``?after=<block>``)."""
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        return problem(request, 400, _("Requête incorrecte"), _("« after » est un numéro de bloc."))
+    blocks = Block.objects.filter(number__gt=after).order_by("number")[:1000]
+    return _json({"checkpoints": [
+        {"block": b.number, "size": b.size, "sealed_at": b.sealed_at.isoformat(),
+         "checkpoint": b.cosigned or b.checkpoint} for b in blocks
+    ]})
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def register(request):
+    """« Registre public »: blocks, latest entries, how to check them."""
+    blocks = Paginator(Block.objects.order_by("-number"), 20).get_page(request.GET.get("page"))
+    latest = Entry.objects.exclude(index=None).order_by("-index")[:20]
+    return render(request, "ledger/register.html", {
+        "blocks": blocks, "latest": latest, "state": queries.state(), "key": verifier(),
+        "block": queries.latest_block(), "pending": Entry.objects.filter(index=None).count(),
+    })
+
+
+def block_page(request, number: int):
+    block = get_object_or_404(Block, number=number)
+    entries = Paginator(
+        Entry.objects.filter(index__gte=block.first_index, index__lt=block.size).order_by("index"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "ledger/block.html", {"block": block, "entries": entries})
+
+
+def entry_page(request, index: int):
+    entry = get_object_or_404(Entry, index=index)
+    block = queries.block_of(index)
+    if block is None:
+        raise Http404
+    record = json.dumps(json.loads(entry.record), ensure_ascii=False, indent=2)
+    return render(request, "ledger/entry.html", {"entry": entry, "block": block, "record": record,
+                                                 "data": bytes(entry.data).decode()})
