@@ -20,7 +20,7 @@ from .services import verifier
 TEXT = "text/plain; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
 _TILE = re.compile(
-    r"^(?P<level>[0-9]|entries)/(?P<index>(?:x[0-9]{3}/)*[0-9]{3})(?:\.p/(?P<width>[0-9]{1,3}))?$"
+    r"^(?P<level>[0-9]|entries)/(?P<index>(?:x[0-9]{3}/)*[0-9]{3})(?:\.p/(?P<width>[1-9][0-9]{0,2}))?$"
 )
 
 

@@ -1,0 +1,386 @@
+"""The ledger on the database: decisions recorded in their transaction, blocks, public endpoints,
+witnesses, mirrors, verification and tamper detection."""
+
+import base64
+import hashlib
+import json
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import pytest
+from django.db import transaction
+
+from semaine.agenda import services as agenda
+from semaine.agenda.models import Event, EventState
+from semaine.ledger import audit, merkle, queries
+from semaine.ledger import services as ledger
+from semaine.ledger.checks import DatabaseSource, tampered_events, verify_here
+from semaine.ledger.models import Block, Entry, Tile, WitnessState
+from semaine.ledger.note import ALG_COSIGNATURE_V1, Signer, Verifier, open_checkpoint, parse_note
+from semaine.ledger.witness import Witness
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(editor, organisation, edition):
+    event = factories.EventFactory(edition=edition, organisation=organisation, state=EventState.SUBMITTED)
+    return event
+
+
+def _entries(kind=None):
+    qs = Entry.objects.order_by("id")
+    return list(qs.filter(kind=kind) if kind else qs)
+
+
+def test_moderation_and_changes_are_recorded_in_the_same_transaction(submitted, coordinator, editor):
+    agenda.publish_event(coordinator, submitted)
+    kinds = [e.kind for e in _entries()]
+    assert kinds == ["decision.published", "event.published"]
+    decision = json.loads(_entries("decision.published")[0].record)
+    assert decision == {"event": str(submitted.public_id), "edition": submitted.edition.slug,
+                        "decision": "published", "by": "Coordination de l'édition"}
+    agenda.update_event(editor, submitted, fields={"title": "Nouveau titre"})
+    changed = _entries("event.changed")
+    assert len(changed) == 1 and json.loads(changed[0].record)["title"] == "Nouveau titre"
+    # the leaf is RFC 8785 JSON holding the record's SHA-256, never the record itself
+    leaf = json.loads(bytes(changed[0].data))
+    assert set(leaf) == {"kind", "subject", "time", "sha256"}
+    assert leaf["sha256"] == hashlib.sha256(changed[0].record.encode()).hexdigest()
+    assert bytes(changed[0].data) == ledger.canonical(leaf)
+    agenda.cancel_event(editor, submitted, "Salle indisponible")
+    assert json.loads(_entries("event.cancelled")[0].record)["status"] == "cancelled"
+
+
+def test_a_failed_decision_leaves_no_entry(submitted, editor):
+    with pytest.raises(Exception):  # noqa: B017 - the editor may not publish
+        agenda.publish_event(editor, submitted)
+    assert not Entry.objects.exists()
+
+
+def test_drafts_and_refusals_keep_their_content_out(editor, organisation, edition, coordinator):
+    event = factories.EventFactory(edition=edition, organisation=organisation, state=EventState.SUBMITTED)
+    agenda.refuse_event(coordinator, event, "Hors sujet : données personnelles de M. Dupont")
+    (entry,) = _entries()
+    assert entry.kind == "decision.refused"
+    assert "Dupont" not in entry.record and event.title not in entry.record
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_outside_a_transaction_is_refused():
+    with pytest.raises(ledger.LedgerError):
+        ledger.record("x", "y", {})
+
+
+def test_commitments_are_unlinkable_once_the_salt_is_erased():
+    with transaction.atomic():
+        digest = ledger.commitment("camille@example.org")
+        ledger.record("support.added", "proposal:1", {"by": digest})
+    assert ledger.opens(digest, "camille@example.org")
+    assert not ledger.opens(digest, "someone@example.org")
+    ledger.erase_commitment(digest)
+    assert not ledger.opens(digest, "camille@example.org")
+    assert "camille" not in Entry.objects.get().record
+
+
+def test_sealing_builds_blocks_tiles_and_a_signed_checkpoint(edition, organisation):
+    events = [factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+              for _ in range(3)]
+    block = ledger.seal()  # the first seal records what was published before (backfill)
+    assert block.number == 1 and (block.first_index, block.size) == (0, 3)
+    assert {e.subject for e in _entries()} == {f"event:{e.public_id}" for e in events}
+    checkpoint, note = open_checkpoint(block.checkpoint, ledger.verifier(), "semaine.test/ledger")
+    leaves = [merkle.leaf_hash(bytes(e.data)) for e in Entry.objects.order_by("index")]
+    assert checkpoint.size == 3 and checkpoint.root == merkle.fold(leaves) == bytes(block.root)
+    assert bytes(Tile.objects.get(level=0, number=0).data) == b"".join(leaves)
+    assert ledger.seal() is None  # nothing new: no empty block
+    with transaction.atomic():
+        ledger.record("test.fact", "s:1", {"n": 1})
+    second = ledger.seal()
+    assert (second.number, second.first_index, second.size) == (2, 3, 4)
+    old, new = bytes(block.root), bytes(second.root)
+    merkle.verify_consistency(3, 4, old, new, queries.consistency_proof(3, 4))
+
+
+def test_blocks_are_capped_and_sealing_goes_on(settings):
+    with transaction.atomic():
+        for i in range(600):
+            ledger.record("test.fact", f"s:{i}", {"n": i})
+    first = ledger.seal(limit=256)
+    blocks = [first, *ledger.seal_all()]
+    assert [b.size for b in blocks] == [256, 600]
+    assert Entry.objects.filter(index=None).count() == 0
+    assert sorted(Entry.objects.values_list("index", flat=True)) == list(range(600))
+
+
+def _tile_url(site, path):
+    return site.get(f"/ledger/{path}")
+
+
+def test_tlog_endpoints_serve_tiles_entries_checkpoint_and_key(site):
+    with transaction.atomic():
+        for i in range(300):
+            ledger.record("test.fact", f"s:{i}", {"n": i})
+    block = ledger.seal()
+    key = site.get("/ledger/key").text.strip()
+    verifier = Verifier.parse(key)
+    checkpoint, _ = open_checkpoint(site.get("/ledger/checkpoint").content, verifier)
+    assert checkpoint.size == 300
+    full = _tile_url(site, "tile/0/000")
+    assert full.status_code == 200 and len(full.content) == 256 * 32
+    assert "immutable" in full["Cache-Control"]
+    partial = _tile_url(site, "tile/0/001.p/44")
+    assert len(partial.content) == 44 * 32
+    assert _tile_url(site, "tile/0/001.p/10").content == partial.content[: 10 * 32]
+    assert _tile_url(site, "tile/1/000.p/1").content == merkle.fold(
+        [full.content[i : i + 32] for i in range(0, 8192, 32)])
+    bundle = audit.parse_bundle(_tile_url(site, "tile/entries/001.p/44").content)
+    assert bundle[0] == bytes(Entry.objects.get(index=256).data)
+    # the browser-side proof: everything needed, against the latest checkpoint
+    proof = site.get("/ledger/entry/7.json").json()
+    leaf = merkle.leaf_hash(proof["entry"].encode())
+    merkle.verify_inclusion(7, proof["tree_size"], leaf, [base64.b64decode(p) for p in proof["proof"]],
+                            bytes(block.root))
+    assert hashlib.sha256(proof["record"].encode()).hexdigest() == json.loads(proof["entry"])["sha256"]
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("tile/0/001", 404),  # past the tree: a full tile that does not exist yet
+    ("tile/0/001.p/45", 404),  # wider than the tree
+    ("tile/0/002.p/1", 404),
+    ("tile/entries/001", 404),
+    ("tile/0/1", 400),  # not three digits
+    ("tile/0/x000/001", 400),  # not canonical
+    ("tile/0/000.p/0", 400),
+    ("tile/0/000.p/256", 400),
+    ("tile/0/000.p/007", 400),
+    ("tile/99/000", 400),
+    ("tile/" + "x123/" * 30 + "000", 400),
+    ("tile/../../etc/passwd", 400),
+    ("entry/9999.json", 404),
+    ("consistency/5/400.json", 400),
+    ("consistency/9/3.json", 400),
+])
+def test_bad_ledger_requests_get_a_4xx_with_a_reason(site, path, status):
+    with transaction.atomic():
+        for i in range(300):
+            ledger.record("test.fact", f"s:{i}", {"n": i})
+    ledger.seal()
+    before = Tile.objects.count(), Entry.objects.count()
+    response = site.get(f"/ledger/{path}")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"]
+    assert (Tile.objects.count(), Entry.objects.count()) == before
+
+
+def test_an_empty_log_has_no_checkpoint(site):
+    assert site.get("/ledger/checkpoint").status_code == 404
+
+
+def test_the_log_key_is_created_once_and_kept_private(settings, tmp_path, site):
+    settings.LEDGER_KEY = ""
+    settings.LEDGER_KEY_FILE = tmp_path / "k" / "log.key"
+    first = ledger.verifier()
+    assert (settings.LEDGER_KEY_FILE.stat().st_mode & 0o777) == 0o600
+    ledger._load_signer.cache_clear()
+    assert ledger.verifier() == first
+    assert "PRIVATE" not in site.get("/ledger/key").text
+
+
+def test_a_new_key_needs_a_new_origin(settings):
+    with transaction.atomic():
+        ledger.record("test.fact", "s:1", {})
+    ledger.seal()
+    settings.LEDGER_KEY = str(Signer.generate("semaine.test/ledger"))
+    with transaction.atomic():
+        ledger.record("test.fact", "s:2", {})
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        ledger.seal()
+
+
+def test_verification_rebuilds_the_tree_and_names_an_event_edited_behind_the_platform(
+    edition, organisation, submitted, coordinator
+):
+    agenda.publish_event(coordinator, submitted)
+    other = factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+    ledger.seal()
+    report, problems = verify_here()
+    assert report.ok and report.size == 3 and report.checkpoints == 1
+    # someone edits the database directly: the platform did not record it
+    Event.objects.filter(pk=other.pk).update(title="Titre réécrit en douce")
+    report, problems = verify_here()
+    assert not report.ok
+    assert [(e.pk, why) for e, why in problems] == [(other.pk, "changed outside the platform since it was "
+                                                               "last recorded")]
+    assert "Titre réécrit en douce" in report.problems[0]
+    # rewriting the record kept beside the log does not help
+    entry = Entry.objects.filter(subject=f"event:{other.public_id}").get()
+    Entry.objects.filter(pk=entry.pk).update(record=entry.record.replace(other.title, "Titre réécrit en douce"))
+    assert tampered_events()[0][1] == "the record kept beside the log was altered"
+
+
+def test_verification_finds_a_rewritten_entry_or_tile(edition, organisation):
+    for _ in range(3):
+        factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+    ledger.seal()
+    audit.verify(DatabaseSource(), ledger.verifier())
+    entry = Entry.objects.get(index=1)
+    Entry.objects.filter(pk=entry.pk).update(data=bytes(entry.data).replace(b"event", b"Event"))
+    with pytest.raises(audit.AuditError, match="does not match the entries|root"):
+        audit.verify(DatabaseSource(), ledger.verifier())
+
+
+def test_registration_counts_are_recorded_when_registration_closes(edition, organisation):
+    from django.utils import timezone
+
+    from semaine.registrations.services import record_closed_registrations
+
+    event = factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED,
+                                   registration_mode="platform", capacity=20)
+    slot = event.slots.get()
+    factories_registration = {"event": event, "slot": slot, "status": "confirmed"}
+    from semaine.registrations.models import Registration
+
+    for i in range(3):
+        Registration.objects.create(email=f"p{i}@example.org", first_name="A", last_name="B",
+                                    **factories_registration)
+    assert record_closed_registrations(now=slot.starts_at - timezone.timedelta(minutes=1)) == 0
+    assert record_closed_registrations(now=slot.starts_at) == 1
+    assert record_closed_registrations(now=slot.starts_at) == 0  # once
+    record = json.loads(_entries("registrations.closed")[0].record)
+    assert record["confirmed"] == 3 and record["capacity"] == 20 and record["waitlisted"] == 0
+    assert "example.org" not in json.dumps(record)
+
+
+# --- witnesses and mirrors over real HTTP ------------------------------------------------------
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http():
+    servers = []
+
+    def serve(app):
+        server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture
+def witness(tmp_path, settings):
+    signer = Signer.generate("witness.test/w1", ALG_COSIGNATURE_V1)
+    return Witness(signer, {settings.LEDGER_ORIGIN: [ledger.verifier()]}, str(tmp_path / "witness.json"))
+
+
+def test_witnesses_cosign_every_new_checkpoint(settings, witness, http):
+    url = http(witness.wsgi)
+    settings.LEDGER_WITNESSES = [(url, str(witness.signer.verifier))]
+    for round_ in range(3):
+        with transaction.atomic():
+            for i in range(5):
+                ledger.record("test.fact", f"s:{round_}:{i}", {"n": i})
+        ledger.seal_and_cosign()
+        block = Block.objects.order_by("-number").first()
+        note = parse_note(block.cosigned)
+        assert note.signed_by(ledger.verifier())
+        assert any(s.name == "witness.test/w1" for s in note.signatures)
+    assert witness.load()[settings.LEDGER_ORIGIN]["size"] == 15
+    assert WitnessState.objects.get().size == 15
+
+
+def test_a_witness_that_missed_checkpoints_is_caught_up_after_a_409(settings, witness, http):
+    url = http(witness.wsgi)
+    with transaction.atomic():
+        ledger.record("test.fact", "s:1", {})
+    ledger.seal()  # no witness configured yet
+    settings.LEDGER_WITNESSES = [(url, str(witness.signer.verifier))]
+    WitnessState.objects.create(url=url, size=1)  # we believe it saw size 1; it saw nothing
+    with transaction.atomic():
+        ledger.record("test.fact", "s:2", {})
+    ledger.seal_and_cosign()
+    assert witness.load()[settings.LEDGER_ORIGIN]["size"] == 2
+
+
+def _submit(witness, old, proof, note):
+    body = f"old {old}\n" + "".join(base64.b64encode(p).decode() + "\n" for p in proof) + "\n" + note
+    return witness.add_checkpoint(body.encode())
+
+
+def test_a_witness_refuses_inconsistent_forged_and_malformed_checkpoints(settings, witness):
+    from semaine.ledger.note import Checkpoint, sign_note
+
+    log = ledger.signer()
+    origin = settings.LEDGER_ORIGIN
+    hashes = [merkle.leaf_hash(bytes([i])) for i in range(10)]
+    read = merkle.memory_reader(hashes)
+
+    def checkpoint(size, leaves=hashes, key=log):
+        return str(sign_note(Checkpoint(origin, size, merkle.fold(leaves[:size])).text(), key))
+
+    assert _submit(witness, 0, [], checkpoint(4)).status == 200
+    assert _submit(witness, 0, [], checkpoint(6)).status == 409  # stale: it saw 4
+    assert _submit(witness, 0, [], checkpoint(6)).body == "4\n"
+    # a forked log: same first 4 leaves, a different 5th and 6th
+    forked = hashes[:4] + [merkle.leaf_hash(b"x"), merkle.leaf_hash(b"y")]
+    proof = merkle.consistency_proof(4, 6, merkle.memory_reader(forked))
+    assert _submit(witness, 4, proof, checkpoint(6, forked)).status == 200
+    # now a checkpoint of the honest branch cannot be proven consistent
+    bad = _submit(witness, 6, merkle.consistency_proof(6, 8, read), checkpoint(8))
+    assert bad.status == 422
+    # same size, another root: a split view, refused and kept as evidence
+    assert _submit(witness, 6, [], checkpoint(6)).status == 409
+    assert witness.split_views() and witness.split_views()[0]["origin"] == origin
+    # signed by someone else / unknown log / malformed / too large
+    assert _submit(witness, 6, [], checkpoint(6, forked, Signer.generate(origin))).status == 403
+    other = str(sign_note(Checkpoint("other.example/log", 1, hashes[0]).text(), log))
+    assert _submit(witness, 0, [], other).status == 404
+    for body in [b"", b"old x\n\n", b"old 01\n\n" + checkpoint(6, forked).encode(), b"\xff\xfe",
+                 b"old 7\n\n" + checkpoint(6, forked).encode(), b"old 1\nnot base64!\n\n" + b"x"]:
+        assert witness.add_checkpoint(body).status == 400, body
+    assert witness.add_checkpoint(b"x" * 70000).status == 413
+    assert witness.load()[origin]["size"] == 6  # nothing accepted since
+
+
+def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, live_server,
+                                                          migrated_reference_data, edition, organisation):
+    for _ in range(3):
+        factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+    with transaction.atomic():
+        for i in range(400):
+            ledger.record("test.fact", f"s:{i}", {"n": i})
+    ledger.seal()
+    source = audit.HttpSource(f"{live_server.url}/ledger")
+    report = audit.mirror(source, str(tmp_path / "copy"))
+    assert report.size == 403
+    copy = audit.DirectorySource(str(tmp_path / "copy"))
+    assert audit.verify(copy, ledger.verifier()).size == 403
+    # the node grows: the mirror follows, consistently
+    with transaction.atomic():
+        ledger.record("test.fact", "s:new", {})
+    ledger.seal()
+    assert audit.mirror(source, str(tmp_path / "copy")).size == 404
+    # a node that rewrote its history is refused and the copy is left as it was
+    Entry.objects.filter(index=5).update(data=b'{"rewritten":true}')
+    Tile.objects.all().delete()
+    from semaine.ledger.models import LedgerState
+
+    LedgerState.objects.update(size=0, root=b"")
+    Block.objects.all().delete()
+    Entry.objects.update(index=None)
+    ledger.seal()
+    with pytest.raises(audit.AuditError):
+        audit.mirror(source, str(tmp_path / "copy"))
+    assert audit.verify(copy, ledger.verifier()).size == 404
