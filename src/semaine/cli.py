@@ -30,7 +30,8 @@ def demo(args) -> int:
     """Migrate the embedded database, load the demo edition, start the web server and worker."""
     data_dir = os.environ.get("SEMAINE_DATA_DIR", os.path.join(os.getcwd(), "data"))
     demo_env = {"SEMAINE_ENV": "demo", "SEMAINE_SERVE_MEDIA": "1",
-                "SEMAINE_EMAIL_DIR": os.path.join(data_dir, "e-mails")}
+                "SEMAINE_EMAIL_DIR": os.path.join(data_dir, "e-mails"),
+                "SEMAINE_LEDGER_INTERVAL": "10"}
     _setup(demo_env)
     from django.conf import settings
 
@@ -43,6 +44,20 @@ def demo(args) -> int:
         _print_accounts(accounts, args.port)
         return 0
     env = {**os.environ, **demo_env}
+    # A witness beside the log, as another institution would run one: it cosigns every block.
+    from semaine.ledger.services import verifier
+    from semaine.ledger.witness import load_or_create_key
+
+    witness_dir = os.path.join(settings.DATA_DIR, "witness")
+    key_file, state_file = os.path.join(witness_dir, "witness.key"), os.path.join(witness_dir, "state.json")
+    witness_key = load_or_create_key(key_file, "temoin.demo.semaine.localhost")
+    witness_address = f"127.0.0.1:{args.port + 1}"
+    witness = subprocess.Popen(  # noqa: S603 - our own executable
+        [sys.executable, "-m", "semaine.cli", "witness", "--listen", witness_address,
+         "--key", key_file, "--state", state_file, "--log", f"{settings.LEDGER_ORIGIN}={verifier()}"],
+        env=env, stdout=subprocess.DEVNULL,
+    )
+    env["SEMAINE_LEDGER_WITNESSES"] = f"http://{witness_address} {witness_key.verifier}"
     web = subprocess.Popen(  # noqa: S603 - our own executable
         [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind",
          f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4", "--access-logfile", "-",
@@ -56,7 +71,7 @@ def demo(args) -> int:
     )
     time.sleep(1.5)
     _print_accounts(accounts, args.port)
-    processes = [web, worker]
+    processes = [web, worker, witness]
 
     def stop(*_):
         for process in processes:
@@ -88,6 +103,8 @@ def _print_accounts(accounts: dict, port: int) -> None:
         email, password = accounts["admin"]
         print(f"  administration (/admin/) : {email} ({password})")
     print(f"Courriels envoyés : un fichier chacun dans {os.environ.get('SEMAINE_EMAIL_DIR', '')}")
+    print(f"Registre public : http://127.0.0.1:{port}/registre/ (un bloc toutes les 10 s, cosigné par le "
+          f"témoin http://127.0.0.1:{port + 1}/)")
     print("Arrêt : Ctrl+C")
     sys.stdout.flush()
 

@@ -63,7 +63,8 @@ def test_published_consistency_vectors(case):
             merkle.verify_consistency(*args)
     else:
         merkle.verify_consistency(*args)
-        assert merkle.consistency_proof(case["size1"], case["size2"], merkle.memory_reader(LEAF_HASHES)) == proof
+        read = merkle.memory_reader(LEAF_HASHES)
+        assert merkle.consistency_proof(case["size1"], case["size2"], read) == proof
 
 
 def _tiles(leaf_hashes, batches):
@@ -72,7 +73,9 @@ def _tiles(leaf_hashes, batches):
         tiles.update(builder.extend(leaf_hashes[start : start + size]))
         start += size
         # a sealer may stop anywhere: resume from what is stored
-        builder = merkle.TileBuilder.from_reader(builder.size, lambda keys: {k: tiles[k] for k in keys if k in tiles})
+        builder = merkle.TileBuilder.from_reader(
+            builder.size, lambda keys: {k: tiles[k] for k in keys if k in tiles}
+        )
     return builder, tiles
 
 

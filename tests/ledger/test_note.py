@@ -54,8 +54,8 @@ def test_go_open_cases(case):
         assert not case["ok"]
         return
     verified = [v for v in verifiers if parsed.signed_by(v)]
-    invalid = [v for v in verifiers
-               if any(s.name == v.name and s.id == v.id for s in parsed.signatures) and not parsed.signed_by(v)]
+    invalid = [v for v in verifiers if not parsed.signed_by(v)
+               and any(s.name == v.name and s.id == v.id for s in parsed.signatures)]
     if case["ok"]:
         assert verified and not invalid
         if "want_text" in case:

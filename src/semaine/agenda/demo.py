@@ -1205,4 +1205,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> dict:
             _load_2017(loader, edition)
         if not upcoming_loaded:
             _load_upcoming(loader, timezone.localdate())
+    progress("Registre public : scellement du premier bloc…")
+    from semaine.ledger.services import seal_all
+
+    seal_all()  # the demo's log is never empty: every published event is in its first block
     return _accounts()

@@ -167,6 +167,10 @@ def event_page(request, edition, public_id, slug):
         "is_preview": event.state != EventState.PUBLISHED,
         "related": queries.related_events(event) if event.is_published else [],
     }
+    if event.is_published:
+        from semaine.ledger.queries import recorded_in
+
+        context["ledger_entry"], context["ledger_block"] = recorded_in(f"event:{event.public_id}")
     if context["can_edit"] or is_coordinator(request.user, event.edition):
         context["history"] = event.history.select_related("actor")[:50]
     return render(request, "agenda/event.html", context)

@@ -82,3 +82,12 @@ def entry_proof(entry: Entry) -> dict | None:
         "proof": [base64.b64encode(p).decode() for p in proof],
         "checkpoint": block.cosigned or block.checkpoint,
     }
+
+
+def recorded_in(subject: str) -> tuple[Entry | None, Block | None]:
+    """The latest entry about ``subject`` describing the thing itself, and the block sealing it."""
+    from .records import EVENT_KINDS
+
+    entry = latest_entry(subject, EVENT_KINDS)
+    block = block_of(entry.index) if entry is not None and entry.index is not None else None
+    return entry, block

@@ -25,6 +25,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from semaine.ui.cache import content_changed
+
 from . import merkle
 from .models import Block, Commitment, Entry, LedgerState, Tile, WitnessState
 from .note import (
@@ -232,14 +234,18 @@ def seal(limit: int = MAX_BLOCK) -> Block | None:
         )
         state.size, state.root = builder.size, root
         state.save(update_fields=["size", "root", "origin", "key"])
+        content_changed()  # event pages name the block that holds them (bumped on commit)
     return block
 
 
-def seal_all() -> list[Block]:
-    """Seal until nothing waits (each block holds at most ``MAX_BLOCK`` entries)."""
+def seal_all(limit: int = MAX_BLOCK) -> list[Block]:
+    """Seal what waits now, in blocks of at most ``limit`` entries (entries arriving meanwhile wait
+    for the next interval, so a steady stream of writes never keeps the sealer busy forever)."""
     blocks = []
-    while (block := seal()) is not None:
+    while (block := seal(limit)) is not None:
         blocks.append(block)
+        if block.count < limit:
+            break
     return blocks
 
 

@@ -128,12 +128,19 @@ def register(request):
     })
 
 
+def _crumbs():
+    from django.urls import reverse
+
+    return [{"url": reverse("ledger:register"), "title": _("Registre public")}]
+
+
 def block_page(request, number: int):
     block = get_object_or_404(Block, number=number)
     entries = Paginator(
         Entry.objects.filter(index__gte=block.first_index, index__lt=block.size).order_by("index"), 50
     ).get_page(request.GET.get("page"))
-    return render(request, "ledger/block.html", {"block": block, "entries": entries})
+    return render(request, "ledger/block.html", {"block": block, "entries": entries,
+                                                 "breadcrumb_links": _crumbs()})
 
 
 def entry_page(request, index: int):
@@ -143,4 +150,5 @@ def entry_page(request, index: int):
         raise Http404
     record = json.dumps(json.loads(entry.record), ensure_ascii=False, indent=2)
     return render(request, "ledger/entry.html", {"entry": entry, "block": block, "record": record,
-                                                 "data": bytes(entry.data).decode()})
+                                                 "data": bytes(entry.data).decode(),
+                                                 "breadcrumb_links": _crumbs()})
