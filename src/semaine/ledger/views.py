@@ -124,7 +124,7 @@ def register(request):
     latest = Entry.objects.exclude(index=None).order_by("-index")[:20]
     return render(request, "ledger/register.html", {
         "blocks": blocks, "latest": latest, "state": queries.state(), "key": verifier(),
-        "block": queries.latest_block(), "pending": Entry.objects.filter(index=None).count(),
+        "pending": Entry.objects.filter(index=None).count(),
     })
 
 
@@ -139,7 +139,7 @@ def block_page(request, number: int):
     entries = Paginator(
         Entry.objects.filter(index__gte=block.first_index, index__lt=block.size).order_by("index"), 50
     ).get_page(request.GET.get("page"))
-    return render(request, "ledger/block.html", {"block": block, "entries": entries,
+    return render(request, "ledger/block.html", {"sealed": block, "entries": entries,
                                                  "breadcrumb_links": _crumbs()})
 
 
@@ -149,6 +149,6 @@ def entry_page(request, index: int):
     if block is None:
         raise Http404
     record = json.dumps(json.loads(entry.record), ensure_ascii=False, indent=2)
-    return render(request, "ledger/entry.html", {"entry": entry, "block": block, "record": record,
+    return render(request, "ledger/entry.html", {"entry": entry, "sealed": block, "record": record,
                                                  "data": bytes(entry.data).decode(),
                                                  "breadcrumb_links": _crumbs()})
