@@ -368,6 +368,13 @@ def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, li
     assert report.size == 403
     copy = audit.DirectorySource(str(tmp_path / "copy"))
     assert audit.verify(copy, ledger.verifier()).size == 403
+    # served read-only by this node too, and verifiable over HTTP like the original
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "mirrors").mkdir()
+    (tmp_path / "copy").rename(tmp_path / "mirrors" / "copy")
+    served = audit.HttpSource(f"{live_server.url}/ledger/mirrors/copy")
+    assert audit.verify(served, ledger.verifier()).size == 403
+    (tmp_path / "mirrors" / "copy").rename(tmp_path / "copy")
     # the node grows: the mirror follows, consistently
     with transaction.atomic():
         ledger.record("test.fact", "s:new", {})

@@ -81,6 +81,8 @@ class HttpSource:
             page = json.loads(self._get(f"checkpoints.json?after={after}"))["checkpoints"]
             if not page:
                 return out
+            if page[-1]["block"] <= after:
+                raise AuditError("checkpoints.json does not move forward")
             out += [c["checkpoint"] for c in page]
             after = page[-1]["block"]
 
@@ -111,7 +113,7 @@ class DirectorySource:
         return self._read("checkpoint").decode()
 
     def checkpoints(self) -> list[str]:
-        return json.loads(self._read("checkpoints.json"))["checkpoints"]
+        return [c["checkpoint"] for c in json.loads(self._read("checkpoints.json"))["checkpoints"]]
 
     def tile(self, level: int, number: int, width: int) -> bytes:
         return self._stored(merkle.tile_path(level, number), width)
@@ -234,7 +236,8 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
             raise AuditError("the log is not consistent with the copy already held")
     _write_tree(into, report.entries)
     history = source.checkpoints()
-    _atomic(os.path.join(into, "checkpoints.json"), json.dumps({"checkpoints": history}).encode())
+    _atomic(os.path.join(into, "checkpoints.json"), json.dumps(
+        {"checkpoints": [{"block": i + 1, "checkpoint": text} for i, text in enumerate(history)]}).encode())
     _atomic(key_path, (key + "\n").encode())
     _atomic(os.path.join(into, "checkpoint"), source.checkpoint().encode())  # last: the copy is whole
     return report

@@ -299,11 +299,13 @@ def tile_width(level: int, n: int, size: int) -> int:
 
 def tile_levels(data: bytes) -> list[list[bytes]]:
     """The in-tile subtree hashes: ``levels[k][i]`` is the hash at tree level ``8L + k``."""
-    level = [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
-    levels = [level]
-    while len(level) > 1:
-        level = [_sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+    levels = [[data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]]
+    while len(data) > HASH_SIZE:
+        pairs = len(data) // (2 * HASH_SIZE)
+        step = 2 * HASH_SIZE
+        level = [_sha256(b"\x01" + data[i : i + step]).digest() for i in range(0, pairs * step, step)]
         levels.append(level)
+        data = b"".join(level)
     return levels
 
 
@@ -416,7 +418,8 @@ class TileBuilder:
 
 def _fold_full(chunk: bytes) -> bytes:
     """The root of a full tile (256 hashes, a complete subtree eight levels high)."""
-    level = [chunk[i : i + HASH_SIZE] for i in range(0, len(chunk), HASH_SIZE)]
-    while len(level) > 1:
-        level = [_sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
-    return level[0]
+    step = 2 * HASH_SIZE
+    while len(chunk) > HASH_SIZE:
+        chunk = b"".join([_sha256(b"\x01" + chunk[i : i + step]).digest()
+                          for i in range(0, len(chunk), step)])
+    return chunk

@@ -144,6 +144,14 @@ def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """The stored tiles among ``keys`` (one query)."""
     if not keys:
         return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.level, t.number, t.data FROM ledger_tile t "
+                "JOIN unnest(%s::int2[], %s::int8[]) AS k(l, n) ON t.level = k.l AND t.number = k.n",
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            )
+            return {(level, number): bytes(data) for level, number, data in cursor.fetchall()}
     from django.db.models import Q
 
     query = Q()
@@ -175,7 +183,7 @@ def _assign_indexes(ids: list[int], first: int) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "UPDATE ledger_entry AS e SET index = s.n "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS s(id, n) WHERE e.id = s.id",
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS s(id, n) WHERE e.id = s.id AND e.index IS NULL",
                 [ids, indexes],
             )
         else:
@@ -222,7 +230,8 @@ def seal(limit: int = MAX_BLOCK) -> Block | None:
         if not pending:
             return None
         builder = merkle.TileBuilder.from_reader(state.size, fetch_tiles)
-        changed = builder.extend([merkle.leaf_hash(bytes(data)) for _, data in pending])
+        sha256 = hashlib.sha256
+        changed = builder.extend([sha256(b"\x00" + bytes(data)).digest() for _, data in pending])
         root = builder.root()
         _assign_indexes([pk for pk, _ in pending], state.size)
         _save_tiles(changed)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledger/checkpoints.json", views.checkpoints, name="checkpoints"),
     path("ledger/entry/<int:index>.json", views.entry_json, name="entry-json"),
     path("ledger/consistency/<int:old>/<int:new>.json", views.consistency_json, name="consistency-json"),
+    re_path(r"^ledger/mirrors/(?P<name>[^/]+)/(?P<path>.+)$", views.mirror_file, name="mirror"),
     # pages
     path("registre/", views.register, name="register"),
     path("registre/bloc/<int:number>/", views.block_page, name="block"),

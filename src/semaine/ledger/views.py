@@ -115,6 +115,47 @@ def checkpoints(request):
     ]})
 
 
+@require_GET
+def mirror_file(request, name: str, path: str):
+    """A mirror of another node's log (``semaine ledger mirror``), served read-only as it was
+    copied and verified: checkpoint, key, checkpoints.json, tiles and entry bundles."""
+    import os
+
+    from django.conf import settings
+
+    root = os.path.realpath(os.path.join(settings.DATA_DIR, "mirrors"))
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,200}", name) or ".." in path or len(path) > 120:
+        return problem(request, 400, _("Requête incorrecte"), _("Chemin de copie invalide."))
+    match = _TILE.match(path[len("tile/"):]) if path.startswith("tile/") else None
+    if path not in ("checkpoint", "key", "checkpoints.json") and not match:
+        return problem(request, 400, _("Requête incorrecte"), _("Chemin de copie invalide."))
+    base = path.split(".p/")[0]
+    full = os.path.realpath(os.path.join(root, name, base))
+    if not full.startswith(root + os.sep) or not os.path.isfile(full):
+        return problem(request, 404, _("Introuvable"), _("Cette copie ne contient pas ce fichier."))
+    with open(full, "rb") as fh:
+        data = fh.read()
+    if match and match["width"]:
+        width = int(match["width"])
+        if match["level"] == "entries":
+            from .audit import make_bundle, parse_bundle
+
+            entries = parse_bundle(data)
+            data = make_bundle(entries[:width]) if len(entries) >= width else None
+        else:
+            data = data[: width * merkle.HASH_SIZE] if len(data) >= width * merkle.HASH_SIZE else None
+        if data is None:
+            return problem(request, 404, _("Introuvable"), _("Cette tuile dépasse la taille de l’arbre."))
+    elif match and len(data) < (merkle.TILE_WIDTH * merkle.HASH_SIZE if match["level"] != "entries" else 0):
+        return problem(request, 404, _("Introuvable"), _("Cette tuile dépasse la taille de l’arbre."))
+    if path == "checkpoints.json":
+        after = int(request.GET["after"]) if request.GET.get("after", "").isdigit() else 0
+        listed = [c for c in json.loads(data)["checkpoints"] if c["block"] > after][:1000]
+        return _json({"checkpoints": listed})
+    return _text(data.decode() if path in ("checkpoint", "key") else data,
+                 cache="no-cache" if path == "checkpoint" else IMMUTABLE)
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 
