@@ -171,8 +171,8 @@ def ledger(args) -> int:
         except audit.AuditError as exc:
             print(f"ÉCHEC : {exc}", file=sys.stderr)
             return 1
-        print(f"{report.origin} : {report.size} entrées, {report.checkpoints} points de contrôle vérifiés, "
-              f"racine {report.root.hex()}")
+        print(f"{report.origin} : {report.size} entrées, {report.checkpoints} point(s) de contrôle "
+              f"vérifié(s), racine {report.root.hex()}")
         for problem in report.problems:
             print(f"ÉCHEC : {problem}", file=sys.stderr)
         return 0 if report.ok else 1
