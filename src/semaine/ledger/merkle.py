@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 HASH_SIZE = 32
 TILE_HEIGHT = 8
@@ -297,8 +298,13 @@ def tile_width(level: int, n: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, count - n * TILE_WIDTH))
 
 
-def tile_levels(data: bytes) -> list[list[bytes]]:
-    """The in-tile subtree hashes: ``levels[k][i]`` is the hash at tree level ``8L + k``."""
+@lru_cache(maxsize=1024)
+def tile_levels(data: bytes) -> tuple[list[bytes], ...]:
+    """The in-tile subtree hashes: ``levels[k][i]`` is the hash at tree level ``8L + k``.
+
+    Kept for the last 1,024 tiles, keyed by their content (never stale): the top tiles and the
+    right edge, which every proof reads, are hashed once.
+    """
     levels = [[data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]]
     while len(data) > HASH_SIZE:
         pairs = len(data) // (2 * HASH_SIZE)
@@ -306,7 +312,7 @@ def tile_levels(data: bytes) -> list[list[bytes]]:
         level = [_sha256(b"\x01" + data[i : i + step]).digest() for i in range(0, pairs * step, step)]
         levels.append(level)
         data = b"".join(level)
-    return levels
+    return tuple(levels)
 
 
 class TileHashReader:
@@ -319,7 +325,7 @@ class TileHashReader:
 
     def __init__(self, fetch: Callable[[list[tuple[int, int]]], dict[tuple[int, int], bytes]]):
         self.fetch = fetch
-        self.cache: dict[tuple[int, int], list[list[bytes]]] = {}
+        self.cache: dict[tuple[int, int], tuple[list[bytes], ...]] = {}
         self.tiles_read = 0
 
     def __call__(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
