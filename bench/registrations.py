@@ -29,42 +29,20 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
 
+import scratch
+
 DB = "bench_registrations"
-PG = ["-h", "127.0.0.1", "-U", "postgres"]
 TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 
 
 def configure() -> None:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-    os.environ["SEMAINE_TASKS_BACKEND"] = TASKS_BACKEND
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
-    import django
-
-    django.setup()
-
-
-def create_database() -> float:
-    subprocess.run(["dropdb", *PG, "--if-exists", "--force", DB], check=True)
-    subprocess.run(["createdb", *PG, DB], check=True)
-    from django.core.management import call_command
-
-    start = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    return time.perf_counter() - start
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    subprocess.run(["dropdb", *PG, "--if-exists", "--force", DB], check=True)
+    scratch.configure(DB, SEMAINE_TASKS_BACKEND=TASKS_BACKEND)
 
 
 def build(slots: int, seats: int, slots_per_event: int = 5) -> tuple[list, list]:
@@ -243,7 +221,7 @@ def main() -> None:
     seats = int(os.environ.get("BENCH_SEATS", "100"))
     per_client = rows // clients
     configure()
-    migrate_seconds = create_database()
+    migrate_seconds = scratch.create_database(DB)
     try:
         from django.db import connection
         from django.utils import timezone
@@ -278,7 +256,7 @@ def main() -> None:
         verdict = check(service_slots)
         statuses = {s: runs["service"]["results"].count(s) for s in set(runs["service"]["results"])}
     finally:
-        drop_database()
+        scratch.drop_database(DB)
 
     base = statistics.mean([runs["baseline 1"]["rate"], runs["baseline 2"]["rate"]])
     service = runs["service"]
