@@ -21,6 +21,12 @@ def with_card_data(queryset):
     return queryset.select_related("edition", "organisation", "venue").prefetch_related("formats")
 
 
+def cards(keys) -> dict:
+    """What event cards show, for these events, by primary key."""
+    events = Event.objects.filter(pk__in=keys).defer("description", "search_vector")
+    return with_card_data(events).in_bulk()
+
+
 def published_events(edition: Edition):
     return with_card_data(
         Event.objects.filter(edition=edition, state=EventState.PUBLISHED)

@@ -21,9 +21,17 @@ PAGE_SIZE = 20
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` rows: an exact count over 100,000 events costs more than the page."""
+    """Counts at most `cap` rows: an exact count over 100,000 events costs more than the page.
+
+    With `load`, a page first reads the keys of its rows from the (filtered, ordered) queryset,
+    then `load(keys)` fetches what the page shows: the joins then cover twenty rows, not every
+    match before the sort."""
 
     cap = 10_000
+
+    def __init__(self, object_list, per_page, *, load=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.load = load
 
     @cached_property
     def count(self):
@@ -33,10 +41,17 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > self.cap
 
+    def _get_page(self, object_list, number, paginator):
+        if self.load is not None:
+            keys = list(object_list.values_list("pk", flat=True))
+            rows = self.load(keys)
+            object_list = [rows[key] for key in keys if key in rows]
+        return super()._get_page(object_list, number, paginator)
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
+
+def paginate(request, queryset, per_page=PAGE_SIZE, *, load=None):
     """A page of the list; a page number past the last (or not a number) is a 404."""
-    paginator = CappedPaginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page, load=load)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -73,7 +88,7 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
         params.setlist(key, [value])
     filters = search.parse_filters(params, edition=edition)
     results = search.search_events(edition, filters)
-    page = paginate(request, queries.with_card_data(results))
+    page = paginate(request, results, load=queries.cards)
     context = {
         "edition": edition,
         "filters": filters,
