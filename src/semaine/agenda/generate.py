@@ -40,7 +40,7 @@ from .models import (
     Track,
     Venue,
 )
-from .search import refresh_search_vector
+from .search import refresh_facets, refresh_search_vector
 
 #: Events written per transaction.
 BATCH = 2000
@@ -1111,6 +1111,7 @@ def generate_edition(events: int, edition_slug: str = "synthetique", seed: int =
             slot_count += writer.write(chunk)
             bar.update(len(chunk))
     refresh_search_vector(edition_id=edition.pk)
+    refresh_facets(edition_id=edition.pk)
     _analyze()
     return {
         "events": events,
