@@ -23,7 +23,7 @@ def with_card_data(queryset):
 
 def cards(keys) -> dict:
     """What event cards show, for these events, by primary key."""
-    events = Event.objects.filter(pk__in=keys).defer("description", "search_vector")
+    events = Event.objects.filter(pk__in=keys).defer("description", "search_vector", "facets")
     return with_card_data(events).in_bulk()
 
 
@@ -166,10 +166,10 @@ def forget_reference_lists(**kwargs) -> None:
     cache.delete(REFERENCE_KEY)
 
 
-def filter_choices(filters) -> dict:
+def filter_choices(filters, lists=None) -> dict:
     """The options of the filter form as (value, label, selected) triples: plain tuples, so
     that rendering a hundred options costs little."""
-    lists = reference_lists()
+    lists = lists or reference_lists()
     chosen = {
         "regions": {filters.region.slug} if filters.region else set(),
         "themes": {t.slug for t in filters.themes},

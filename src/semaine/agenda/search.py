@@ -221,8 +221,9 @@ def resolve_place(name: str) -> Near | None:
     return None
 
 
-def parse_filters(params, *, edition=None) -> EventFilters:
-    """Read the filters from a query string; unknown values become notices."""
+def parse_filters(params, *, edition=None, lists=None) -> EventFilters:
+    """Read the filters from a query string; unknown values become notices. `lists`: the
+    reference lists when the caller already has them (``queries.reference_lists()``)."""
     p = _Parser(params)
     q = " ".join(_clean(params.get("q") or "").split())
     if len(q) > MAX_QUERY_LENGTH:
@@ -230,7 +231,7 @@ def parse_filters(params, *, edition=None) -> EventFilters:
         q = q[:MAX_QUERY_LENGTH]
     from .queries import reference_lists
 
-    lists = reference_lists()
+    lists = lists or reference_lists()
     region = p.one("region", _from_list(lists["regions"]))
     departement = p.one("departement", _from_list(lists["departements"], "code", str.upper))
     organisation = p.one("organisation", _by_slug(Organisation))

@@ -86,7 +86,8 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
     params = request.GET.copy()
     for key, value in (preset or {}).items():
         params.setlist(key, [value])
-    filters = search.parse_filters(params, edition=edition)
+    lists = queries.reference_lists()
+    filters = search.parse_filters(params, edition=edition, lists=lists)
     results = search.search_events(edition, filters)
     page = paginate(request, results, load=queries.cards)
     context = {
@@ -96,7 +97,7 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
         "count": page.paginator.count,
         "params": params,
         "query_string": params.urlencode(),
-        "choices": queries.filter_choices(filters),
+        "choices": queries.filter_choices(filters, lists),
         "weekdays": search.WEEKDAYS,
         "accessibility": search.ACCESSIBILITY_KEYS,
         "preset": preset or {},
