@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from semaine.agenda import search
 from semaine.agenda.models import PARIS, Audience, Event, EventState, Format, Slot, Theme
+from semaine.territory.models import Departement
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,27 @@ def test_sql_and_python_refresh_agree(edition, events):
     assert dict(Event.objects.filter(pk__in=ids).values_list("pk", "facets")) == by_sql
     search.refresh_facets(edition_id=edition.pk)
     assert dict(Event.objects.filter(pk__in=ids).values_list("pk", "facets")) == by_sql
+
+
+def test_departement_and_region_follow_the_venue(edition, organisation):
+    nantes = factories.VenueFactory(organisation=organisation)  # Loire-Atlantique
+    event = factories.EventFactory(edition=edition, organisation=organisation, title="here",
+                                   state=EventState.PUBLISHED, venue=nantes)
+    factories.EventFactory(edition=edition, organisation=organisation, title="online",
+                           state=EventState.PUBLISHED, venue=None, attendance_mode="online")
+    loire_atlantique, calvados = Departement.objects.get(code="44"), Departement.objects.get(code="14")
+    assert by_filters(edition, departement=loire_atlantique) == {"here"}
+    assert by_filters(edition, region=loire_atlantique.region) == {"here"}
+    assert by_filters(edition, departement=calvados) == set()
+
+    nantes.departement = calvados
+    nantes.save()
+    assert by_filters(edition, departement=calvados) == {"here"}
+    assert by_filters(edition, region=loire_atlantique.region) == set()
+
+    event.venue = factories.VenueFactory(organisation=organisation)
+    event.save()
+    assert by_filters(edition, departement=loire_atlantique) == {"here"}
+    event.venue = None
+    event.save(update_fields=["venue"])
+    assert by_filters(edition, departement=loire_atlantique) == set()

@@ -1,9 +1,9 @@
-"""Signal receivers that keep ``Event.facets`` and the event's span in step with its slots and
-its themes, formats and audiences, whoever changes them (services, admin, tests)."""
+"""Signal receivers that keep ``Event.facets`` and the event's span in step with its slots, its
+themes, formats and audiences and its venue, whoever changes them (services, admin, tests)."""
 
 from django.db.models import Max, Min, OuterRef, Subquery
 
-from .models import Event, Slot
+from .models import Event, Slot, Venue
 from .search import refresh_facets
 
 
@@ -22,6 +22,23 @@ def slot_changed(sender, instance, **kwargs):
         first_starts_at=_span("starts_at", Min), last_ends_at=_span("ends_at", Max)
     )
     refresh_facets([event_id])
+
+
+def event_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """The venue may have changed (bulk writes call ``refresh_facets`` themselves)."""
+    if raw or (update_fields is not None and "venue" not in update_fields):
+        return
+    refresh_facets([instance.pk])
+
+
+def place_saved(sender, instance, raw=False, **kwargs):
+    """A venue or a département saved: its events' département and région may have moved."""
+    if raw:
+        return
+    events = Event.objects.filter(**{"venue" if sender is Venue else "venue__departement": instance})
+    event_ids = list(events.values_list("pk", flat=True))
+    if event_ids:
+        refresh_facets(event_ids)
 
 
 def labels_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -337,8 +337,9 @@ class Event(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     #: What the agenda's filters look up, as keys of a JSON object (GIN-indexed on PostgreSQL):
     #: ``theme:<id>``, ``format:<id>``, ``audience:<id>``, ``day:<YYYY-MM-DD>`` for every Paris
-    #: day that a slot covers, ``weekday:<1-7>`` (Monday = 1) of every slot's start. Derived;
-    #: kept up to date by ``search.refresh_facets`` (signals on the slots and relations).
+    #: day that a slot covers, ``weekday:<1-7>`` (Monday = 1) of every slot's start,
+    #: ``departement:<id>`` and ``region:<id>`` of the venue. Derived; kept up to date by
+    #: ``search.refresh_facets`` (signals on the event, its slots, relations and venue).
     facets = models.JSONField(default=dict, editable=False)
 
     class Meta:

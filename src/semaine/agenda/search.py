@@ -303,9 +303,9 @@ def filter_events(queryset, filters: EventFilters):
     if f.q:
         queryset = _text_filter(queryset, f.q)
     if f.departement:
-        queryset = queryset.filter(venue__departement=f.departement)
+        queryset = queryset.filter(_any_facet("departement", [f.departement.pk]))
     if f.region:
-        queryset = queryset.filter(venue__departement__region=f.region)
+        queryset = queryset.filter(_any_facet("region", [f.region.pk]))
     if f.organisation:
         co_organised = Event.co_organisers.through.objects.filter(
             event=OuterRef("pk"), organisation=f.organisation
@@ -470,6 +470,9 @@ UPDATE agenda_event AS e SET facets = coalesce((
               WHERE s.event_id = e.id
         UNION SELECT 'weekday:' || extract(isodow FROM s.starts_at AT TIME ZONE 'Europe/Paris')::int
               FROM agenda_slot s WHERE s.event_id = e.id
+        UNION SELECT 'departement:' || v.departement_id FROM agenda_venue v WHERE v.id = e.venue_id
+        UNION SELECT 'region:' || d.region_id FROM agenda_venue v
+              JOIN territory_departement d ON d.id = v.departement_id WHERE v.id = e.venue_id
     ) AS k), '{}'::jsonb)
 """
 
@@ -490,6 +493,10 @@ def _facets_in_python(event_ids) -> None:
         while day <= last:
             keys[f"day:{day.isoformat()}"] = 1
             day += timedelta(days=1)
+    for pk, departement, region in Event.objects.filter(
+        pk__in=event_ids, venue__isnull=False
+    ).values_list("pk", "venue__departement", "venue__departement__region"):
+        facets[pk][f"departement:{departement}"] = facets[pk][f"region:{region}"] = 1
     for pk, keys in facets.items():
         Event.objects.filter(pk=pk).update(facets=keys)
 

@@ -1,5 +1,5 @@
 """Event.facets: the keys the agenda's filters look up (themes, formats, audiences, days,
-weekdays), GIN-indexed on PostgreSQL, filled in for the events already there."""
+weekdays, département and région of the venue), GIN-indexed on PostgreSQL, filled in for the events already there."""
 
 from django.db import migrations, models
 
@@ -17,6 +17,9 @@ UPDATE agenda_event AS e SET facets = coalesce((
               WHERE s.event_id = e.id
         UNION SELECT 'weekday:' || extract(isodow FROM s.starts_at AT TIME ZONE 'Europe/Paris')::int
               FROM agenda_slot s WHERE s.event_id = e.id
+        UNION SELECT 'departement:' || v.departement_id FROM agenda_venue v WHERE v.id = e.venue_id
+        UNION SELECT 'region:' || d.region_id FROM agenda_venue v
+              JOIN territory_departement d ON d.id = v.departement_id WHERE v.id = e.venue_id
     ) AS k), '{}'::jsonb)
 """
 
@@ -54,6 +57,10 @@ def _forward_in_python(apps):
         while day <= last:
             keys[f"day:{day.isoformat()}"] = 1
             day += timedelta(days=1)
+    for pk, departement, region in Event.objects.filter(venue__isnull=False).values_list(
+        "pk", "venue__departement", "venue__departement__region"
+    ):
+        facets[pk][f"departement:{departement}"] = facets[pk][f"region:{region}"] = 1
     for pk, keys in facets.items():
         if keys:
             Event.objects.filter(pk=pk).update(facets=keys)
