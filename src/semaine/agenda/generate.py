@@ -40,12 +40,14 @@ from .models import (
     Track,
     Venue,
 )
-from .search import refresh_search_vector
+from .search import refresh_facets, refresh_search_vector
 
 #: Events written per transaction.
 BATCH = 2000
 #: Rows per INSERT statement for the link tables and slots.
 ROWS_PER_INSERT = 5000
+#: PostgreSQL takes at most 65,535 parameters per statement: events have many columns.
+MAX_PARAMETERS = 65_000
 #: Roughly one organisation for this many events.
 EVENTS_PER_ORGANISATION = 25
 
@@ -784,6 +786,7 @@ class _Writer:
     def __init__(self, rng, edition, formats, themes, audiences, orgs_by_departement):
         self.rng = rng
         self.edition = edition
+        self.event_rows = MAX_PARAMETERS // len(Event._meta.concrete_fields)
         self.formats, self.themes, self.audiences = formats, themes, audiences
         self.format_weights = [3 if f.name in ONLINE_FORMATS else 10 for f in formats]
         self.audience_weights = [
@@ -1028,7 +1031,7 @@ class _Writer:
     def write(self, orgs: list[_Org]) -> int:
         built = [self.build(org) for org in orgs]
         with transaction.atomic():
-            Event.objects.bulk_create([event for event, *_ in built], batch_size=BATCH)
+            Event.objects.bulk_create([event for event, *_ in built], batch_size=self.event_rows)
             slots, format_links, theme_links, audience_links, co_links = [], [], [], [], []
             for event, times, slot_capacity, (fmts, thms, auds, cos) in built:
                 pk = event.pk
@@ -1108,6 +1111,7 @@ def generate_edition(events: int, edition_slug: str = "synthetique", seed: int =
             slot_count += writer.write(chunk)
             bar.update(len(chunk))
     refresh_search_vector(edition_id=edition.pk)
+    refresh_facets(edition_id=edition.pk)
     _analyze()
     return {
         "events": events,

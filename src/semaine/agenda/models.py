@@ -335,6 +335,12 @@ class Event(models.Model):
     revision = models.PositiveIntegerField(default=0, editable=False)
     #: French full-text index (PostgreSQL only), kept up to date by ``search.refresh_search_vector``.
     search_vector = SearchVectorField(null=True, editable=False)
+    #: What the agenda's filters look up, as keys of a JSON object (GIN-indexed on PostgreSQL):
+    #: ``theme:<id>``, ``format:<id>``, ``audience:<id>``, ``day:<YYYY-MM-DD>`` for every Paris
+    #: day that a slot covers, ``weekday:<1-7>`` (Monday = 1) of every slot's start,
+    #: ``departement:<id>`` and ``region:<id>`` of the venue. Derived; kept up to date by
+    #: ``search.refresh_facets`` (signals on the event, its slots, relations and venue).
+    facets = models.JSONField(default=dict, editable=False)
 
     class Meta:
         ordering = ["first_starts_at", "title"]

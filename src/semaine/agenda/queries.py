@@ -1,14 +1,12 @@
 """Reads shared by the pages (and later the API). Every list is bounded and N+1-free."""
 
-from datetime import datetime, time
-
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
-from .models import PARIS, Audience, Edition, Event, EventState, Format, Programme, Slot, Theme
+from .models import Audience, Edition, Event, EventState, Format, Programme, Slot, Theme
 
 
 def current_edition() -> Edition | None:
@@ -19,6 +17,12 @@ def with_card_data(queryset):
     """What an event card shows. Few joins on purpose: with the filters' subqueries, every
     extra relation costs PostgreSQL more planning time than the page's execution."""
     return queryset.select_related("edition", "organisation", "venue").prefetch_related("formats")
+
+
+def cards(keys) -> dict:
+    """What event cards show, for these events, by primary key."""
+    events = Event.objects.filter(pk__in=keys).defer("description", "search_vector", "facets")
+    return with_card_data(events).in_bulk()
 
 
 def published_events(edition: Edition):
@@ -101,11 +105,8 @@ def programme_with_tracks(edition_slug: str, slug: str):
 
 
 def on_day(edition: Edition, day):
-    """Published events with a slot on that day (Paris time)."""
-    start = datetime.combine(day, time.min, PARIS)
-    end = datetime.combine(day, time.max, PARIS)
-    slots = Slot.objects.filter(event=OuterRef("pk"), starts_at__lte=end, ends_at__gte=start)
-    return published_events(edition).filter(Exists(slots))
+    """Published events with a slot on that day (Paris time): the day's key in the facets."""
+    return published_events(edition).filter(facets__has_key=f"day:{day.isoformat()}")
 
 
 def _counts(model, relation: str, edition: Edition, all_items: bool):
@@ -160,10 +161,10 @@ def forget_reference_lists(**kwargs) -> None:
     cache.delete(REFERENCE_KEY)
 
 
-def filter_choices(filters) -> dict:
+def filter_choices(filters, lists=None) -> dict:
     """The options of the filter form as (value, label, selected) triples: plain tuples, so
     that rendering a hundred options costs little."""
-    lists = reference_lists()
+    lists = lists or reference_lists()
     chosen = {
         "regions": {filters.region.slug} if filters.region else set(),
         "themes": {t.slug for t in filters.themes},

@@ -6,12 +6,13 @@ Unknown or malformed values are dropped with a notice, never an error page.
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Now, Power
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +37,8 @@ SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MAX_RADIUS_KM = 300
 RELEVANCE_POOL = 2000
+#: A date range with both ends is looked up day by day in the facets up to this many days.
+MAX_FACET_DAYS = 62
 KM_PER_DEGREE = 111.2
 SORTS = ("date", "relevance", "distance")
 WEEKDAYS = [
@@ -218,8 +221,9 @@ def resolve_place(name: str) -> Near | None:
     return None
 
 
-def parse_filters(params, *, edition=None) -> EventFilters:
-    """Read the filters from a query string; unknown values become notices."""
+def parse_filters(params, *, edition=None, lists=None) -> EventFilters:
+    """Read the filters from a query string; unknown values become notices. `lists`: the
+    reference lists when the caller already has them (``queries.reference_lists()``)."""
     p = _Parser(params)
     q = " ".join(_clean(params.get("q") or "").split())
     if len(q) > MAX_QUERY_LENGTH:
@@ -227,7 +231,7 @@ def parse_filters(params, *, edition=None) -> EventFilters:
         q = q[:MAX_QUERY_LENGTH]
     from .queries import reference_lists
 
-    lists = reference_lists()
+    lists = lists or reference_lists()
     region = p.one("region", _from_list(lists["regions"]))
     departement = p.one("departement", _from_list(lists["departements"], "code", str.upper))
     organisation = p.one("organisation", _by_slug(Organisation))
@@ -299,9 +303,9 @@ def filter_events(queryset, filters: EventFilters):
     if f.q:
         queryset = _text_filter(queryset, f.q)
     if f.departement:
-        queryset = queryset.filter(venue__departement=f.departement)
+        queryset = queryset.filter(_any_facet("departement", [f.departement.pk]))
     if f.region:
-        queryset = queryset.filter(venue__departement__region=f.region)
+        queryset = queryset.filter(_any_facet("region", [f.region.pk]))
     if f.organisation:
         co_organised = Event.co_organisers.through.objects.filter(
             event=OuterRef("pk"), organisation=f.organisation
@@ -311,27 +315,11 @@ def filter_events(queryset, filters: EventFilters):
         queryset = queryset.filter(programme=f.programme)
     if f.track:
         queryset = queryset.filter(track=f.track)
-    for relation, values in (("themes", f.themes), ("formats", f.formats), ("audiences", f.audiences)):
+    for prefix, values in (("theme", f.themes), ("format", f.formats), ("audience", f.audiences)):
         if values:
-            through = getattr(Event, relation).through
-            column = {"themes": "theme", "formats": "format", "audiences": "audience"}[relation]
-            queryset = queryset.filter(
-                Exists(through.objects.filter(event=OuterRef("pk"), **{f"{column}__in": values}))
-            )
+            queryset = queryset.filter(_any_facet(prefix, [value.pk for value in values]))
     if f.date_from or f.date_to or f.weekdays:
-        slots = Slot.objects.filter(event=OuterRef("pk"))
-        if f.date_from:
-            start = datetime.combine(f.date_from, time.min, PARIS)
-            slots = slots.filter(ends_at__gte=start)
-            queryset = queryset.filter(last_ends_at__gte=start)  # cheap, indexed pre-filter
-        if f.date_to:
-            end = datetime.combine(f.date_to, time.max, PARIS)
-            slots = slots.filter(starts_at__lte=end)
-            queryset = queryset.filter(first_starts_at__lte=end)
-        if f.weekdays:
-            # Django's week_day: 1 = Sunday … 7 = Saturday; ours: 1 = Monday … 7 = Sunday.
-            slots = slots.filter(starts_at__week_day__in=[d % 7 + 1 for d in f.weekdays])
-        queryset = queryset.filter(Exists(slots))
+        queryset = _filter_dates(queryset, f)
     if f.attendance == "in_person":
         queryset = queryset.exclude(attendance_mode=AttendanceMode.ONLINE)
     elif f.attendance == "online":
@@ -349,6 +337,38 @@ def filter_events(queryset, filters: EventFilters):
             venue__latitude__range=(f.near.latitude - span_lat, f.near.latitude + span_lat),
             venue__longitude__range=(f.near.longitude - span_lon, f.near.longitude + span_lon),
         ).annotate(distance2=_distance2(f.near)).filter(distance2__lte=f.near.radius_km ** 2)
+    return queryset
+
+
+def _filter_dates(queryset, f: EventFilters):
+    """Events with a slot that meets the day filters (Paris time).
+
+    The facets answer alone when they can: a slot meets a range of days when it covers one of
+    them (``day:`` keys), a weekday when it starts on it (``weekday:``); a single bound is the
+    event's first start or last end. A range of weekdays within dates needs both on one slot:
+    the facets narrow, an ``EXISTS`` over the slots decides.
+    """
+    start = datetime.combine(f.date_from, time.min, PARIS) if f.date_from else None
+    end = datetime.combine(f.date_to, time.max, PARIS) if f.date_to else None
+    if f.weekdays:
+        queryset = queryset.filter(_any_facet("weekday", f.weekdays))
+    days = None
+    if start and end and (f.date_to - f.date_from).days < MAX_FACET_DAYS:
+        days = [f.date_from + timedelta(days=i) for i in range((f.date_to - f.date_from).days + 1)]
+        queryset = queryset.filter(_any_facet("day", [day.isoformat() for day in days]))
+    elif start or end:
+        queryset = queryset.filter(**{"last_ends_at__gte": start} if start else {},
+                                   **{"first_starts_at__lte": end} if end else {})
+    if (start and end and days is None) or (f.weekdays and (start or end)):
+        slots = Slot.objects.filter(event=OuterRef("pk"))
+        if start:
+            slots = slots.filter(ends_at__gte=start)
+        if end:
+            slots = slots.filter(starts_at__lte=end)
+        if f.weekdays:
+            # Django's week_day: 1 = Sunday … 7 = Saturday; ours: 1 = Monday … 7 = Sunday.
+            slots = slots.filter(starts_at__week_day__in=[d % 7 + 1 for d in f.weekdays])
+        queryset = queryset.filter(Exists(slots))
     return queryset
 
 
@@ -433,3 +453,70 @@ def refresh_search_vector(event_ids=None, *, edition_id=None) -> None:
             cursor.execute(REFRESH_SQL + " WHERE e.edition_id = %s", [edition_id])
         else:
             cursor.execute(REFRESH_SQL + " WHERE e.id = ANY(%s)", [list(event_ids)])
+
+
+# ---- facets: what the filters look up, stored on the event ------------------------------------
+
+FACETS_SQL = """
+UPDATE agenda_event AS e SET facets = coalesce((
+    SELECT jsonb_object_agg(k.key, 1) FROM (
+        SELECT 'theme:' || t.theme_id AS key FROM agenda_event_themes t WHERE t.event_id = e.id
+        UNION SELECT 'format:' || f.format_id FROM agenda_event_formats f WHERE f.event_id = e.id
+        UNION SELECT 'audience:' || a.audience_id FROM agenda_event_audiences a
+              WHERE a.event_id = e.id
+        UNION SELECT 'day:' || to_char(d, 'YYYY-MM-DD') FROM agenda_slot s,
+              generate_series((s.starts_at AT TIME ZONE 'Europe/Paris')::date,
+                              (s.ends_at AT TIME ZONE 'Europe/Paris')::date, interval '1 day') AS d
+              WHERE s.event_id = e.id
+        UNION SELECT 'weekday:' || extract(isodow FROM s.starts_at AT TIME ZONE 'Europe/Paris')::int
+              FROM agenda_slot s WHERE s.event_id = e.id
+        UNION SELECT 'departement:' || v.departement_id FROM agenda_venue v WHERE v.id = e.venue_id
+        UNION SELECT 'region:' || d.region_id FROM agenda_venue v
+              JOIN territory_departement d ON d.id = v.departement_id WHERE v.id = e.venue_id
+    ) AS k), '{}'::jsonb)
+"""
+
+
+def _facets_in_python(event_ids) -> None:
+    facets = {pk: {} for pk in event_ids}
+    for relation, column in (("themes", "theme"), ("formats", "format"), ("audiences", "audience")):
+        through = getattr(Event, relation).through
+        rows = through.objects.filter(event_id__in=event_ids).values_list("event_id", f"{column}_id")
+        for event_id, value in rows:
+            facets[event_id][f"{column}:{value}"] = 1
+    for event_id, starts_at, ends_at in Slot.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "starts_at", "ends_at"
+    ):
+        keys = facets[event_id]
+        day, last = timezone.localdate(starts_at, PARIS), timezone.localdate(ends_at, PARIS)
+        keys[f"weekday:{day.isoweekday()}"] = 1
+        while day <= last:
+            keys[f"day:{day.isoformat()}"] = 1
+            day += timedelta(days=1)
+    for pk, departement, region in Event.objects.filter(
+        pk__in=event_ids, venue__isnull=False
+    ).values_list("pk", "venue__departement", "venue__departement__region"):
+        facets[pk][f"departement:{departement}"] = facets[pk][f"region:{region}"] = 1
+    for pk, keys in facets.items():
+        Event.objects.filter(pk=pk).update(facets=keys)
+
+
+def refresh_facets(event_ids=None, *, edition_id=None) -> None:
+    """Recompute ``Event.facets`` of some events (or of a whole edition) from their slots,
+    themes, formats and audiences."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if edition_id is not None:
+                cursor.execute(FACETS_SQL + " WHERE e.edition_id = %s", [edition_id])
+            else:
+                cursor.execute(FACETS_SQL + " WHERE e.id = ANY(%s)", [list(event_ids)])
+        return
+    if edition_id is not None:
+        event_ids = Event.objects.filter(edition_id=edition_id).values_list("pk", flat=True)
+    event_ids = list(event_ids)
+    for start in range(0, len(event_ids), 500):
+        _facets_in_python(event_ids[start:start + 500])
+
+
+def _any_facet(prefix: str, values) -> Q:
+    return Q(facets__has_any_keys=[f"{prefix}:{value}" for value in values])

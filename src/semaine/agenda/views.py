@@ -21,22 +21,38 @@ PAGE_SIZE = 20
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` rows: an exact count over 100,000 events costs more than the page."""
+    """Counts at most `cap` rows: an exact count over 100,000 events costs more than the page.
+
+    With `load`, a page first reads the keys of its rows from the (filtered, ordered) queryset,
+    then `load(keys)` fetches what the page shows: the joins then cover twenty rows, not every
+    match before the sort."""
 
     cap = 10_000
 
+    def __init__(self, object_list, per_page, *, load=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.load = load
+
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        # Unordered: any `cap + 1` rows count the same, and no rank or sort is computed for them.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
 
+    def _get_page(self, object_list, number, paginator):
+        if self.load is not None:
+            keys = list(object_list.values_list("pk", flat=True))
+            rows = self.load(keys)
+            object_list = [rows[key] for key in keys if key in rows]
+        return super()._get_page(object_list, number, paginator)
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
+
+def paginate(request, queryset, per_page=PAGE_SIZE, *, load=None):
     """A page of the list; a page number past the last (or not a number) is a 404."""
-    paginator = CappedPaginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page, load=load)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -71,9 +87,10 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
     params = request.GET.copy()
     for key, value in (preset or {}).items():
         params.setlist(key, [value])
-    filters = search.parse_filters(params, edition=edition)
+    lists = queries.reference_lists()
+    filters = search.parse_filters(params, edition=edition, lists=lists)
     results = search.search_events(edition, filters)
-    page = paginate(request, queries.with_card_data(results))
+    page = paginate(request, results, load=queries.cards)
     context = {
         "edition": edition,
         "filters": filters,
@@ -81,7 +98,7 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
         "count": page.paginator.count,
         "params": params,
         "query_string": params.urlencode(),
-        "choices": queries.filter_choices(filters),
+        "choices": queries.filter_choices(filters, lists),
         "weekdays": search.WEEKDAYS,
         "accessibility": search.ACCESSIBILITY_KEYS,
         "preset": preset or {},

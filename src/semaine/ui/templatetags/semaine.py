@@ -2,6 +2,7 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from semaine.ui.markdown import render_markdown
@@ -69,6 +70,17 @@ def query_without(params, param, value=None):
             query.setlist(name, [v for v in query.getlist(name) if v != value])
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def options(choices):
+    """``<option>`` elements from (value, label, selected) triples: a hundred départements
+    render here in a fraction of what a template loop costs."""
+    selected = mark_safe(" selected")
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((value, selected if chosen else "", label) for value, label, chosen in choices),
+    )
 
 
 @register.filter
