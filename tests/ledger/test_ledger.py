@@ -8,6 +8,7 @@ import threading
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from semaine.agenda import services as agenda
@@ -54,7 +55,7 @@ def test_moderation_and_changes_are_recorded_in_the_same_transaction(submitted, 
 
 
 def test_a_failed_decision_leaves_no_entry(submitted, editor):
-    with pytest.raises(Exception):  # noqa: B017 - the editor may not publish
+    with pytest.raises(PermissionDenied):  # an editor may not publish
         agenda.publish_event(editor, submitted)
     assert not Entry.objects.exists()
 
@@ -392,3 +393,20 @@ def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, li
     with pytest.raises(audit.AuditError):
         audit.mirror(source, str(tmp_path / "copy"))
     assert audit.verify(copy, ledger.verifier()).size == 404
+
+
+def test_checking_the_programme_against_the_log_does_not_query_per_event(edition, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n):
+        for _ in range(n):
+            factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+        with transaction.atomic():
+            ledger.backfill()  # events created outside the services, as a data import would
+        ledger.seal()
+        with CaptureQueriesContext(connection) as captured:
+            assert tampered_events() == []
+        return len(captured)
+
+    assert queries_for(2) == queries_for(6)

@@ -218,7 +218,10 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
     """
     os.makedirs(into, exist_ok=True)
     key_path = os.path.join(into, "key")
-    pinned = open(key_path).read().strip() if os.path.exists(key_path) else None  # noqa: SIM115
+    pinned = None
+    if os.path.exists(key_path):
+        with open(key_path) as fh:
+            pinned = fh.read().strip()
     key = key or pinned or source.key()
     if pinned and key != pinned:
         raise AuditError("the log's key differs from the key pinned by this mirror")

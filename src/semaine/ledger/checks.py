@@ -48,14 +48,14 @@ def tampered_events() -> list[tuple[object, str]]:
     """Published events that are not what the log last recorded of them, with the reason."""
     from semaine.agenda.models import Event, EventState
 
-    from .records import EVENT_KINDS, event_record, event_subject
+    from .records import EVENT_KINDS, RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
 
     latest = {}
     for entry in Entry.objects.filter(kind__in=EVENT_KINDS).order_by("id").only("subject", "data", "record"):
         latest[entry.subject] = entry
     problems = []
     events = (Event.objects.filter(state=EventState.PUBLISHED)
-              .select_related("edition", "organisation", "venue", "programme", "track"))
+              .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
     for event in events.iterator(chunk_size=500):
         entry = latest.get(event_subject(event))
         if entry is None:

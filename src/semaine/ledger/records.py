@@ -7,21 +7,20 @@ database still is what was last recorded.
 
 from __future__ import annotations
 
-from .services import record
+from .services import record, utc_time
 
 EVENT_KINDS = ("event.published", "event.changed", "event.cancelled")
 DECISION_KINDS = {"published": "decision.published", "returned": "decision.returned",
                   "refused": "decision.refused"}
 
 
-def _utc(value) -> str:
-    from .services import _time
-
-    return _time(value)
-
-
 def event_subject(event) -> str:
     return f"event:{event.public_id}"
+
+
+#: what ``event_record`` reads beyond the event row: prefetch it when recording many events
+RECORD_PREFETCH = ("co_organisers", "formats", "themes", "audiences", "slots")
+RECORD_RELATED = ("edition", "organisation", "venue", "programme", "track")
 
 
 def event_record(event) -> dict:
@@ -30,15 +29,15 @@ def event_record(event) -> dict:
         "id": str(event.public_id),
         "edition": event.edition.slug,
         "organisation": event.organisation.slug,
-        "co_organisers": sorted(event.co_organisers.values_list("slug", flat=True)),
+        "co_organisers": sorted(o.slug for o in event.co_organisers.all()),
         "programme": event.programme.slug if event.programme_id else None,
         "track": event.track.slug if event.track_id else None,
         "title": event.title,
         "summary": event.summary,
         "description": event.description,
-        "formats": sorted(event.formats.values_list("slug", flat=True)),
-        "themes": sorted(event.themes.values_list("slug", flat=True)),
-        "audiences": sorted(event.audiences.values_list("slug", flat=True)),
+        "formats": sorted(x.slug for x in event.formats.all()),
+        "themes": sorted(x.slug for x in event.themes.all()),
+        "audiences": sorted(x.slug for x in event.audiences.all()),
         "age": [event.age_min, event.age_max],
         "attendance_mode": str(event.attendance_mode),
         "online_url": event.online_url,
@@ -59,9 +58,9 @@ def event_record(event) -> dict:
         "state": str(event.state),
         "status": str(event.status),
         "slots": [
-            {"start": _utc(s.starts_at), "end": _utc(s.ends_at), "capacity": s.capacity,
+            {"start": utc_time(s.starts_at), "end": utc_time(s.ends_at), "capacity": s.capacity,
              "cancelled": s.cancelled_at is not None}
-            for s in event.slots.order_by("starts_at", "pk")
+            for s in sorted(event.slots.all(), key=lambda s: (s.starts_at, s.pk))
         ],
     }
 

@@ -58,7 +58,7 @@ def canonical(value) -> bytes:
     return rfc8785.dumps(value)
 
 
-def _time(value) -> str:
+def utc_time(value) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -73,7 +73,7 @@ def record(kind: str, subject: str, public_payload: dict) -> Entry:
     body = canonical(public_payload)
     now = timezone.now()
     data = canonical(
-        {"kind": kind, "subject": subject, "time": _time(now), "sha256": hashlib.sha256(body).hexdigest()}
+        {"kind": kind, "subject": subject, "time": utc_time(now), "sha256": hashlib.sha256(body).hexdigest()}
     )
     if len(data) > MAX_ENTRY_SIZE:
         raise LedgerError("a ledger entry is at most 65,535 bytes")
@@ -204,11 +204,12 @@ def backfill() -> int:
     programme from the day the ledger is switched on)."""
     from semaine.agenda.models import Event, EventState
 
-    from .records import record_event
+    from .records import RECORD_PREFETCH, RECORD_RELATED, record_event
 
     known = set(Entry.objects.filter(kind__startswith="event.").values_list("subject", flat=True))
     count = 0
-    events = Event.objects.filter(state=EventState.PUBLISHED).order_by("published_at", "pk")
+    events = (Event.objects.filter(state=EventState.PUBLISHED).order_by("published_at", "pk")
+              .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
     for event in events.iterator(chunk_size=500):
         if f"event:{event.public_id}" not in known:
             record_event(event, "event.published")

@@ -5,7 +5,7 @@ first locks that slot's row (`SELECT … FOR UPDATE`), so two transactions never
 free seat: 200 people racing for 50 seats give exactly 50 confirmed and 150 waiting.
 """
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -417,28 +417,27 @@ def record_closed_registrations(now=None) -> int:
     """When a slot starts its registration closes: the public ledger records how many people
     registered, waited or cancelled, and how many seats there were (counts only, no names)."""
     from semaine.ledger.models import Entry
-    from semaine.ledger.services import record
+    from semaine.ledger.services import record, utc_time
 
     now = now or timezone.now()
     done = set(Entry.objects.filter(kind="registrations.closed").values_list("subject", flat=True))
     slots = (Slot.objects.filter(starts_at__lte=now, event__state=EventState.PUBLISHED,
                                  event__registration_mode=RegistrationMode.PLATFORM)
              .select_related("event").order_by("starts_at", "pk"))
-    count = 0
-    for slot in slots.iterator(chunk_size=500):
-        subject = f"slot:{slot.event.public_id}/{slot.pk}"
-        if subject in done:
-            continue
-        statuses = dict(slot.registrations.values_list("status").annotate(n=Count("pk")))
+    closing = [s for s in slots if f"slot:{s.event.public_id}/{s.pk}" not in done]
+    counts: dict = {}
+    for slot_id, status, n in (Registration.objects.filter(slot__in=closing)
+                               .values_list("slot", "status").annotate(n=Count("pk")).order_by()):
+        counts.setdefault(slot_id, {})[status] = n
+    for slot in closing:
+        statuses = counts.get(slot.pk, {})
         with transaction.atomic():
-            record("registrations.closed", subject, {
+            record("registrations.closed", f"slot:{slot.event.public_id}/{slot.pk}", {
                 "event": str(slot.event.public_id),
-                "slot": {"start": slot.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         "cancelled": slot.cancelled_at is not None},
+                "slot": {"start": utc_time(slot.starts_at), "cancelled": slot.cancelled_at is not None},
                 "capacity": capacity_of(slot),
                 "confirmed": statuses.get(RegistrationStatus.CONFIRMED, 0),
                 "waitlisted": statuses.get(RegistrationStatus.WAITLISTED, 0),
                 "cancelled": statuses.get(RegistrationStatus.CANCELLED, 0),
             })
-        count += 1
-    return count
+    return len(closing)
