@@ -49,29 +49,42 @@ def _database_url():
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def _sealer_in_transaction(app: str, timeout: float = 60.0) -> bool:
+    """Wait until the sealer's connection is inside its sealing transaction."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                           "AND xact_start IS NOT NULL AND query ILIKE %s", [app, "%ledger_%"])
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
+
+
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_sealer_killed_with_sigkill_loses_and_duplicates_nothing(settings, tmp_path):
     total = 120_000
     _pending(total)
     env = {**os.environ, "DATABASE_URL": _database_url(), "SEMAINE_LEDGER_KEY": settings.LEDGER_KEY,
-           "SEMAINE_LEDGER_ORIGIN": settings.LEDGER_ORIGIN, "SEMAINE_DATA_DIR": str(tmp_path)}
-    killed_mid_seal = 0
-    for delay in (0.4, 1.0, 1.6, 2.4):
+           "SEMAINE_LEDGER_ORIGIN": settings.LEDGER_ORIGIN, "SEMAINE_DATA_DIR": str(tmp_path),
+           "PGAPPNAME": "semaine-sealer"}
+    for delay in (0.0, 0.3, 0.8):  # after the sealing transaction has begun
         before = LedgerState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
         process = subprocess.Popen([sys.executable, "-m", "semaine.cli", "ledger", "seal"], env=env,  # noqa: S603
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert _sealer_in_transaction("semaine-sealer"), process.stderr.read().decode()
         time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            after = _consistent()
-            killed_mid_seal += after == before or after % 100_000 == 0
-        else:
-            assert process.returncode == 0, process.stderr.read().decode()
-            _consistent()
+        assert process.poll() is None, "the seal finished before it could be killed: add entries"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        # the killed transaction left nothing: only whole blocks sealed before it remain, every
+        # other entry still waits, once
+        after = _consistent()
+        assert after - before in (0, ledger.MAX_BLOCK)
+        assert Entry.objects.filter(index=None).count() == total - after
         connections.close_all()
-    assert killed_mid_seal, "no kill landed during a seal: raise the number of entries"
     ledger.seal_all()
     assert _consistent() == total
     assert Entry.objects.filter(index=None).count() == 0
