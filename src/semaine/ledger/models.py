@@ -87,17 +87,16 @@ class Block(models.Model):
 
 
 class LedgerState(models.Model):
-    """One row, locked by whoever seals: two sealers never fork the log."""
+    """One row, locked by whoever seals: two sealers never fork the log. The tree's size and root
+    are the latest block's."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     origin = models.CharField(max_length=200, blank=True)
     key = models.CharField(max_length=200, blank=True)
-    size = models.BigIntegerField(default=0)
-    root = models.BinaryField(default=b"")
     backfilled = models.BooleanField(default=False)
 
     def __str__(self):
-        return f"{self.origin} ({self.size})"
+        return self.origin
 
 
 class WitnessState(models.Model):

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from . import merkle
 from .audit import make_bundle
-from .models import Block, Entry, LedgerState
+from .models import Block, Entry
 from .services import fetch_tiles
-
-
-def state() -> LedgerState:
-    return LedgerState.objects.filter(pk=1).first() or LedgerState(pk=1)
 
 
 def latest_block() -> Block | None:

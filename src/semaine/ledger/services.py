@@ -230,20 +230,20 @@ def seal(limit: int = MAX_BLOCK) -> Block | None:
         )
         if not pending:
             return None
-        builder = merkle.TileBuilder.from_reader(state.size, fetch_tiles)
+        last = Block.objects.order_by("-number").values_list("number", "size").first() or (0, 0)
+        size = last[1]
+        builder = merkle.TileBuilder.from_reader(size, fetch_tiles)
         sha256 = hashlib.sha256
         changed = builder.extend([sha256(b"\x00" + bytes(data)).digest() for _, data in pending])
         root = builder.root()
-        _assign_indexes([pk for pk, _ in pending], state.size)
+        _assign_indexes([pk for pk, _ in pending], size)
         _save_tiles(changed)
         note = sign_note(Checkpoint(state.origin, builder.size, root).text(), signer())
-        last = Block.objects.order_by("-number").values_list("number", flat=True).first()
         block = Block.objects.create(
-            number=(last or 0) + 1, sealed_at=timezone.now(), first_index=state.size, size=builder.size,
+            number=last[0] + 1, sealed_at=timezone.now(), first_index=size, size=builder.size,
             root=root, checkpoint=str(note),
         )
-        state.size, state.root = builder.size, root
-        state.save(update_fields=["size", "root", "origin", "key"])
+        state.save(update_fields=["origin", "key"])
         content_changed()  # event pages name the block that holds them (bumped on commit)
     return block
 

@@ -164,7 +164,8 @@ def register(request):
     blocks = Paginator(Block.objects.order_by("-number"), 20).get_page(request.GET.get("page"))
     latest = Entry.objects.exclude(index=None).order_by("-index")[:20]
     return render(request, "ledger/register.html", {
-        "blocks": blocks, "latest": latest, "state": queries.state(), "key": verifier(),
+        "blocks": blocks, "latest": latest, "key": verifier(),
+        "size": getattr(queries.latest_block(), "size", 0),
         "pending": Entry.objects.filter(index=None).count(),
     })
 
