@@ -1,27 +1,15 @@
 """Signal receivers that keep ``Event.facets`` and the event's span in step with its slots, its
 themes, formats and audiences and its venue, whoever changes them (services, admin, tests)."""
 
-from django.db.models import Max, Min, OuterRef, Subquery
-
-from .models import Event, Slot, Venue
+from .models import Event, Venue
 from .search import refresh_facets
-
-
-def _span(column: str, aggregate):
-    return Subquery(
-        Slot.objects.filter(event=OuterRef("pk")).order_by().values("event")
-        .annotate(value=aggregate(column)).values("value")
-    )
 
 
 def slot_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # fixtures load the facets they carry
-    event_id = instance.event_id
-    Event.objects.filter(pk=event_id).update(
-        first_starts_at=_span("starts_at", Min), last_ends_at=_span("ends_at", Max)
-    )
-    refresh_facets([event_id])
+    Event(pk=instance.event_id).refresh_span()
+    refresh_facets([instance.event_id])
 
 
 def event_saved(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -190,7 +190,7 @@ def _set_slots(event: Event, slots) -> None:
               "prévenir les inscrits.")
         )
     removed.delete()
-    event.refresh_span()
+    event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
 
 
 @transaction.atomic
@@ -237,7 +237,7 @@ def add_slot(actor, event: Event, slot: SlotData) -> Slot:
     created = Slot.objects.create(
         event=event, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity
     )
-    event.refresh_span()
+    event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
     _touch(event)
     _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
          changes={"slots": {"added": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
