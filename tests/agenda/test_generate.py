@@ -28,3 +28,14 @@ def test_generate_is_deterministic_for_a_seed():
     titles = [list(Event.objects.filter(edition__slug=s).order_by("pk").values_list("title", flat=True))
               for s in ("a", "b")]
     assert titles[0] == titles[1]
+
+
+def test_generated_facets_are_those_the_database_would_compute():
+    from semaine.agenda.search import refresh_facets
+
+    generate_edition(events=300, edition_slug="facets", seed=11)
+    events = Event.objects.filter(edition__slug="facets").order_by("pk")
+    written = dict(events.values_list("pk", "facets"))
+    assert all(written.values())
+    refresh_facets(edition_id=Edition.objects.get(slug="facets").pk)
+    assert dict(events.values_list("pk", "facets")) == written

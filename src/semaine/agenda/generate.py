@@ -1,7 +1,8 @@
 """A large, realistic synthetic edition for benchmarks (`semaine generate --events N`).
 
-Everything is written with ``bulk_create`` in batches, bypassing the services: there is no
-history, no validation round-trip and no per-row query. The data still honours the model
+Everything is written in batches (PostgreSQL's COPY, ``bulk_create`` elsewhere), bypassing the
+services: there is no history, no validation round-trip and no per-row query; the facets the
+filters read are computed as the events are built. The data still honours the model
 constraints (ordered age range, slots ending after they start, capacities of at least one) and
 the rules the services enforce (venues and programmes belong to the event's organisation, the
 denormalised first start and last end match the slots). One ``random.Random(seed)`` drives every
@@ -40,14 +41,12 @@ from .models import (
     Track,
     Venue,
 )
-from .search import refresh_facets, refresh_search_vector
+from .search import facet_keys, refresh_search_vector
 
 #: Events written per transaction.
 BATCH = 2000
 #: Rows per INSERT statement for the link tables and slots.
 ROWS_PER_INSERT = 5000
-#: PostgreSQL takes at most 65,535 parameters per statement: events have many columns.
-MAX_PARAMETERS = 65_000
 #: Roughly one organisation for this many events.
 EVENTS_PER_ORGANISATION = 25
 
@@ -786,7 +785,6 @@ class _Writer:
     def __init__(self, rng, edition, formats, themes, audiences, orgs_by_departement):
         self.rng = rng
         self.edition = edition
-        self.event_rows = MAX_PARAMETERS // len(Event._meta.concrete_fields)
         self.formats, self.themes, self.audiences = formats, themes, audiences
         self.format_weights = [3 if f.name in ONLINE_FORMATS else 10 for f in formats]
         self.audience_weights = [
@@ -984,6 +982,13 @@ class _Writer:
                 track = rng.choice(org.tracks)
 
         times = _slot_times(rng, self.days)
+        departement = org.departement if venue is not None else None
+        facets = facet_keys(
+            themes={t.pk for t in themes}, formats={f.pk for f in formats},
+            audiences={a.pk for a in audiences}, spans=times,
+            departement=departement and departement.pk,
+            region=departement and departement.region_id,
+        )
         slot_capacity = capacity if capacity and len(times) > 1 and rng.random() < 0.5 else None
         event = Event(
             public_id=uuid.uuid4(),
@@ -1011,6 +1016,7 @@ class _Writer:
             published_at=published_at,
             first_starts_at=min(start for start, _ in times),
             last_ends_at=max(end for _, end in times),
+            facets=facets,
             **flags,
         )
         co_organisers = []
@@ -1031,7 +1037,7 @@ class _Writer:
     def write(self, orgs: list[_Org]) -> int:
         built = [self.build(org) for org in orgs]
         with transaction.atomic():
-            Event.objects.bulk_create([event for event, *_ in built], batch_size=self.event_rows)
+            _insert(Event, [event for event, *_ in built])
             slots, format_links, theme_links, audience_links, co_links = [], [], [], [], []
             for event, times, slot_capacity, (fmts, thms, auds, cos) in built:
                 pk = event.pk
@@ -1045,8 +1051,34 @@ class _Writer:
                                 (self.ThemeLink, theme_links),
                                 (self.AudienceLink, audience_links),
                                 (self.CoOrganiserLink, co_links)):
-                model.objects.bulk_create(rows, batch_size=ROWS_PER_INSERT)
+                _insert(model, rows, need_keys=False)
         return len(slots)
+
+
+def _insert(model, objects: list, need_keys: bool = True) -> None:
+    """Write ``objects``: PostgreSQL's COPY (primary keys drawn from the sequence first when
+    they are needed afterwards), ``bulk_create`` elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not objects:
+        model.objects.bulk_create(objects, batch_size=ROWS_PER_INSERT)
+        return
+    table = model._meta.db_table
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        if need_keys:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(objects)],
+            )
+            for obj, (key,) in zip(objects, cursor.fetchall(), strict=True):
+                obj.pk = key
+        fields = [f for f in model._meta.concrete_fields if need_keys or f is not pk]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection)
+                                for f in fields])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1111,7 +1143,6 @@ def generate_edition(events: int, edition_slug: str = "synthetique", seed: int =
             slot_count += writer.write(chunk)
             bar.update(len(chunk))
     refresh_search_vector(edition_id=edition.pk)
-    refresh_facets(edition_id=edition.pk)
     _analyze()
     return {
         "events": events,

@@ -477,28 +477,41 @@ UPDATE agenda_event AS e SET facets = coalesce((
 """
 
 
-def _facets_in_python(event_ids) -> None:
-    facets = {pk: {} for pk in event_ids}
-    for relation, column in (("themes", "theme"), ("formats", "format"), ("audiences", "audience")):
-        through = getattr(Event, relation).through
-        rows = through.objects.filter(event_id__in=event_ids).values_list("event_id", f"{column}_id")
-        for event_id, value in rows:
-            facets[event_id][f"{column}:{value}"] = 1
-    for event_id, starts_at, ends_at in Slot.objects.filter(event_id__in=event_ids).values_list(
-        "event_id", "starts_at", "ends_at"
-    ):
-        keys = facets[event_id]
+def facet_keys(*, themes=(), formats=(), audiences=(), spans=(), departement=None,
+               region=None) -> dict:
+    """The facets of one event: label ids, the Paris days its slots cover (``spans`` of
+    (start, end)), the weekdays they start on, its venue's département and région."""
+    keys = {f"theme:{pk}": 1 for pk in themes}
+    keys.update({f"format:{pk}": 1 for pk in formats})
+    keys.update({f"audience:{pk}": 1 for pk in audiences})
+    for starts_at, ends_at in spans:
         day, last = timezone.localdate(starts_at, PARIS), timezone.localdate(ends_at, PARIS)
         keys[f"weekday:{day.isoweekday()}"] = 1
         while day <= last:
             keys[f"day:{day.isoformat()}"] = 1
             day += timedelta(days=1)
+    if departement is not None:
+        keys[f"departement:{departement}"] = keys[f"region:{region}"] = 1
+    return keys
+
+
+def _facets_in_python(event_ids) -> None:
+    parts = {pk: {"themes": [], "formats": [], "audiences": [], "spans": []} for pk in event_ids}
+    for relation, column in (("themes", "theme"), ("formats", "format"), ("audiences", "audience")):
+        through = getattr(Event, relation).through
+        rows = through.objects.filter(event_id__in=event_ids).values_list("event_id", f"{column}_id")
+        for event_id, value in rows:
+            parts[event_id][relation].append(value)
+    for event_id, starts_at, ends_at in Slot.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "starts_at", "ends_at"
+    ):
+        parts[event_id]["spans"].append((starts_at, ends_at))
     for pk, departement, region in Event.objects.filter(
         pk__in=event_ids, venue__isnull=False
     ).values_list("pk", "venue__departement", "venue__departement__region"):
-        facets[pk][f"departement:{departement}"] = facets[pk][f"region:{region}"] = 1
-    for pk, keys in facets.items():
-        Event.objects.filter(pk=pk).update(facets=keys)
+        parts[pk].update(departement=departement, region=region)
+    for pk, keys in parts.items():
+        Event.objects.filter(pk=pk).update(facets=facet_keys(**keys))
 
 
 def refresh_facets(event_ids=None, *, edition_id=None) -> None:
