@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -282,3 +283,44 @@ def test_places_still_free_counts_the_seats_taken(client, edition, organisation,
                                                              "Entrée libre"}
     full.slots.update(cancelled_at=None, capacity=3)  # a slot's own capacity wins
     assert "Atelier complet" in titles(agenda(client, edition, free="1"))
+
+
+def test_the_page_order_is_the_same_whichever_way_the_rows_are_read(edition, organisation, venue):
+    from semaine.agenda import search
+
+    for i in range(9):
+        publish(edition, organisation, title=f"Atelier {i}", themes=["data"], venue=venue,
+                day=(7 - i) % 5, hour=9 + i % 3)
+    filters = search.parse_filters(QueryDict("theme=data"), edition=edition)
+    results = search.search_events(edition, filters)
+    expected = list(results.values_list("pk", flat=True))
+    reordered = search.order_for_count(results, len(expected))
+    assert list(reordered.values_list("pk", flat=True)) == expected
+    assert list(reordered.values_list("pk", flat=True)[3:6]) == expected[3:6]
+    many = search.order_for_count(results, search.SORT_MATCHES_BELOW)
+    assert many.query.order_by == results.query.order_by
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="French full-text search needs PostgreSQL")
+def test_text_search_within_a_departement_finds_what_the_index_finds(client, edition, organisation,
+                                                                    venue, calvados):
+    org, caen = calvados
+    publish(edition, org, title="Atelier données à Caen", venue=caen, themes=["data"])
+    publish(edition, org, title="Rencontre patrimoine à Caen", venue=caen, themes=["data"])
+    publish(edition, organisation, title="Atelier données ailleurs", venue=venue, themes=["data"])
+    narrowed = titles(agenda(client, edition, q="données", departement="14", sort="date"))
+    everywhere = titles(agenda(client, edition, q="données", sort="date"))
+    assert narrowed == ["Atelier données à Caen"]
+    assert set(narrowed) < set(everywhere)
+
+
+def test_reference_lists_cost_one_cache_read_and_follow_every_change(django_assert_num_queries):
+    from semaine.agenda.queries import reference_lists
+
+    cache.clear()
+    reference_lists()
+    with django_assert_num_queries(1):  # the version token, from the database cache
+        lists = reference_lists()
+    assert "Cuisine collective" not in [t.name for t in lists["themes"]]
+    Theme.objects.create(name="Cuisine collective", slug="cuisine-collective")
+    assert "Cuisine collective" in [t.name for t in reference_lists()["themes"]]

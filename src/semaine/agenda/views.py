@@ -29,9 +29,17 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    def __init__(self, object_list, per_page, *, load=None, **kwargs):
+    def __init__(self, object_list, per_page, *, load=None, reorder=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
+        self.reorder = reorder
+
+    def page(self, number):
+        """With `reorder(queryset, count)`, the rows are read the way that suits their count."""
+        number = self.validate_number(number)
+        if self.reorder is not None:
+            self.object_list = self.reorder(self.object_list, self.count)
+        return super().page(number)
 
     @cached_property
     def count(self):
@@ -50,9 +58,9 @@ class CappedPaginator(Paginator):
         return super()._get_page(object_list, number, paginator)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, *, load=None):
+def paginate(request, queryset, per_page=PAGE_SIZE, *, load=None, reorder=None):
     """A page of the list; a page number past the last (or not a number) is a 404."""
-    paginator = CappedPaginator(queryset, per_page, load=load)
+    paginator = CappedPaginator(queryset, per_page, load=load, reorder=reorder)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -90,7 +98,7 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
     lists = queries.reference_lists()
     filters = search.parse_filters(params, edition=edition, lists=lists)
     results = search.search_events(edition, filters)
-    page = paginate(request, results, load=queries.cards)
+    page = paginate(request, results, load=queries.cards, reorder=search.order_for_count)
     context = {
         "edition": edition,
         "filters": filters,
