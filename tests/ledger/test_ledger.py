@@ -356,6 +356,24 @@ def test_a_witness_refuses_inconsistent_forged_and_malformed_checkpoints(setting
     assert witness.load()[origin]["size"] == 6  # nothing accepted since
 
 
+class _CountingSource:
+    """A source that notes which entry bundles and tiles are downloaded."""
+
+    def __init__(self, source):
+        self.source, self.bundles, self.tiles = source, [], []
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def bundle(self, number, width):
+        self.bundles.append(number)
+        return self.source.bundle(number, width)
+
+    def tile(self, level, number, width):
+        self.tiles.append((level, number))
+        return self.source.tile(level, number, width)
+
+
 def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, live_server,
                                                           migrated_reference_data, edition, organisation):
     for _ in range(3):
@@ -376,11 +394,15 @@ def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, li
     served = audit.HttpSource(f"{live_server.url}/ledger/mirrors/copy")
     assert audit.verify(served, ledger.verifier()).size == 403
     (tmp_path / "mirrors" / "copy").rename(tmp_path / "copy")
-    # the node grows: the mirror follows, consistently
+    # the node grows: the mirror follows, consistently, downloading only what it lacks
     with transaction.atomic():
         ledger.record("test.fact", "s:new", {})
     ledger.seal()
-    assert audit.mirror(source, str(tmp_path / "copy")).size == 404
+    counting = _CountingSource(source)
+    assert audit.mirror(counting, str(tmp_path / "copy")).size == 404
+    assert counting.bundles == [1]
+    assert all(number >= 1 for level, number in counting.tiles if level == 0)
+    assert audit.verify(copy, ledger.verifier()).size == 404
     # a node that rewrote its history is refused and the copy is left as it was
     Entry.objects.filter(index=5).update(data=b'{"rewritten":true}')
     Tile.objects.all().delete()

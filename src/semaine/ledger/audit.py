@@ -156,9 +156,16 @@ def _open(text: str, verifier: Verifier, origin: str | None) -> Checkpoint:
 
 
 def verify(
-    source: Source, verifier: Verifier, *, keep_entries: bool = False, check_tiles: bool = True
+    source: Source, verifier: Verifier, *, keep_entries: bool = False, check_tiles: bool = True,
+    held: Source | None = None, held_size: int = 0,
 ) -> Report:
-    """Rebuild the whole tree from ``source``'s entries and check everything it publishes."""
+    """Rebuild the whole tree from ``source``'s entries and check everything it publishes.
+
+    With ``held``, a copy already verified up to ``held_size`` entries, the full entry bundles
+    below that size are read from the copy instead of ``source``: only what the copy lacks is
+    downloaded. ``source``'s checkpoints must still be the roots of those held entries followed
+    by its own, which is what proves its log consistent with the copy."""
+    first_new = (held_size // merkle.TILE_WIDTH) * merkle.TILE_WIDTH if held is not None else 0
     latest = _open(source.checkpoint(), verifier, None)
     report = Report(origin=latest.origin, size=latest.size, root=latest.root)
     history = [_open(text, verifier, latest.origin) for text in source.checkpoints()]
@@ -179,13 +186,14 @@ def verify(
         stop = next(stops, None)
     for number in range((latest.size + merkle.TILE_WIDTH - 1) // merkle.TILE_WIDTH):
         width = merkle.tile_width(0, number, latest.size)
-        entries = parse_bundle(source.bundle(number, width))
+        start = number * merkle.TILE_WIDTH
+        from_copy = start < first_new
+        entries = parse_bundle((held if from_copy else source).bundle(number, width))
         if len(entries) != width:
             raise AuditError(f"entry bundle {number} holds {len(entries)} entries, not {width}")
         if keep_entries:
             report.entries += entries
         hashes = [merkle.leaf_hash(e) for e in entries]
-        start = number * merkle.TILE_WIDTH
         while stop is not None and stop <= start + width:
             tiles.update(builder.extend(hashes[builder.size - start : stop - start]))
             if builder.root() != expected[stop]:
@@ -193,20 +201,27 @@ def verify(
             report.checkpoints += 1
             stop = next(stops, None)
         tiles.update(builder.extend(hashes[builder.size - start :]))
-        if check_tiles:
+        if check_tiles and not from_copy:
             served = source.tile(0, number, width)
             if served != b"".join(hashes):
                 raise AuditError(f"tile 0/{number} does not hold the entries' leaf hashes")
     if builder.root() != latest.root:
         raise AuditError("the latest checkpoint's root is not the root of the entries")
     if check_tiles:
-        _check_upper_tiles(source, tiles)
+        _check_upper_tiles(source, tiles, first_new)
     return report
 
 
-def _check_upper_tiles(source: Source, tiles: dict[tuple[int, int], bytes]) -> None:
+def _covers_from(level: int, number: int, first: int) -> bool:
+    """Whether tile ``level/number`` covers an entry at index ``first`` or later."""
+    return (number + 1) * merkle.TILE_WIDTH ** (level + 1) > first
+
+
+def _check_upper_tiles(source: Source, tiles: dict[tuple[int, int], bytes], first: int = 0) -> None:
     for (level, number), data in sorted(tiles.items()):
-        if level and source.tile(level, number, len(data) // merkle.HASH_SIZE) != data:
+        if not level or not _covers_from(level, number, first):
+            continue
+        if source.tile(level, number, len(data) // merkle.HASH_SIZE) != data:
             raise AuditError(f"tile {level}/{number} does not match the tiles below it")
 
 
@@ -214,7 +229,8 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
     """Copy ``source`` into the directory ``into``, verifying every step; serve it read-only.
 
     The log's key is pinned on the first copy (or given as ``key``); a later copy must be signed
-    by the same key and extend the tree already held (consistency), or nothing is written.
+    by the same key and extend the tree already held (consistency), or nothing is written. A
+    later copy downloads only the entry bundles and tiles the copy lacks.
     """
     os.makedirs(into, exist_ok=True)
     key_path = os.path.join(into, "key")
@@ -229,7 +245,10 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
     previous = None
     if os.path.exists(os.path.join(into, "checkpoint")):
         previous = _open(DirectorySource(into).checkpoint(), verifier, None)
-    report = verify(source, verifier, keep_entries=True)
+    held = DirectorySource(into) if previous is not None else None
+    report = verify(source, verifier, keep_entries=True, held=held,
+                    held_size=previous.size if previous else 0)
+    first_new = 0
     if previous is not None:
         if previous.origin != report.origin:
             raise AuditError("the log's origin changed")
@@ -237,7 +256,8 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
             raise AuditError("the log shrank")
         if merkle.fold([merkle.leaf_hash(e) for e in report.entries[: previous.size]]) != previous.root:
             raise AuditError("the log is not consistent with the copy already held")
-    _write_tree(into, report.entries)
+        first_new = (previous.size // merkle.TILE_WIDTH) * merkle.TILE_WIDTH
+    _write_tree(into, report.entries, first_new)
     history = source.checkpoints()
     _atomic(os.path.join(into, "checkpoints.json"), json.dumps(
         {"checkpoints": [{"block": i + 1, "checkpoint": text} for i, text in enumerate(history)]}).encode())
@@ -246,14 +266,18 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
     return report
 
 
-def _write_tree(into: str, entries: list[bytes]) -> None:
+def _write_tree(into: str, entries: list[bytes], first: int = 0) -> None:
+    """Write the bundles and tiles of ``entries``; those wholly below index ``first`` are
+    already in the copy and never change (full tiles are immutable)."""
     builder = merkle.TileBuilder()
     tiles = builder.extend([merkle.leaf_hash(e) for e in entries])
-    for number in range(0, (len(entries) + merkle.TILE_WIDTH - 1) // merkle.TILE_WIDTH):
+    bundles = (len(entries) + merkle.TILE_WIDTH - 1) // merkle.TILE_WIDTH
+    for number in range(first // merkle.TILE_WIDTH, bundles):
         chunk = entries[number * merkle.TILE_WIDTH : (number + 1) * merkle.TILE_WIDTH]
         _atomic(os.path.join(into, merkle.tile_path("entries", number)), make_bundle(chunk))
     for (level, number), data in tiles.items():
-        _atomic(os.path.join(into, merkle.tile_path(level, number)), data)
+        if _covers_from(level, number, first):
+            _atomic(os.path.join(into, merkle.tile_path(level, number)), data)
 
 
 def _atomic(path: str, data: bytes) -> None:
