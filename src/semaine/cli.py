@@ -144,11 +144,23 @@ def generate(args) -> int:
 
 
 def ledger(args) -> int:
-    """The public ledger: seal waiting entries, verify a log (this one or another's), mirror one."""
+    """The public ledger: seal waiting entries, verify a log (this one or another's), mirror one,
+    start a new log under a new origin and key (the old one archived)."""
     _setup()
     from semaine.ledger import audit, services
 
     if args.action == "key":
+        print(services.verifier())
+        return 0
+    if args.action == "rotate":
+        try:
+            archive = services.rotate()
+        except (services.LedgerError, audit.AuditError) as exc:
+            print(f"ÉCHEC : {exc}", file=sys.stderr)
+            return 1
+        print(f"Ancien registre {archive.origin} ({archive.size} entrées) archivé et vérifié : "
+              f"/ledger/archives/{archive.name}/")
+        print(f"Nouveau registre {services.verifier().name}, clé de vérification :")
         print(services.verifier())
         return 0
     if args.action == "seal":
@@ -257,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2017)
     p.set_defaults(func=generate)
 
-    p = commands.add_parser("ledger", help="the public ledger: seal, verify, mirror, key")
-    p.add_argument("action", choices=["seal", "verify", "mirror", "key"])
+    p = commands.add_parser("ledger", help="the public ledger: seal, verify, mirror, key, rotate")
+    p.add_argument("action", choices=["seal", "verify", "mirror", "key", "rotate"])
     p.add_argument("url", nargs="?", help="another node's ledger (…/ledger) to verify or mirror")
     p.add_argument("--key", help="the log's verifier key (default: fetched from the node, pinned)")
     p.add_argument("--into", help="mirror folder (default: DATA_DIR/mirrors/<host>)")

@@ -203,6 +203,53 @@ def test_a_new_key_needs_a_new_origin(settings):
         ledger.seal()
 
 
+def test_rotation_archives_the_old_log_and_starts_a_new_origin_with_the_whole_programme(
+    settings, tmp_path, live_server, migrated_reference_data, site, edition, organisation
+):
+    settings.DATA_DIR = tmp_path
+    settings.LEDGER_KEY = ""
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger" / "log.key"
+    ledger._load_signer.cache_clear()
+    events = [factories.EventFactory(edition=edition, organisation=organisation,
+                                     state=EventState.PUBLISHED) for _ in range(3)]
+    with transaction.atomic():
+        ledger.record("test.fact", "s:1", {"n": 1})
+    ledger.seal()
+    old_key, old_root = ledger.verifier(), queries.latest_block().root
+    with transaction.atomic():
+        ledger.record("test.fact", "s:waiting", {})  # not sealed yet: goes into the new log
+    # the same origin cannot take a new log
+    with pytest.raises(ledger.LedgerError):
+        ledger.rotate()
+    settings.LEDGER_ORIGIN = "semaine.test/ledger-2027"
+    archive = ledger.rotate()
+    # the old log, frozen, verifies with its own key, served over HTTP like any log
+    assert archive.size == 4 and bytes(archive.root) == bytes(old_root)
+    served = audit.HttpSource(f"{live_server.url}/ledger/archives/{archive.name}")
+    report = audit.verify(served, old_key)
+    assert report.origin == "semaine.test/ledger" and report.size == 4
+    records = site.get(f"/ledger/archives/{archive.name}/records.jsonl").text.splitlines()
+    assert [json.loads(line)["index"] for line in records] == [0, 1, 2, 3]
+    # the new log: a new key named for the new origin, the programme recorded again, block 1
+    new_key = ledger.verifier()
+    assert new_key.name == "semaine.test/ledger-2027" and str(new_key) != str(old_key)
+    assert str(new_key) in site.get("/ledger/key").text
+    block = queries.latest_block()
+    assert block.number == 1 and block.first_index == 0 and block.size == 4
+    subjects = set(Entry.objects.exclude(index=None).values_list("subject", flat=True))
+    assert {f"event:{e.public_id}" for e in events} | {"s:waiting"} == subjects
+    checkpoint = open_checkpoint(site.get("/ledger/checkpoint").text, new_key)[0]
+    assert checkpoint.origin == "semaine.test/ledger-2027" and checkpoint.size == 4
+    assert "semaine.test/ledger-2027" in site.get("/registre/").text
+    assert archive.origin in site.get("/registre/").text
+    # the old key was kept aside, never served; verifying the new log still works end to end
+    assert list((tmp_path / "ledger").glob("log.key.retired-*"))
+    assert verify_here()[0].ok
+    # a path outside the archive is refused
+    assert site.get(f"/ledger/archives/{archive.name}/../../log.key").status_code == 400
+    assert site.get("/ledger/archives/nothing-here/records.jsonl").status_code == 404
+
+
 def test_verification_rebuilds_the_tree_and_names_an_event_edited_behind_the_platform(
     edition, organisation, submitted, coordinator
 ):

@@ -257,13 +257,20 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
         if merkle.fold([merkle.leaf_hash(e) for e in report.entries[: previous.size]]) != previous.root:
             raise AuditError("the log is not consistent with the copy already held")
         first_new = (previous.size // merkle.TILE_WIDTH) * merkle.TILE_WIDTH
-    _write_tree(into, report.entries, first_new)
-    history = source.checkpoints()
+    write_log(into, report.entries, source.checkpoints(), key, source.checkpoint(), first_new)
+    return report
+
+
+def write_log(into: str, entries: list[bytes], history: list[str], key: str, latest: str,
+              first: int = 0) -> None:
+    """Write a log as static files in the layout its nodes serve: entry bundles, tiles, the
+    signed checkpoints, the verifier key, and the latest checkpoint last (the copy is whole once
+    it is there)."""
+    _write_tree(into, entries, first)
     _atomic(os.path.join(into, "checkpoints.json"), json.dumps(
         {"checkpoints": [{"block": i + 1, "checkpoint": text} for i, text in enumerate(history)]}).encode())
-    _atomic(key_path, (key + "\n").encode())
-    _atomic(os.path.join(into, "checkpoint"), source.checkpoint().encode())  # last: the copy is whole
-    return report
+    _atomic(os.path.join(into, "key"), (key + "\n").encode())
+    _atomic(os.path.join(into, "checkpoint"), latest.encode())
 
 
 def _write_tree(into: str, entries: list[bytes], first: int = 0) -> None:

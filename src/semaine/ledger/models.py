@@ -99,6 +99,26 @@ class LedgerState(models.Model):
         return self.origin
 
 
+class LedgerArchive(models.Model):
+    """A log this node kept before a key rotation started a new one: frozen, written out as a
+    verifiable copy (checkpoints, tiles, entry bundles and the public records) and served
+    read-only under ``/ledger/archives/<name>/``."""
+
+    name = models.CharField(max_length=200, unique=True)
+    origin = models.CharField(max_length=200)
+    key = models.CharField(max_length=200)
+    size = models.BigIntegerField()
+    root = models.BinaryField()
+    checkpoint = models.TextField()
+    archived_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-archived_at"]
+
+    def __str__(self):
+        return self.origin
+
+
 class WitnessState(models.Model):
     """What a witness last cosigned for us, so the next request proves from there."""
 

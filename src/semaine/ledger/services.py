@@ -28,7 +28,7 @@ from django.utils import timezone
 from semaine.ui.cache import content_changed
 
 from . import merkle
-from .models import Block, Commitment, Entry, LedgerState, Tile, WitnessState
+from .models import Block, Commitment, Entry, LedgerArchive, LedgerState, Tile, WitnessState
 from .note import (
     Checkpoint,
     Note,
@@ -102,7 +102,9 @@ def erase_commitment(digest: str) -> None:
 
 
 @lru_cache(maxsize=4)
-def _load_signer(configured: str, path: str, origin: str) -> Signer:
+def _load_signer(configured: str, path: str, origin: str, stamp=None) -> Signer:
+    """The signing key; ``stamp`` (the key file's inode and modification time) makes a process
+    read the file again once another process has replaced it (``semaine ledger rotate``)."""
     if configured:
         return Signer.parse(configured)
     with _key_lock:
@@ -130,7 +132,15 @@ def _load_signer(configured: str, path: str, origin: str) -> Signer:
 
 
 def signer() -> Signer:
-    return _load_signer(settings.LEDGER_KEY, str(settings.LEDGER_KEY_FILE), settings.LEDGER_ORIGIN)
+    path = str(settings.LEDGER_KEY_FILE)
+    stamp = None
+    if not settings.LEDGER_KEY:
+        try:
+            info = os.stat(path)
+            stamp = (info.st_ino, info.st_mtime_ns)
+        except FileNotFoundError:
+            pass
+    return _load_signer(settings.LEDGER_KEY, path, settings.LEDGER_ORIGIN, stamp)
 
 
 def verifier() -> Verifier:
@@ -168,11 +178,13 @@ def _state_for_update() -> LedgerState:
         state.origin, state.key = origin, key
     elif state.origin != origin:
         raise ImproperlyConfigured(
-            f"The ledger was started with origin {state.origin!r}; its entries cannot move to {origin!r}."
+            f"The ledger was started with origin {state.origin!r}; its entries cannot move to {origin!r}. "
+            "To start a new log under the new origin, run `semaine ledger rotate`."
         )
     elif state.key != key:
         raise ImproperlyConfigured(
-            "The ledger's key changed: a new key starts a new log, with a new origin and a new database."
+            "The ledger's key changed: a new key starts a new log under a new origin "
+            "(set SEMAINE_LEDGER_ORIGIN, then run `semaine ledger rotate`)."
         )
     return state
 
@@ -340,3 +352,85 @@ def seal_and_cosign() -> list[Block]:
     if blocks and settings.LEDGER_WITNESSES:
         cosign_block(blocks[-1])
     return blocks
+
+
+# --- key rotation ------------------------------------------------------------------------------
+
+
+def archive_name(origin: str) -> str:
+    """A log's origin as a folder name (``semaine.example/ledger`` → ``semaine.example_ledger``)."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", origin).strip("_")[:200] or "log"
+
+
+def archives_dir() -> str:
+    return os.path.join(settings.DATA_DIR, "ledger", "archives")
+
+
+def _retire_key_file(old_key: str) -> None:
+    """The key file holds the old log's key: keep it aside (never served) so a new one is made."""
+    path = str(settings.LEDGER_KEY_FILE)
+    if settings.LEDGER_KEY or not os.path.exists(path):
+        return
+    with open(path) as fh:
+        if str(Signer.parse(fh.read()).verifier) != old_key:
+            return
+    os.replace(path, f"{path}.retired-{timezone.now():%Y%m%dT%H%M%S}")
+    _load_signer.cache_clear()
+
+
+def rotate() -> LedgerArchive:
+    """Start a new log: a new key signs a new origin (``SEMAINE_LEDGER_ORIGIN``), never the old one.
+
+    The old log is frozen and written out, verified, as a static copy served under
+    ``/ledger/archives/<name>/`` (with the public records of its entries); the tables then hold
+    the new log, which records the whole published programme again (the backfill) and seals its
+    first block. Entries still waiting go into the new log. Witnesses start again from size 0.
+    """
+    import json
+
+    from . import audit
+
+    new_origin = settings.LEDGER_ORIGIN
+    with transaction.atomic():
+        LedgerState.objects.get_or_create(pk=1)
+        state = LedgerState.objects.select_for_update().get(pk=1)
+        if not state.origin:
+            raise LedgerError("Le registre n'a encore rien scellé : il n'y a rien à archiver.")
+        if state.origin == new_origin:
+            raise LedgerError(
+                "Une nouvelle clé ouvre un nouveau registre : choisissez d'abord une nouvelle origine "
+                f"(SEMAINE_LEDGER_ORIGIN, aujourd'hui {state.origin!r})."
+            )
+        if settings.LEDGER_KEY and str(verifier()) == state.key:
+            raise LedgerError("SEMAINE_LEDGER_KEY est encore la clé de l'ancien registre.")
+        blocks = list(Block.objects.order_by("number").values_list("checkpoint", "cosigned"))
+        if not blocks:
+            raise LedgerError("Le registre n'a encore rien scellé : il n'y a rien à archiver.")
+        history = [cosigned or checkpoint for checkpoint, cosigned in blocks]
+        rows = list(Entry.objects.exclude(index=None).order_by("index")
+                    .values_list("index", "kind", "subject", "recorded_at", "data", "record"))
+        name = archive_name(state.origin)
+        into = os.path.join(archives_dir(), name)
+        audit.write_log(into, [bytes(row[4]) for row in rows], history, state.key, history[-1])
+        lines = [json.dumps({"index": index, "kind": kind, "subject": subject,
+                             "recorded_at": utc_time(at), "record": record}, ensure_ascii=False)
+                 for index, kind, subject, at, _data, record in rows]
+        audit._atomic(os.path.join(into, "records.jsonl"), ("\n".join(lines) + "\n").encode())
+        report = audit.verify(audit.DirectorySource(into), Verifier.parse(state.key))
+        archive, _ = LedgerArchive.objects.update_or_create(name=name, defaults={
+            "origin": state.origin, "key": state.key, "size": report.size, "root": report.root,
+            "checkpoint": history[-1], "archived_at": timezone.now(),
+        })
+        Entry.objects.exclude(index=None).delete()
+        Tile.objects.all().delete()
+        Block.objects.all().delete()
+        WitnessState.objects.update(size=0, last_error="")
+        old_key = state.key
+        state.origin, state.key, state.backfilled = "", "", False
+        state.save()
+        content_changed()
+    _retire_key_file(old_key)
+    seal_and_cosign()
+    return archive

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ledger/entry/<int:index>.json", views.entry_json, name="entry-json"),
     path("ledger/consistency/<int:old>/<int:new>.json", views.consistency_json, name="consistency-json"),
     re_path(r"^ledger/mirrors/(?P<name>[^/]+)/(?P<path>.+)$", views.mirror_file, name="mirror"),
+    re_path(r"^ledger/archives/(?P<name>[^/]+)/(?P<path>.+)$", views.archive_file, name="archive"),
     # pages
     path("registre/", views.register, name="register"),
     path("registre/bloc/<int:number>/", views.block_page, name="block"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET
 from semaine.ui.problems import problem
 
 from . import merkle, queries
-from .models import Block, Entry
+from .models import Block, Entry, LedgerArchive
 from .services import verifier
 
 TEXT = "text/plain; charset=utf-8"
@@ -119,11 +120,29 @@ def checkpoints(request):
 def mirror_file(request, name: str, path: str):
     """A mirror of another node's log (``semaine ledger mirror``), served read-only as it was
     copied and verified: checkpoint, key, checkpoints.json, tiles and entry bundles."""
-    import os
-
     from django.conf import settings
 
-    root = os.path.realpath(os.path.join(settings.DATA_DIR, "mirrors"))
+    return _static_log(request, os.path.join(settings.DATA_DIR, "mirrors"), name, path)
+
+
+def archive_file(request, name: str, path: str):
+    """A log this node kept before a key rotation (``semaine ledger rotate``), frozen and
+    served read-only in the same layout, with the public records of its entries."""
+    from .services import archives_dir
+
+    if path == "records.jsonl":
+        full = os.path.join(archives_dir(), name, path)
+        if not LedgerArchive.objects.filter(name=name).exists() or not os.path.isfile(full):
+            return problem(request, 404, _("Introuvable"), _("Cette copie ne contient pas ce fichier."))
+        with open(full, "rb") as fh:
+            response = HttpResponse(fh.read(), content_type="application/jsonl; charset=utf-8")
+        response["Cache-Control"] = IMMUTABLE
+        return response
+    return _static_log(request, archives_dir(), name, path)
+
+
+def _static_log(request, folder: str, name: str, path: str):
+    root = os.path.realpath(folder)
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,200}", name) or ".." in path or len(path) > 120:
         return problem(request, 400, _("Requête incorrecte"), _("Chemin de copie invalide."))
     match = _TILE.match(path[len("tile/"):]) if path.startswith("tile/") else None
@@ -167,6 +186,7 @@ def register(request):
         "blocks": blocks, "latest": latest, "key": verifier(),
         "size": getattr(queries.latest_block(), "size", 0),
         "pending": Entry.objects.filter(index=None).count(),
+        "archives": LedgerArchive.objects.all()[:20],
     })
 
 
