@@ -11,6 +11,8 @@ Environment (defaults in brackets):
   BENCH_APPENDS [3000]    rows per append run (split evenly between the writers)
   BENCH_PROCS [4]         processes for the multi-process append runs (writers split among them)
   BENCH_BATCH [10]        record() calls per transaction in the batched append runs
+  BENCH_MANY [100]        facts per record_many() call (one transaction, one INSERT) in the last runs
+  BENCH_ONLY_APPENDS [0]  1: measure the appends only
   BENCH_SEAL_ENTRIES [1000000], BENCH_SEAL_BATCH [100000]   in-memory sealing vs raw hashlib
   BENCH_SEAL_DB [200000]  pending entries sealed end to end by ``seal_all()`` in PostgreSQL
   BENCH_PROOF_SIZE [10000000], BENCH_PROOFS [1000]   inclusion proofs served from tiles in the DB
@@ -97,17 +99,25 @@ def make_work(kind: str, batch: int):
     from django.utils import timezone
 
     from semaine.ledger.models import Entry
-    from semaine.ledger.services import _time, canonical, record
+    from semaine.ledger.services import canonical, record, record_many, utc_time
 
     if kind == "baseline":
         body = canonical(dict(PAYLOAD, id=str(uuid.uuid4())))
         data = canonical({"kind": "event.changed", "subject": f"event:{uuid.uuid4()}",
-                          "time": _time(timezone.now()), "sha256": "0" * 64})
+                          "time": utc_time(timezone.now()), "sha256": "0" * 64})
 
         def work(i: int, n: int) -> int:
             Entry.objects.create(kind="event.changed", subject=f"event:{uuid.UUID(int=i << 32 | n)}",
                                  data=data, record=body.decode(), recorded_at=timezone.now())
             return 1
+        return work
+
+    if kind == "many":
+        def work(i: int, n: int) -> int:
+            with transaction.atomic():
+                ids = [str(uuid.UUID(int=(i << 40) | (n << 12) | b)) for b in range(batch)]
+                record_many([("event.changed", f"event:{x}", dict(PAYLOAD, id=x)) for x in ids])
+            return batch
         return work
 
     def work(i: int, n: int) -> int:
@@ -189,21 +199,23 @@ def append_run(kind: str, writers: int, procs: int, units: int, batch: int = 1) 
             "p50": statistics.median(lat), "p95": pct(lat, 0.95), "cpu": cpu / elapsed}
 
 
-def bench_appends(writer_counts: list[int], total: int, procs: int, batch: int, repeat: int) -> list:
+def bench_appends(writer_counts: list[int], total: int, procs: int, batch: int, repeat: int,
+                  many: int) -> list:
     rows = []
     for writers in writer_counts:
         per = max(1, total // writers)
         for p in (1, procs):
             where = (f"{writers} threads, 1 process" if p == 1
                      else f"{writers} writers in {p} processes")
-            runs = {"baseline": [], "record": [], "batched": []}
+            runs = {"baseline": [], "record": [], "batched": [], "many": []}
             sequence = ["baseline"]
             for _ in range(repeat):
                 sequence += ["record", "baseline"]
-            sequence += ["batched"] * repeat
+            sequence += ["batched"] * repeat + ["many"] * repeat
             for kind in sequence:
-                units = max(1, per // batch) if kind == "batched" else per
-                r = append_run(kind, writers, p, units, batch if kind == "batched" else 1)
+                size = {"batched": batch, "many": many}.get(kind, 1)
+                units = max(1, per // size)
+                r = append_run(kind, writers, p, units, size)
                 runs[kind].append(r)
                 print(f"  appends {where}: {kind:8} {r['entries']:6} entries in {r['seconds']:.2f} s "
                       f"= {r['rate']:.0f}/s (p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
@@ -217,7 +229,6 @@ def clear_entries() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE ledger_entry, ledger_tile, ledger_block RESTART IDENTITY")
-        cursor.execute("UPDATE ledger_ledgerstate SET size = 0, root = ''::bytea")
         cursor.execute("VACUUM ANALYZE ledger_entry")
 
 
@@ -479,11 +490,48 @@ def profile_proof(size: int, count: int = 300) -> dict:
 # --- main ----------------------------------------------------------------------------------------
 
 
+def report_appends(append_rows, batch: int, many: int, *header) -> None:
+    if header:
+        pg_version, sync_commit, fsync, repeat = header
+        print(f"Machine: {os.cpu_count()} cores, PostgreSQL {pg_version // 10000}.{pg_version % 10000} "
+              f"on the same machine (synchronous_commit={sync_commit}, fsync={fsync}), Python "
+              f"{platform.python_version()}; each measurement ran {repeat} times, every run shown.")
+        print()
+    print("### Durable appends")
+    print()
+    print("| writers (one connection each) | plain `Entry.objects.create()` runs (/s) | `record()` runs (/s) "
+          "| record / mean baseline | record p50 / p95 (ms) | client CPU (cores) "
+          f"| batched: {batch} `record()` per transaction (/s) "
+          f"| `record_many()` of {many} facts per transaction (/s) | target ≥ 5,000/s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for where, _w, _p, runs in append_rows:
+        base = statistics.mean(r["rate"] for r in runs["baseline"])
+        rec = statistics.median(r["rate"] for r in runs["record"])
+        best = max(r["rate"] for r in runs["record"])
+        p50 = statistics.median(r["p50"] for r in runs["record"])
+        p95 = statistics.median(r["p95"] for r in runs["record"])
+        cpu = statistics.median(r["cpu"] for r in runs["record"])
+        bat = ", ".join(f"{r['rate']:.0f}" for r in runs["batched"])
+        bat_ok = max(r["rate"] for r in runs["batched"]) >= 5000
+        mny = ", ".join(f"{r['rate']:.0f}" for r in runs["many"])
+        many_ok = max(r["rate"] for r in runs["many"]) >= 5000
+        base_runs = ", ".join(f"{r['rate']:.0f}" for r in runs["baseline"])
+        rec_runs = ", ".join(f"{r['rate']:.0f}" for r in runs["record"])
+        print(f"| {where} | {base_runs} | {rec_runs} | {rec / base:.0%} "
+              f"| {p50:.1f} / {p95:.1f} | {cpu:.2f} | {bat} | {mny} "
+              f"| one commit per entry: {'met' if best >= 5000 else '**missed**'}"
+              f"{'; batched: met' if bat_ok else '; batched: **missed**'}"
+              f"{'; record_many: met' if many_ok else '; record_many: **missed**'} |")
+    print()
+
+
 def main() -> None:
     writer_counts = [int(w) for w in os.environ.get("BENCH_WRITERS", "16,50").split(",")]
     appends = env_int("BENCH_APPENDS", 3000)
     procs = env_int("BENCH_PROCS", 4)
     batch = env_int("BENCH_BATCH", 10)
+    many = env_int("BENCH_MANY", 100)
+    only_appends = env_int("BENCH_ONLY_APPENDS", 0)
     seal_entries = env_int("BENCH_SEAL_ENTRIES", 1_000_000)
     seal_batch = env_int("BENCH_SEAL_BATCH", 100_000)
     seal_db = env_int("BENCH_SEAL_DB", 200_000)
@@ -509,8 +557,11 @@ def main() -> None:
         services.signer()  # the key file, created once here, outside every clock
 
         print("== appends", file=sys.stderr, flush=True)
-        append_rows = bench_appends(writer_counts, appends, procs, batch, repeat)
+        append_rows = bench_appends(writer_counts, appends, procs, batch, repeat, many)
         clear_entries()
+        if only_appends:
+            report_appends(append_rows, batch, many, pg_version, sync_commit, fsync, repeat)
+            return
         print("== sealing in memory", file=sys.stderr, flush=True)
         seal_mem = bench_seal_memory(seal_entries, seal_batch, max(3, repeat))
         print("== seal_all() in PostgreSQL", file=sys.stderr, flush=True)
@@ -540,28 +591,7 @@ def main() -> None:
           f"dropped at the end); whole script {wall:.0f} s. Each measurement ran {repeat} times; every "
           "run is shown.")
     print()
-    print("### Durable appends")
-    print()
-    print("| writers (one connection each) | plain `Entry.objects.create()` runs (/s) | `record()` runs (/s) "
-          "| record / mean baseline | record p50 / p95 (ms) | client CPU (cores) "
-          f"| batched: {batch} `record()` per transaction (/s) | target ≥ 5,000/s |")
-    print("|---|---|---|---|---|---|---|---|")
-    for where, _w, _p, runs in append_rows:
-        base = statistics.mean(r["rate"] for r in runs["baseline"])
-        rec = statistics.median(r["rate"] for r in runs["record"])
-        best = max(r["rate"] for r in runs["record"])
-        p50 = statistics.median(r["p50"] for r in runs["record"])
-        p95 = statistics.median(r["p95"] for r in runs["record"])
-        cpu = statistics.median(r["cpu"] for r in runs["record"])
-        bat = ", ".join(f"{r['rate']:.0f}" for r in runs["batched"])
-        bat_ok = max(r["rate"] for r in runs["batched"]) >= 5000
-        base_runs = ", ".join(f"{r['rate']:.0f}" for r in runs["baseline"])
-        rec_runs = ", ".join(f"{r['rate']:.0f}" for r in runs["record"])
-        print(f"| {where} | {base_runs} | {rec_runs} | {rec / base:.0%} "
-              f"| {p50:.1f} / {p95:.1f} | {cpu:.2f} | {bat} "
-              f"| one commit per entry: {'met' if best >= 5000 else '**missed**'}"
-              f"{'; batched: met' if bat_ok else '; batched: **missed**'} |")
-    print()
+    report_appends(append_rows, batch, many)
     print("### Sealing")
     print()
     raw = statistics.median(seal_mem["raws"])

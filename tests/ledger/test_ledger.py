@@ -476,3 +476,20 @@ def test_checking_the_programme_against_the_log_does_not_query_per_event(edition
         return len(captured)
 
     assert queries_for(2) == queries_for(6)
+
+
+def test_record_many_appends_several_facts_in_one_statement_of_the_callers_transaction(
+    django_assert_num_queries,
+):
+    facts = [("test.fact", f"s:{i}", {"n": i, "mot": "créneau"}) for i in range(3)]
+    with pytest.raises(ledger.LedgerError):
+        ledger.record_many(facts)
+    with transaction.atomic(), django_assert_num_queries(1):
+        entries = ledger.record_many(facts)
+    stored = list(Entry.objects.filter(kind="test.fact").order_by("id"))
+    assert [e.subject for e in stored] == ["s:0", "s:1", "s:2"] == [e.subject for e in entries]
+    for i, entry in enumerate(stored):
+        fact = json.loads(bytes(entry.data))
+        assert fact["sha256"] == hashlib.sha256(ledger.canonical({"n": i, "mot": "créneau"})).hexdigest()
+        assert json.loads(entry.record) == {"n": i, "mot": "créneau"}
+    assert len({json.loads(bytes(e.data))["time"] for e in stored}) == 1

@@ -13,7 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from semaine.ledger.records import record_decision, record_event
+from semaine.ledger.records import (
+    RECORD_PREFETCH,
+    RECORD_RELATED,
+    record_decision,
+    record_event,
+    record_events,
+)
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
@@ -405,8 +411,8 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
     venue.save()
     if venue.pk and venue.events.exists():
         refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
-        published = venue.events.filter(state=EventState.PUBLISHED)
-        for event in published.select_related("edition", "organisation"):
-            record_event(event, "event.changed")
+        published = (venue.events.filter(state=EventState.PUBLISHED)
+                     .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
+        record_events(published, "event.changed")
         content_changed()
     return venue

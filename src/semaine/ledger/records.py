@@ -7,7 +7,7 @@ database still is what was last recorded.
 
 from __future__ import annotations
 
-from .services import record, utc_time
+from .services import record, record_many, utc_time
 
 EVENT_KINDS = ("event.published", "event.changed", "event.cancelled")
 DECISION_KINDS = {"published": "decision.published", "returned": "decision.returned",
@@ -67,11 +67,16 @@ def event_record(event) -> dict:
 
 def record_event(event, kind: str = "event.changed"):
     """Record what visitors now see of a published event (nothing for drafts)."""
+    entries = record_events([event], kind)
+    return entries[0] if entries else None
+
+
+def record_events(events, kind: str = "event.changed") -> list:
+    """``record_event`` for several events, in one statement (drafts are skipped)."""
     from semaine.agenda.models import EventState
 
-    if event.state != EventState.PUBLISHED:
-        return None
-    return record(kind, event_subject(event), event_record(event))
+    return record_many([(kind, event_subject(e), event_record(e)) for e in events
+                        if e.state == EventState.PUBLISHED])
 
 
 def record_decision(event, decision: str, by: str):

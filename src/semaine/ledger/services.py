@@ -68,16 +68,26 @@ def record(kind: str, subject: str, public_payload: dict) -> Entry:
     ``public_payload`` must hold public facts only; a fact about a person goes in as a
     ``commitment()``.
     """
+    return record_many([(kind, subject, public_payload)])[0]
+
+
+def record_many(facts) -> list[Entry]:
+    """Append several facts ``(kind, subject, public_payload)`` in the caller's transaction,
+    in one statement: what a decision touching many events, or a job closing many slots,
+    records at once."""
     if not connection.in_atomic_block:
         raise LedgerError("record() runs inside the transaction of the decision it records")
-    body = canonical(public_payload)
     now = timezone.now()
-    data = canonical(
-        {"kind": kind, "subject": subject, "time": utc_time(now), "sha256": hashlib.sha256(body).hexdigest()}
-    )
-    if len(data) > MAX_ENTRY_SIZE:
-        raise LedgerError("a ledger entry is at most 65,535 bytes")
-    return Entry.objects.create(kind=kind, subject=subject, data=data, record=body.decode(), recorded_at=now)
+    time = utc_time(now)
+    entries = []
+    for kind, subject, public_payload in facts:
+        body = canonical(public_payload)
+        data = canonical({"kind": kind, "subject": subject, "time": time,
+                          "sha256": hashlib.sha256(body).hexdigest()})
+        if len(data) > MAX_ENTRY_SIZE:
+            raise LedgerError("a ledger entry is at most 65,535 bytes")
+        entries.append(Entry(kind=kind, subject=subject, data=data, record=body.decode(), recorded_at=now))
+    return Entry.objects.bulk_create(entries, batch_size=1000)
 
 
 def commitment(value: str) -> str:
@@ -216,17 +226,20 @@ def backfill() -> int:
     programme from the day the ledger is switched on)."""
     from semaine.agenda.models import Event, EventState
 
-    from .records import RECORD_PREFETCH, RECORD_RELATED, record_event
+    from .records import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
 
     known = set(Entry.objects.filter(kind__startswith="event.").values_list("subject", flat=True))
     count = 0
     events = (Event.objects.filter(state=EventState.PUBLISHED).order_by("published_at", "pk")
               .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
+    facts = []
     for event in events.iterator(chunk_size=500):
-        if f"event:{event.public_id}" not in known:
-            record_event(event, "event.published")
-            count += 1
-    return count
+        if event_subject(event) not in known:
+            facts.append(("event.published", event_subject(event), event_record(event)))
+        if len(facts) == 500:
+            count += len(record_many(facts))
+            facts = []
+    return count + len(record_many(facts))
 
 
 def seal(limit: int = MAX_BLOCK) -> Block | None:

@@ -417,7 +417,7 @@ def record_closed_registrations(now=None) -> int:
     """When a slot starts its registration closes: the public ledger records how many people
     registered, waited or cancelled, and how many seats there were (counts only, no names)."""
     from semaine.ledger.models import Entry
-    from semaine.ledger.services import record, utc_time
+    from semaine.ledger.services import record_many, utc_time
 
     now = now or timezone.now()
     done = set(Entry.objects.filter(kind="registrations.closed").values_list("subject", flat=True))
@@ -429,15 +429,17 @@ def record_closed_registrations(now=None) -> int:
     for slot_id, status, n in (Registration.objects.filter(slot__in=closing)
                                .values_list("slot", "status").annotate(n=Count("pk")).order_by()):
         counts.setdefault(slot_id, {})[status] = n
+    facts = []
     for slot in closing:
         statuses = counts.get(slot.pk, {})
-        with transaction.atomic():
-            record("registrations.closed", f"slot:{slot.event.public_id}/{slot.pk}", {
-                "event": str(slot.event.public_id),
-                "slot": {"start": utc_time(slot.starts_at), "cancelled": slot.cancelled_at is not None},
-                "capacity": capacity_of(slot),
-                "confirmed": statuses.get(RegistrationStatus.CONFIRMED, 0),
-                "waitlisted": statuses.get(RegistrationStatus.WAITLISTED, 0),
-                "cancelled": statuses.get(RegistrationStatus.CANCELLED, 0),
-            })
+        facts.append(("registrations.closed", f"slot:{slot.event.public_id}/{slot.pk}", {
+            "event": str(slot.event.public_id),
+            "slot": {"start": utc_time(slot.starts_at), "cancelled": slot.cancelled_at is not None},
+            "capacity": capacity_of(slot),
+            "confirmed": statuses.get(RegistrationStatus.CONFIRMED, 0),
+            "waitlisted": statuses.get(RegistrationStatus.WAITLISTED, 0),
+            "cancelled": statuses.get(RegistrationStatus.CANCELLED, 0),
+        }))
+    with transaction.atomic():
+        record_many(facts)
     return len(closing)
