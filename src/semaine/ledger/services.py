@@ -160,17 +160,24 @@ def verifier() -> Verifier:
 # --- sealing -----------------------------------------------------------------------------------
 
 
+FETCH_TILES_SQL = (
+    "SELECT t.level, t.number, t.data FROM ledger_tile t "
+    "JOIN unnest(%s::int2[], %s::int8[]) AS k(l, n) ON t.level = k.l AND t.number = k.n"
+)
+
+
 def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """The stored tiles among ``keys`` (one query)."""
     if not keys:
         return {}
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT t.level, t.number, t.data FROM ledger_tile t "
-                "JOIN unnest(%s::int2[], %s::int8[]) AS k(l, n) ON t.level = k.l AND t.number = k.n",
-                [[k[0] for k in keys], [k[1] for k in keys]],
-            )
+        import psycopg
+
+        # A server-side prepared statement (Django's cursors bind on the client and cannot
+        # prepare): a proof's one query is then executed without being parsed and planned again.
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(FETCH_TILES_SQL, [[k[0] for k in keys], [k[1] for k in keys]], prepare=True)
             return {(level, number): bytes(data) for level, number, data in cursor.fetchall()}
     from django.db.models import Q
 
