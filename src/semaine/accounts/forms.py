@@ -59,3 +59,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         send_later(to_email, subject, render_to_string(email_template_name, context))
+
+
+class DeleteAccountForm(Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

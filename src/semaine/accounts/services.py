@@ -88,3 +88,69 @@ def invite_member(actor, organisation, *, email: str, role: str):
     body = render_to_string("accounts/email_invitation.txt", context)
     send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body)
     return membership
+
+
+# --- one's own account (RGPD: see, export, erase) ----------------------------------------------
+
+
+def account_data(user) -> dict:
+    """Everything the platform keeps about ``user``'s account, as the export gives it."""
+    from semaine.registrations.models import Registration
+
+    return {
+        "compte": {
+            "adresse_electronique": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "cree_le": user.date_joined.isoformat(),
+            "adresse_verifiee_le": user.email_verified_at.isoformat() if user.email_verified_at else None,
+            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
+        },
+        "organisations": [
+            {"organisation": m.organisation.name, "role": str(m.get_role_display()),
+             "depuis": m.created_at.isoformat()}
+            for m in user.memberships.select_related("organisation").order_by("organisation__name")
+        ],
+        "coordinations": [
+            {"edition": c.edition.name} for c in user.coordinations.select_related("edition")
+        ],
+        "inscriptions": [
+            {"evenement": r.event.title, "creneau": r.slot.starts_at.isoformat(),
+             "statut": str(r.get_status_display())}
+            for r in Registration.objects.filter(user=user).select_related("event", "slot")
+            .order_by("slot__starts_at")
+        ],
+    }
+
+
+def sole_admin_of(user) -> list:
+    """Organisations with other members where ``user`` is the only administrator: they would be
+    left without anyone to manage their members."""
+    from django.db.models import Count, Q
+
+    from semaine.organisers.models import Organisation, Role
+
+    administered = user.memberships.filter(role=Role.ADMIN).values("organisation")
+    return list(
+        Organisation.objects.filter(pk__in=administered)
+        .annotate(admins=Count("memberships", filter=Q(memberships__role=Role.ADMIN), distinct=True),
+                  people=Count("memberships", distinct=True))
+        .filter(admins=1, people__gt=1).order_by("name")
+    )
+
+
+@transaction.atomic
+def delete_account(user, password: str) -> None:
+    """Erase ``user``'s account: memberships and coordinations go with it; what the account did
+    stays, without its name (history entries, reviews, registrations keep their own data and
+    are erased from « Mes données »)."""
+    if not user.check_password(password):
+        raise ValidationError({"password": _("Mot de passe incorrect.")})
+    blocking = sole_admin_of(user)
+    if blocking:
+        names = ", ".join(o.name for o in blocking)
+        raise ValidationError(_(
+            "Vous êtes le seul administrateur de : %(names)s. Nommez d'abord un autre "
+            "administrateur parmi ses membres."
+        ) % {"names": names})
+    user.delete()

@@ -1,6 +1,11 @@
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -8,7 +13,7 @@ from django.utils.translation import gettext as _
 from semaine.ui.forms import add_service_errors
 
 from . import services
-from .forms import PasswordResetForm, SignUpForm
+from .forms import DeleteAccountForm, PasswordResetForm, SignUpForm
 
 
 def signup(request):
@@ -59,3 +64,40 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def account(request):
+    """« Mon compte »: what the platform keeps about me, its export, its erasure."""
+    return render(request, "accounts/account.html", {
+        "data": services.account_data(request.user),
+        "blocking": services.sole_admin_of(request.user),
+    })
+
+
+@login_required
+def export_account(request):
+    response = HttpResponse(
+        json.dumps(services.account_data(request.user), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mon-compte.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_account(request.user, form.cleaned_data["password"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Votre compte est supprimé."))
+            return redirect("/")
+    return render(request, "accounts/delete.html", {
+        "form": form, "blocking": services.sole_admin_of(request.user),
+    })

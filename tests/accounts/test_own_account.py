@@ -1,0 +1,71 @@
+"""« Mon compte »: a person sees what is kept about them, downloads it, erases their account."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from semaine.accounts.models import User
+from semaine.agenda import services as agenda
+from semaine.agenda.models import EventHistory
+from semaine.organisers.models import Membership, Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_account_page_needs_a_signed_in_person(client):
+    for name in ("account", "export", "delete"):
+        response = client.get(reverse(f"accounts:{name}"))
+        assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
+def test_the_export_holds_the_account_memberships_and_registrations(client, editor, organisation):
+    client.force_login(editor)
+    page = client.get(reverse("accounts:account"))
+    assert editor.email in page.text and organisation.name in page.text
+    response = client.get(reverse("accounts:export"))
+    assert response["Content-Type"].startswith("application/json")
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["compte"]["adresse_electronique"] == editor.email
+    assert data["organisations"] == [
+        {"organisation": organisation.name, "role": "Rédacteur",
+         "depuis": editor.memberships.get().created_at.isoformat()}
+    ]
+    assert data["inscriptions"] == []
+
+
+def test_a_wrong_password_deletes_nothing(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse("accounts:delete"), {"password": "pas le bon"})
+    assert response.status_code == 200
+    assert "Mot de passe incorrect." in response.text
+    assert User.objects.filter(pk=editor.pk).exists()
+
+
+def test_the_only_admin_of_an_organisation_with_members_must_name_another_first(client, organisation):
+    admin = factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+    factories.MembershipFactory(organisation=organisation, role=Role.EDITOR)
+    client.force_login(admin)
+    response = client.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
+    assert response.status_code == 200 and organisation.name in response.text
+    assert User.objects.filter(pk=admin.pk).exists()
+    # with a second administrator, the first may leave
+    factories.MembershipFactory(organisation=organisation, role=Role.ADMIN)
+    response = client.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=admin.pk).exists()
+
+
+def test_deleting_the_account_keeps_what_it_did_without_its_name(client, editor, organisation, edition):
+    event = factories.EventFactory(edition=edition, organisation=organisation)
+    agenda.submit_event(editor, event)
+    client.force_login(editor)
+    response = client.post(reverse("accounts:delete"), {"password": factories.PASSWORD}, follow=True)
+    assert "Votre compte est supprimé." in response.text
+    assert not User.objects.filter(pk=editor.pk).exists()
+    assert not Membership.objects.filter(organisation=organisation).exists()
+    history = EventHistory.objects.get(event=event)
+    assert history.actor is None and history.to_state == "submitted"
+    assert "_auth_user_id" not in client.session
