@@ -253,3 +253,40 @@ def test_a_signed_in_person_sees_their_registrations(client, event, editor):
     client.force_login(editor)
     page = client.get(reverse("registrations:mine"))
     assert page.text.count("Atelier facilitation graphique") == 1
+
+
+def test_the_attendee_list_is_paginated_searchable_and_costs_the_same_queries_at_any_length(
+    client, edition, organisation, editor, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from semaine.registrations import views
+
+    monkeypatch.setattr(views, "ATTENDEES_PER_PAGE", 5)
+    big = factories.EventFactory(edition=edition, organisation=organisation, slots=1,
+                                 state=EventState.PUBLISHED, registration_mode="platform", capacity=50)
+    attendees = reverse("registrations:attendees", kwargs={"pk": big.pk})
+    client.force_login(editor)
+
+    def register(n):
+        for i in range(n):
+            services.register(slot=big.slots.get(), email=f"p{i}-{n}@example.fr", first_name="Alex",
+                              last_name=f"Nom{n}x{i}", email_verified=True)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(attendees).status_code == 200
+        return len(ctx.captured_queries)
+
+    register(3)
+    few = count_queries()
+    register(9)
+    assert count_queries() == few
+    page = client.get(attendees)
+    assert "12 inscriptions" in page.text and "1 / 3" in page.text
+    assert page.text.count("Pointer<span") == 5
+    assert client.get(attendees, {"page": 3}).text.count("Pointer<span") == 2
+    assert client.get(attendees, {"page": 4}).status_code == 404
+    found = client.get(attendees, {"q": "nom9x4"})
+    assert "1 inscription" in found.text and "Nom9x4" in found.text and "Nom3x0" not in found.text

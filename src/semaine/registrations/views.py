@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from semaine.agenda.models import PARIS, Event, EventState, RegistrationMode
 from semaine.agenda.permissions import require_event_editor
+from semaine.agenda.views import paginate
 from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
 
@@ -206,6 +207,10 @@ def accept(request, token):
                   {"registration": registration, "event": registration.event})
 
 
+#: People per page of the attendee list (the exports hold everyone).
+ATTENDEES_PER_PAGE = 100
+
+
 @login_required
 def attendees(request, pk):
     event = get_object_or_404(Event.objects.select_related("edition"), pk=pk)
@@ -218,19 +223,22 @@ def attendees(request, pk):
         offered=Count("registrations", filter=Q(registrations__status=RegistrationStatus.OFFERED)),
         present=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
     )
-    needs = {}
-    for registration in registrations:
-        if registration.status in HOLDS_SEAT:
-            for need in registration.access_needs:
-                needs[need] = needs.get(need, 0) + 1
-    labels = dict(AccessNeed.choices)
     if request.GET.get("format") == "csv":
         return _csv(event, registrations)
     if request.GET.get("format") == "xlsx":
         return _xlsx(event, registrations)
+    needs = {}
+    for access_needs in registrations.filter(status__in=HOLDS_SEAT).values_list("access_needs", flat=True):
+        for need in access_needs:
+            needs[need] = needs.get(need, 0) + 1
+    labels = dict(AccessNeed.choices)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    if query:
+        for word in query.split()[:5]:
+            registrations = registrations.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return render(request, "registrations/attendees.html", {
         "event": event, "slots": [(s, services.capacity_of(s)) for s in slots],
-        "registrations": registrations,
+        "page_obj": paginate(request, registrations, ATTENDEES_PER_PAGE), "query": query,
         "needs": [(labels[k], n) for k, n in sorted(needs.items())],
     })
 
