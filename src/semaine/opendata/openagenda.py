@@ -86,6 +86,11 @@ ACCESSIBILITY = {
     "pi": "access_psychic", "ii": "access_intellectual",
 }
 LANGUAGES = {code for code, _label in LANGUAGE_CHOICES}
+#: Additional fields (an OpenAgenda agenda may define its own): what OpenAgenda's standard fields
+#: do not say, so that our exports come back whole.
+EXTRA_LANGUAGES = "langues"
+EXTRA_ACCESSIBILITY = "accessibilite-complementaire"
+EXTRA_ACCESS = {"lsf": "access_sign_language", "sous-titrage": "access_captioning"}
 
 
 class Outcome:
@@ -428,8 +433,14 @@ def map_event(raw: dict, programme: Programme, references: References,
     if age_min is not None and age_max is not None and age_max < age_min:
         age_min = age_max = None
 
-    languages = [code for code in raw["title"] if code in LANGUAGES] if isinstance(
-        raw.get("title"), dict) else []
+    if isinstance(raw.get(EXTRA_LANGUAGES), list):
+        languages = [code for code in raw[EXTRA_LANGUAGES] if code in LANGUAGES]
+    elif isinstance(raw.get("title"), dict):
+        languages = [code for code in raw["title"] if code in LANGUAGES]
+    else:
+        languages = []
+    extra_access = raw.get(EXTRA_ACCESSIBILITY)
+    extra_access = extra_access if isinstance(extra_access, list) else []
 
     relations = {"formats": [], "themes": [], "audiences": []}
     track = None
@@ -458,6 +469,7 @@ def map_event(raw: dict, programme: Programme, references: References,
         "registration_url": registration_url,
         "languages": languages or ["fr"],
         **{name: bool(accessibility.get(code)) for code, name in ACCESSIBILITY.items()},
+        **{name: code in extra_access for code, name in EXTRA_ACCESS.items()},
     }
     return Mapped(fields=fields, relations=relations, slots=slots, status=status, place=place,
                   notes=notes)
@@ -535,6 +547,15 @@ def _apply_status(actor, event: Event, status: str, notes: list) -> bool:
     return True
 
 
+def _keeps_platform_registration(event: Event, fields: dict) -> bool:
+    """People register here: a source without registration, or pointing to this very event
+    (one of our exports), leaves it so."""
+    if event.registration_mode != RegistrationMode.PLATFORM:
+        return False
+    url = fields["registration_url"]
+    return not url or url.endswith(event.get_absolute_url())
+
+
 def import_one(actor, programme: Programme, raw: dict, agenda_uid: str, *, references: References,
                default_track: Track | None, options: dict, submit: bool) -> Line:
     """One source event, in one transaction: created, updated, unchanged or skipped."""
@@ -564,6 +585,8 @@ def import_one(actor, programme: Programme, raw: dict, agenda_uid: str, *, refer
                 outcome = Outcome.CREATED
                 _apply_status(actor, event, mapped.status, mapped.notes)
             else:
+                if _keeps_platform_registration(event, mapped.fields):
+                    del fields["registration_mode"], fields["registration_url"]
                 revision, status = event.revision, event.status
                 event = agenda_services.update_event(
                     actor, event, fields=fields, slots=_slot_data(event, mapped.slots),
@@ -776,6 +799,8 @@ def _export_event(event: Event, agenda: dict, absolute_url: Callable[[str], str]
         "image": image,
         "imageCredits": event.image_credit or None,
         "links": [{"link": absolute_url(event.get_absolute_url())}],
+        EXTRA_LANGUAGES: list(event.languages),
+        EXTRA_ACCESSIBILITY: [code for code, name in EXTRA_ACCESS.items() if getattr(event, name)],
         "originAgenda": agenda,
         "createdAt": event.created_at.isoformat(),
         "updatedAt": event.updated_at.isoformat(),

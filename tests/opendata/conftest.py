@@ -1,35 +1,12 @@
-"""Shared data of the OpenAgenda tests: a 2017-like edition, a programme with three tracks and
-the sample export of a Loire-Atlantique-like agenda."""
+"""Fixtures of the OpenAgenda tests: a 2017-like edition and a programme with three tracks."""
 
-import copy
-import json
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
-from semaine.agenda.models import PARIS
 from semaine.opendata import openagenda
 from tests import factories
-
-DATA = Path(__file__).resolve().parent / "data"
-SAMPLE = DATA / "openagenda-loire-atlantique.json"
-
-
-def sample() -> dict:
-    return json.loads(SAMPLE.read_text(encoding="utf-8"))
-
-
-def event_of(document: dict, uid: int) -> dict:
-    return next(e for e in document["events"] if e["uid"] == uid)
-
-
-def one_event(**changes) -> dict:
-    """The sample's first event (a visit in Nantes), changed as given, alone in a document."""
-    raw = copy.deepcopy(sample()["events"][0])
-    raw.update(changes)
-    return {"agenda": {"uid": 51824379}, "events": [raw]}
 
 
 @pytest.fixture
@@ -58,14 +35,3 @@ def run_import(editor, programme):
                                           openagenda.check_document(document), **options)
 
     return run
-
-
-def by_outcome(lines) -> dict:
-    result = {}
-    for line in lines:
-        result.setdefault(line.outcome, []).append(line)
-    return result
-
-
-def paris(*args) -> datetime:
-    return datetime(*args, tzinfo=PARIS)
