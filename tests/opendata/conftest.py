@@ -35,3 +35,8 @@ def run_import(editor, programme):
                                           openagenda.check_document(document), **options)
 
     return run
+
+
+@pytest.fixture
+def coordinator_2017(edition_2017):
+    return factories.CoordinationFactory(edition=edition_2017).user

@@ -143,7 +143,7 @@ def read_document(data: bytes) -> dict:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()) - 1:
+        if error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string"):
             raise FormatError(_("Le fichier JSON est tronqué : il s’arrête avant la fin. "
                                 "Téléchargez l’export à nouveau.")) from None
         raise FormatError(
