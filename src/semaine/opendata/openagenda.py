@@ -25,7 +25,12 @@ Mapping (OpenAgenda → semaine):
 - ``status`` 1–6: scheduled, rescheduled, moved online, postponed, full, cancelled (through the
   cancellation service, which tells the people registered);
 - ``registration`` links: registration on another site (e-mail addresses and phone numbers are
-  added to the description); ``age`` ``min``/``max``.
+  added to the description); ``age`` ``min``/``max``;
+- two additional fields (an OpenAgenda agenda may define its own) carry what the standard
+  fields do not: ``langues`` (the event's languages) and ``accessibilite-complementaire``
+  (``lsf``, ``sous-titrage``), so that a programme exported here imports back whole.
+
+Images are not downloaded (no network at run time): the report says so.
 """
 
 import hashlib
