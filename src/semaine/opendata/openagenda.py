@@ -45,7 +45,7 @@ import rfc8785
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -613,6 +613,9 @@ def import_one(actor, programme: Programme, raw: dict, agenda_uid: str, *, refer
             )
     except Skip as reason:
         return Line(uid, title, Outcome.SKIPPED, str(reason))
+    except IntegrityError:  # the same source event, imported at the same moment by another run
+        return Line(uid, title, Outcome.SKIPPED,
+                    _("Importé au même moment par un autre import : relancez l’import."))
     except ValidationError as error:
         return Line(uid, title, Outcome.SKIPPED, " ".join(error.messages))
     return Line(uid, title, outcome, " ".join(str(note) for note in mapped.notes), event.pk)
