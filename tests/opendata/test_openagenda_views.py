@@ -109,6 +109,29 @@ def test_an_upload_runs_in_the_background_and_shows_its_report(
     assert 'value="8"' in page
 
 
+def test_keywords_can_be_sent_to_tracks_from_the_page(client, editor, programme,
+                                                      django_capture_on_commit_callbacks):
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, programme, track_keywords="Patrimoine = comprendre\nData = Découvrir")
+
+    run = OpenAgendaImport.objects.get()
+    assert run.track_keywords == {"Patrimoine": programme.tracks.get(slug="comprendre").pk,
+                                  "Data": programme.tracks.get(slug="decouvrir").pk}
+    visit = Event.objects.get(title__startswith="Portes ouvertes")
+    assert visit.track.name == "Comprendre"
+
+
+def test_a_keyword_line_without_a_track_of_the_programme_is_refused(client, editor, programme):
+    client.force_login(editor)
+
+    response = upload(client, programme, track_keywords="Patrimoine = Inconnu")
+
+    assert "écrivez « mot-clé = parcours »" in response.content.decode()
+    assert not OpenAgendaImport.objects.exists()
+
+
 def test_a_queued_import_shows_its_progress_and_refreshes_itself(client, editor, programme):
     client.force_login(editor)
 

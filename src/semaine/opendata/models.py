@@ -29,6 +29,8 @@ class OpenAgendaImport(models.Model):
         Track, verbose_name=_("parcours par défaut"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="+",
     )
+    #: {keyword: track id}: events with this keyword go to this track.
+    track_keywords = models.JSONField(_("parcours par mot-clé"), default=dict, blank=True)
     submit = models.BooleanField(_("soumettre les brouillons importés"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

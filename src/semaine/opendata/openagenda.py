@@ -621,6 +621,12 @@ def import_one(actor, programme: Programme, raw: dict, agenda_uid: str, *, refer
     return Line(uid, title, outcome, " ".join(str(note) for note in mapped.notes), event.pk)
 
 
+def _check_tracks(programme: Programme, track: Track | None, track_keywords: dict | None) -> None:
+    for item in (track, *(track_keywords or {}).values()):
+        if item is not None and item.programme_id != programme.pk:
+            raise ValidationError({"track": _("Ce parcours n'appartient pas au programme choisi.")})
+
+
 def _agenda_uid(document: dict, raw: dict) -> str:
     origin = raw.get("originAgenda")
     if isinstance(origin, dict) and text_of(origin.get("uid")):
@@ -638,8 +644,7 @@ def import_document(actor, programme: Programme, document: dict, *, track: Track
     longer holds are reported, never deleted.
     """
     require_member(actor, programme.organisation)
-    if track is not None and track.programme_id != programme.pk:
-        raise ValidationError({"track": _("Ce parcours n'appartient pas au programme choisi.")})
+    _check_tracks(programme, track, track_keywords)
     references = References(programme, track_keywords)
     options = {"programme": programme.pk, "track": track.pk if track else None,
                "keywords": sorted((k, t.pk) for k, t in (track_keywords or {}).items()),
@@ -691,13 +696,14 @@ def find_programme(organisation: Organisation, slug: str, edition: str | None = 
 
 @transaction.atomic
 def start_import(actor, programme: Programme, document: dict, *, track: Track | None = None,
-                 submit: bool = False, file_name: str = "") -> OpenAgendaImport:
+                 track_keywords: dict | None = None, submit: bool = False,
+                 file_name: str = "") -> OpenAgendaImport:
     """Record an import run and queue it for the background worker."""
     require_member(actor, programme.organisation)
-    if track is not None and track.programme_id != programme.pk:
-        raise ValidationError({"track": _("Ce parcours n'appartient pas au programme choisi.")})
+    _check_tracks(programme, track, track_keywords)
     run = OpenAgendaImport.objects.create(
         organisation=programme.organisation, programme=programme, track=track, submit=submit,
+        track_keywords={keyword: t.pk for keyword, t in (track_keywords or {}).items()},
         created_by=actor, file_name=file_name[:200], document=document,
         total=len(document["events"]),
     )
@@ -723,8 +729,12 @@ def execute_import(run_id: int) -> OpenAgendaImport | None:
     try:
         if run.created_by is None:
             raise PermissionDenied(_("La personne qui a lancé l’import n’existe plus."))
+        tracks = {t.pk: t for t in run.programme.tracks.filter(pk__in=run.track_keywords.values())}
+        track_keywords = {keyword: tracks[pk] for keyword, pk in run.track_keywords.items()
+                          if pk in tracks}
         lines = import_document(run.created_by, run.programme, run.document, track=run.track,
-                                submit=run.submit, progress=progress)
+                                track_keywords=track_keywords, submit=run.submit,
+                                progress=progress)
     except (PermissionDenied, ValidationError) as error:
         message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         OpenAgendaImport.objects.filter(pk=run_id).update(

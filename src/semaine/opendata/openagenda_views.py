@@ -44,6 +44,7 @@ def import_start(request, slug):
             run = openagenda.start_import(
                 request.user, form.cleaned_data["programme"], form.document,
                 track=form.cleaned_data["track"], submit=form.cleaned_data["submit"],
+                track_keywords=form.cleaned_data["track_keywords"],
                 file_name=form.cleaned_data["file"].name,
             )
         except ValidationError as error:
