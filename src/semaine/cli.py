@@ -236,6 +236,94 @@ def witness(args) -> int:
     return 0
 
 
+def openagenda(args) -> int:
+    """Import an OpenAgenda export into a programme, or export a programme in its shape."""
+    _setup()
+    import json
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from semaine.opendata import openagenda as oa
+    from semaine.organisers.models import Organisation
+
+    try:
+        if args.action == "export":
+            from semaine.agenda.models import Programme
+
+            programmes = Programme.objects.filter(slug=args.programme)
+            if args.edition:
+                programmes = programmes.filter(edition__slug=args.edition)
+            found = list(programmes.select_related("edition", "organisation")[:2])
+            if len(found) != 1:
+                print("Programme introuvable, ou présent dans plusieurs éditions : précisez "
+                      "--edition.", file=sys.stderr)
+                return 2
+            document = oa.export_programme(found[0], published_only=not args.all_states)
+            text = json.dumps(document, ensure_ascii=False, indent=1)
+            if args.output:
+                with open(args.output, "w", encoding="utf-8") as out:
+                    out.write(text)
+                print(f"{document['total']} événements écrits dans {args.output}.", file=sys.stderr)
+            else:
+                print(text)
+            return 0
+        if not (args.file and args.organisation):
+            print("Indiquez le fichier et --organisation.", file=sys.stderr)
+            return 2
+        organisation = Organisation.objects.filter(slug=args.organisation).first()
+        if organisation is None:
+            print(f"Organisation « {args.organisation} » introuvable.", file=sys.stderr)
+            return 2
+        programme = oa.find_programme(organisation, args.programme, args.edition)
+        actor = _cli_actor(organisation, args.user)
+        with open(args.file, "rb") as source:
+            document = oa.read_document(source.read(oa.max_bytes() + 1))
+        track_keywords = {}
+        for item in args.track:
+            keyword, _, slug = item.partition("=")
+            track = programme.tracks.filter(slug=slug).first()
+            if track is None:
+                print(f"Parcours « {slug} » introuvable dans le programme.", file=sys.stderr)
+                return 2
+            track_keywords[keyword] = track
+        from tqdm import tqdm
+
+        with tqdm(total=len(document["events"]), unit="événements", file=sys.stderr,
+                  dynamic_ncols=True) as bar:
+            lines = oa.import_document(
+                actor, programme, document, track_keywords=track_keywords, submit=args.submit,
+                progress=lambda done, total: bar.update(done - bar.n),
+            )
+    except (ValidationError, PermissionDenied, OSError) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        print("ÉCHEC : " + " ".join(messages), file=sys.stderr)
+        return 1
+    counts: dict = {}
+    for line in lines:
+        counts[line.outcome] = counts.get(line.outcome, 0) + 1
+        if line.message:
+            print(f"{oa.outcome_label(line.outcome)} · {line.uid} · {line.title} : {line.message}")
+    print(", ".join(f"{oa.outcome_label(outcome)} : {count}" for outcome, count in counts.items())
+          or "Aucun événement dans le fichier.")
+    return 0
+
+
+def _cli_actor(organisation, email: str | None):
+    """Who the import acts for: the given member, else the organisation's first administrator
+    (or first member)."""
+    from django.core.exceptions import ValidationError
+
+    from semaine.organisers.models import Role
+
+    memberships = organisation.memberships.select_related("user").order_by("-role", "pk")
+    if email:
+        memberships = memberships.filter(user__email__iexact=email)
+    membership = memberships.filter(role=Role.ADMIN).first() or memberships.first()
+    if membership is None:
+        raise ValidationError("Aucun membre de l'organisation pour signer l'import (--user).")
+    return membership.user
+
+
 def manage(args) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -284,6 +372,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--log", action="append", default=[], metavar="ORIGIN=KEY",
                    help="a log to witness: its origin and verifier key (repeatable)")
     p.set_defaults(func=witness)
+
+    p = commands.add_parser("openagenda", help="import an OpenAgenda export, export a programme")
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("file", nargs="?", help="the OpenAgenda JSON export to import")
+    p.add_argument("--organisation", help="the organisation's slug (import)")
+    p.add_argument("--programme", required=True, help="the programme's slug")
+    p.add_argument("--edition", help="the edition's slug, when several have that programme")
+    p.add_argument("--track", action="append", default=[], metavar="KEYWORD=TRACK",
+                   help="put the events with this keyword in this track (repeatable)")
+    p.add_argument("--submit", action="store_true", help="submit the imported drafts")
+    p.add_argument("--user", help="the member the import acts for (default: an administrator)")
+    p.add_argument("-o", "--output", help="file to write the export to (default: standard output)")
+    p.add_argument("--all-states", action="store_true",
+                   help="export drafts and submitted events too (default: published only)")
+    p.set_defaults(func=openagenda)
 
     p = commands.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import openagenda_views, views
 
 app_name = "opendata"
 urlpatterns = [
@@ -9,5 +9,12 @@ urlpatterns = [
          name="event_ics"),
     path("editions/<slug:edition>/programmes/<slug:slug>/agenda.ics", views.programme_feed,
          name="programme_ics"),
+    path("editions/<slug:edition>/programmes/<slug:slug>/openagenda.json",
+         openagenda_views.programme_export, name="programme_openagenda"),
     path("organisateurs/<slug:slug>/agenda.ics", views.organisation_feed, name="organisation_ics"),
+    path("espace/<slug:slug>/openagenda/", openagenda_views.import_start,
+         name="openagenda_import"),
+    path("espace/<slug:slug>/openagenda/<int:pk>/", openagenda_views.import_run,
+         name="openagenda_run"),
+    path("openagenda/exemple.json", openagenda_views.sample_file, name="openagenda_sample"),
 ]
