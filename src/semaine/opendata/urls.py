@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stats_views, views
 
 app_name = "opendata"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("editions/<slug:edition>/programmes/<slug:slug>/agenda.ics", views.programme_feed,
          name="programme_ics"),
     path("organisateurs/<slug:slug>/agenda.ics", views.organisation_feed, name="organisation_ics"),
+    path("statistiques/", stats_views.current_statistics, name="current_statistics"),
+    path("editions/<slug:edition>/statistiques/", stats_views.statistics_page, name="statistics"),
+    path("editions/<slug:edition>/statistiques/<str:chart>.csv", stats_views.statistics_csv,
+         name="statistics_csv"),
 ]
