@@ -267,3 +267,23 @@ def test_the_page_speaks_english_when_asked(client, edition, programme):
     assert "Events by department" in response.text
     rows = csv_rows(client.get(csv_url(edition, "formats"), headers={"Accept-Language": "en"}))
     assert rows[0] == ["Format", "Events"]
+
+
+def test_the_csv_files_reuse_the_figures_computed_for_the_page(
+    client, edition, programme, django_assert_num_queries
+):
+    cache.clear()
+    assert client.get(page_url(edition)).status_code == 200
+    with django_assert_num_queries(3):  # the edition, the content generation, the figures
+        assert client.get(csv_url(edition, "themes")).status_code == 200
+
+
+def test_new_registrations_show_once_the_figures_expire(client, edition, programme):
+    cache.clear()
+    assert ["44", "Loire-Atlantique", "12", "4", "1", "33.3"] in csv_rows(
+        client.get(csv_url(edition, "remplissage-departements")))
+    registrations.register(slot=programme[1].slots.get(), email="late@example.fr",
+                           first_name="A", last_name="B", email_verified=True)
+    cache.clear()  # what five minutes do
+    assert ["44", "Loire-Atlantique", "12", "5", "1", "41.7"] in csv_rows(
+        client.get(csv_url(edition, "remplissage-departements")))

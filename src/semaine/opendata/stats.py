@@ -366,39 +366,25 @@ class EditionStatistics:
         return [self.tables[name] for name in COORDINATOR_CHARTS if name in self.tables]
 
 
-def edition_statistics(edition: Edition, *, coordinator: bool = False,
-                       only: str | None = None) -> EditionStatistics:
-    """Every table of the page (or the one named ``only``, for its CSV). A fixed number of
-    queries: 12, and 2 more for a coordinator, plus one read of the cached reference lists."""
+def edition_statistics(edition: Edition, *, coordinator: bool = False) -> EditionStatistics:
+    """Every table of the page. A fixed number of queries: 12, and 2 more for a coordinator,
+    plus one read of the cached reference lists."""
     lists = reference_lists()
-    builders = {
-        "departements": lambda: _by_departement(edition, lists),
-        "themes": lambda: _titled("themes", _by_label(edition, "themes", lists["themes"])),
-        "formats": lambda: _titled("formats", _by_label(edition, "formats", lists["formats"])),
-        "publics": lambda: _titled("publics", _by_label(edition, "audiences", lists["audiences"])),
-        "jours": lambda: _by_day(edition),
-        "remplissage": lambda: _registration_tables(edition, lists),
-        "organisateurs": lambda: _organisers(edition),
-        "etats": lambda: _states(edition),
-        "inscriptions": lambda: _registration_statuses(edition),
-    }
-    wanted = {only} if only else set(PUBLIC_CHARTS) | (set(COORDINATOR_CHARTS) if coordinator else set())
     tables: dict[str, Table] = {}
     figures: dict = {}
-    if wanted & {"departements", "regions"}:
-        tables["departements"], tables["regions"] = builders["departements"]()
-    for name in ("themes", "formats", "publics", "organisateurs", "etats", "inscriptions"):
-        if name in wanted:
-            tables[name] = builders[name]()
-    if "jours" in wanted:
-        tables["jours"], figures["events"] = builders["jours"]()
-    if any(name.startswith("remplissage") for name in wanted):
-        registration_tables, figures["registrations"] = builders["remplissage"]()
-        tables.update({table.name: table for table in registration_tables})
-    if "organisateurs" in tables:
-        figures["organisers"] = sum(row["organisers"] for row in tables["organisateurs"].rows)
-    if "departements" in tables:
-        figures["departements"] = sum(1 for row in tables["departements"].rows if row["events"])
+    tables["departements"], tables["regions"] = _by_departement(edition, lists)
+    tables["themes"] = _titled("themes", _by_label(edition, "themes", lists["themes"]))
+    tables["formats"] = _titled("formats", _by_label(edition, "formats", lists["formats"]))
+    tables["publics"] = _titled("publics", _by_label(edition, "audiences", lists["audiences"]))
+    tables["jours"], figures["events"] = _by_day(edition)
+    registration_tables, figures["registrations"] = _registration_tables(edition, lists)
+    tables.update({table.name: table for table in registration_tables})
+    tables["organisateurs"] = _organisers(edition)
+    if coordinator:
+        tables["etats"] = _states(edition)
+        tables["inscriptions"] = _registration_statuses(edition)
+    figures["organisers"] = sum(row["organisers"] for row in tables["organisateurs"].rows)
+    figures["departements"] = sum(1 for row in tables["departements"].rows if row["events"])
     return EditionStatistics(edition, figures, tables)
 
 

@@ -2,23 +2,37 @@
 
 import csv
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from semaine.agenda.models import Edition
 from semaine.agenda.permissions import is_coordinator
 from semaine.agenda.queries import current_edition
-from semaine.ui.cache import cache_anonymous
+from semaine.ui.cache import cache_anonymous, generation
 from semaine.ui.problems import problem
 
 from . import charts
-from .stats import CHARTS, COORDINATOR_CHARTS, Table, edition_statistics
+from .stats import CHARTS, COORDINATOR_CHARTS, EditionStatistics, Table, edition_statistics
 
 #: Registrations change without touching the programme: their figures are at most this old.
 CACHE_TIMEOUT = 300
+
+
+def _statistics(edition: Edition, coordinator: bool) -> EditionStatistics:
+    """The edition's figures, computed once for the page and its CSV files, in the shared cache
+    until the programme changes (the content generation moves) or for five minutes at most."""
+    key = (f"semaine:statistics:{edition.pk}:{generation()}:{get_language()}:"
+           f"{'coordination' if coordinator else 'public'}")
+    statistics = cache.get(key)
+    if statistics is None:
+        statistics = edition_statistics(edition, coordinator=coordinator)
+        cache.set(key, statistics, CACHE_TIMEOUT)
+    return statistics
 
 
 def _chart(table: Table) -> dict:
@@ -43,7 +57,7 @@ def current_statistics(request):
 def statistics_page(request, edition):
     edition = get_object_or_404(Edition, slug=edition)
     coordinator = is_coordinator(request.user, edition)
-    statistics = edition_statistics(edition, coordinator=coordinator)
+    statistics = _statistics(edition, coordinator)
     context = {
         "edition": edition,
         "figures": statistics.figures,
@@ -73,10 +87,11 @@ def statistics_csv(request, edition, chart):
     found = Edition.objects.filter(slug=edition).first()
     if found is None:
         return problem(request, 404, _("Édition inconnue"), _("Aucune édition ne porte ce nom."))
-    if chart in COORDINATOR_CHARTS and not is_coordinator(request.user, found):
+    coordinator = is_coordinator(request.user, found)
+    if chart in COORDINATOR_CHARTS and not coordinator:
         return problem(request, 403, _("Réservé à la coordination"),
                        _("Ces chiffres sont réservés à la coordination nationale de l’édition."))
-    table = edition_statistics(found, coordinator=True, only=chart).tables[chart]
+    table = _statistics(found, coordinator).tables[chart]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{found.slug}-{chart}.csv")
     response.write("\ufeff")
