@@ -258,7 +258,7 @@ def _registration_tables(edition, lists) -> tuple[list[Table], dict]:
     departements = _fill(edition, F("event__venue__departement"), F("event__venue__departement"))
 
     format_labels = {item.pk: item.name for item in lists["formats"]}
-    format_order = [item.pk for item in lists["formats"]]
+    format_order = [item.pk for item in lists["formats"]] + [None]
     day_labels = {day: (day.isoformat(), date_format(day, "l j F Y")) for day in days}
     departement_labels = {d.pk: (d.code, d.name) for d in lists["departements"]}
     departement_labels[None] = ("", _("En ligne ou sans lieu"))
