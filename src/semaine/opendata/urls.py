@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import openagenda_views, views
+from . import stats_views, views
 
 app_name = "opendata"
 urlpatterns = [
@@ -17,4 +18,8 @@ urlpatterns = [
     path("espace/<slug:slug>/openagenda/<int:pk>/", openagenda_views.import_run,
          name="openagenda_run"),
     path("openagenda/exemple.json", openagenda_views.sample_file, name="openagenda_sample"),
+    path("statistiques/", stats_views.current_statistics, name="current_statistics"),
+    path("editions/<slug:edition>/statistiques/", stats_views.statistics_page, name="statistics"),
+    path("editions/<slug:edition>/statistiques/<str:chart>.csv", stats_views.statistics_csv,
+         name="statistics_csv"),
 ]
