@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import openagenda_views, views
-from . import stats_views, views
+from . import openagenda_views, stats_views, views
 
 app_name = "opendata"
 urlpatterns = [
