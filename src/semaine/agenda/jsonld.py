@@ -44,11 +44,17 @@ def _place(event: Event) -> list[dict]:
     return places
 
 
-def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
-    """One schema.org Event per slot (slots, venue, formats and organisers prefetched)."""
+CONTEXT = "https://schema.org"
+
+
+def event_nodes(event: Event, absolute_url: str, site_root: str) -> list[dict]:
+    """One schema.org Event per slot, without ``@context`` (for a page or a ``@graph``).
+
+    The event comes with its venue (and the venue's département), organisation, slots, themes
+    and co-organisers loaded; a cancelled slot is ``EventCancelled`` whatever the event's status.
+    """
     organisers = [event.organisation, *event.co_organisers.all()]
     base = {
-        "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
         "description": event.summary,
@@ -68,9 +74,15 @@ def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
         base["image"] = site_root + event.image.url
     items = []
     for slot in event.slots.all():
-        item = dict(base)
-        item["@id"] = f"{absolute_url}#creneau-{slot.pk}"
+        item = {"@id": f"{absolute_url}#creneau-{slot.pk}", **base}
         item["startDate"] = timezone.localtime(slot.starts_at, PARIS).isoformat()
         item["endDate"] = timezone.localtime(slot.ends_at, PARIS).isoformat()
+        if slot.cancelled_at:
+            item["eventStatus"] = STATUS[EventStatus.CANCELLED]
         items.append(item)
     return items
+
+
+def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
+    """The event page's descriptions: one schema.org Event per slot, each with its context."""
+    return [{"@context": CONTEXT, **node} for node in event_nodes(event, absolute_url, site_root)]

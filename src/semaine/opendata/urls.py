@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "opendata"
 urlpatterns = [
@@ -10,4 +10,15 @@ urlpatterns = [
     path("editions/<slug:edition>/programmes/<slug:slug>/agenda.ics", views.programme_feed,
          name="programme_ics"),
     path("organisateurs/<slug:slug>/agenda.ics", views.organisation_feed, name="organisation_ics"),
+    path("donnees-ouvertes/", export_views.current, name="current"),
+    path("editions/<slug:edition>/donnees-ouvertes/", export_views.edition_page, name="edition"),
+    path("editions/<slug:edition>/donnees-ouvertes/evenements.csv", export_views.csv_export,
+         name="csv"),
+    path("editions/<slug:edition>/donnees-ouvertes/evenements.jsonld", export_views.jsonld_export,
+         name="jsonld"),
+    path("editions/<slug:edition>/donnees-ouvertes/evenements.geojson", export_views.geojson_export,
+         name="geojson"),
+    path("editions/<slug:edition>/donnees-ouvertes/schema.json", export_views.schema, name="schema"),
+    path("editions/<slug:edition>/donnees-ouvertes/datapackage.json", export_views.datapackage,
+         name="datapackage"),
 ]
