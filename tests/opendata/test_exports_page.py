@@ -16,9 +16,9 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def test_the_page_lists_every_dataset_with_its_licence_and_the_size_of_the_programme(
-    client, edition, publish
+    client, edition, publish, venue
 ):
-    publish(slots=2)
+    publish(slots=2, venue=venue)
     publish()
     factories.EventFactory(edition=edition, state=EventState.DRAFT)
     page = client.get(export_url(edition, "edition")).content.decode()
@@ -27,6 +27,7 @@ def test_the_page_lists_every_dataset_with_its_licence_and_the_size_of_the_progr
     assert 'href="/api/docs"' in page
     assert f'href="{LICENCE_URL}"' in page and "Licence Ouverte 2.0" in page
     assert "2 événements publiés" in page and "3 créneaux" in page
+    assert "3 lignes" in page and "2 points" in page  # the GeoJSON: the located slots only
 
 
 def test_the_page_lists_the_calendar_of_each_programme_with_published_events(client, edition, publish):

@@ -27,7 +27,7 @@ from semaine.agenda.models import PARIS, Edition
 from semaine.ui import cache as page_cache
 
 from . import exports
-from .views import _clean_params, feed
+from .views import MAX_FEED_EVENTS, _clean_params, feed
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSONLD_TYPE = "application/ld+json"
@@ -226,5 +226,7 @@ def edition_page(request, edition):
         "licence": exports.LICENCE,
         "programmes": programmes,
         "columns": exports.table_schema()["fields"],
+        "resources": len(FILES) - 2,  # the data package describes the three exports
+        "max_feed_events": MAX_FEED_EVENTS,
     }
     return render(request, "opendata/edition.html", context)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from semaine.agenda import jsonld, search
@@ -233,6 +233,8 @@ class Summary:
     events: int
     slots: int
     last_modified: datetime | None
+    #: Slots of events held at a venue with coordinates (the features of the GeoJSON).
+    located_slots: int = 0
 
 
 def summarise(queryset) -> Summary:
@@ -241,13 +243,16 @@ def summarise(queryset) -> Summary:
     The history counts because an edit can take an event out of an export (a theme removed…):
     the export then changes although none of its events did.
     """
+    shown = Q(venue__latitude__isnull=False, venue__longitude__isnull=False) & ~Q(
+        attendance_mode=AttendanceMode.ONLINE)
     figures = queryset.order_by().aggregate(
-        events=Count("pk", distinct=True), slots=Count("slots", distinct=True),
-        latest=Max("updated_at"),
+        event_count=Count("pk", distinct=True), slot_count=Count("slots", distinct=True),
+        located_count=Count("slots", filter=shown, distinct=True), latest=Max("updated_at"),
     )
     moments = [figures["latest"], EventHistory.objects.aggregate(latest=Max("created_at"))["latest"]]
     moments = [moment for moment in moments if moment is not None]
-    return Summary(figures["events"], figures["slots"], max(moments, default=None))
+    return Summary(figures["event_count"], figures["slot_count"], max(moments, default=None),
+                   figures["located_count"])
 
 
 # ---- pieces of text ------------------------------------------------------------------------------
