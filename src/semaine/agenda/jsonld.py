@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from .models import PARIS, AttendanceMode, Event, EventStatus
+from .queries import prefetched
 
 STATUS = {
     EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
@@ -51,9 +52,10 @@ def event_nodes(event: Event, absolute_url: str, site_root: str) -> list[dict]:
     """One schema.org Event per slot, without ``@context`` (for a page or a ``@graph``).
 
     The event comes with its venue (and the venue's département), organisation, slots, themes
-    and co-organisers loaded; a cancelled slot is ``EventCancelled`` whatever the event's status.
+    and co-organisers loaded (see ``queries.prefetched``); a cancelled slot is
+    ``EventCancelled`` whatever the event's status.
     """
-    organisers = [event.organisation, *event.co_organisers.all()]
+    organisers = [event.organisation, *prefetched(event, "co_organisers")]
     base = {
         "@type": "Event",
         "name": event.title,
@@ -64,7 +66,7 @@ def event_nodes(event: Event, absolute_url: str, site_root: str) -> list[dict]:
         "organizer": [{"@type": "Organization", "name": o.name, **({"url": o.website} if o.website else {})}
                       for o in organisers],
         "inLanguage": event.languages or ["fr"],
-        "keywords": ", ".join(t.name for t in event.themes.all()),
+        "keywords": ", ".join(t.name for t in prefetched(event, "themes")),
         "isAccessibleForFree": True,
     }
     location = _place(event)
@@ -73,7 +75,7 @@ def event_nodes(event: Event, absolute_url: str, site_root: str) -> list[dict]:
     if event.image:
         base["image"] = site_root + event.image.url
     items = []
-    for slot in event.slots.all():
+    for slot in prefetched(event, "slots"):
         item = {"@id": f"{absolute_url}#creneau-{slot.pk}", **base}
         item["startDate"] = timezone.localtime(slot.starts_at, PARIS).isoformat()
         item["endDate"] = timezone.localtime(slot.ends_at, PARIS).isoformat()
