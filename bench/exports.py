@@ -14,8 +14,9 @@ For each size, a scratch database is created, migrated and filled by ``semaine g
   ``values_list(...).iterator()`` of ten columns written with ``csv.writer`` (what any export
   must at least do);
 - memory: the peak of Python allocations during the export (tracemalloc, a second pass) and the
-  process's peak RSS, to compare between the two sizes: a streamed export keeps both flat; for
-  contrast, the peak of the same baseline rows gathered in a list.
+  process's peak RSS after it, to compare between the two sizes: a streamed export keeps both
+  flat; for contrast, the peak of the same baseline rows gathered in a list;
+- a conditional request answered 304 (the validators only: no row read).
 """
 
 import argparse
@@ -88,13 +89,18 @@ def measure(db: str, kind: str) -> dict:
     summary = exports.summarise(exports.events(edition, exports.search.EventFilters()))
     client = Client()
     url = f"/editions/{edition.slug}/donnees-ouvertes/evenements.{kind}"
-    _export(client, url + "?theme=inconnu-pour-chauffer")  # warm the caches, imports
+    _export(client, url + "?from=1990-01-01&to=1990-01-02")  # imports and caches; no event
     rows, baseline_seconds = _baseline(edition)
     size, seconds = _export(client, url)
+    etag = client.get(url)["ETag"]
+    start = time.perf_counter()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    not_modified_ms = (time.perf_counter() - start) * 1000
     tracemalloc.start()
     tracemalloc.reset_peak()
     _export(client, url)
     _, export_peak = tracemalloc.get_traced_memory()
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tracemalloc.reset_peak()
     materialised = list(_baseline_rows(edition))
     _, list_peak = tracemalloc.get_traced_memory()
@@ -105,7 +111,7 @@ def measure(db: str, kind: str) -> dict:
         "seconds": seconds, "rows_per_s": summary.slots / seconds,
         "baseline_seconds": baseline_seconds, "baseline_rows_per_s": rows / baseline_seconds,
         "tracemalloc_peak_mb": export_peak / 2**20, "list_peak_mb": list_peak / 2**20,
-        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "max_rss_mb": max_rss, "not_modified_ms": not_modified_ms,
     }
 
 
@@ -158,14 +164,15 @@ def main() -> None:
         generated = _run("--prepare", db, str(events), *(["--reuse"] if args.reuse else []))
         print(f"\n{events:,} events generated in {generated['seconds']:.0f} s ({db})")
         print("| export | events | slots (rows) | MB | seconds | rows/s | baseline rows/s | ratio "
-              "| tracemalloc peak MB | peak RSS MB | rows in a list, peak MB |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+              "| tracemalloc peak MB | peak RSS MB | baseline rows in a list, peak MB | 304 ms |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for kind in ("csv", "jsonld"):
             m = _run("--measure", db, kind)
             print(f"| {kind} | {m['events']:,} | {m['slots']:,} | {m['bytes'] / 2**20:.1f} "
                   f"| {m['seconds']:.1f} | {m['rows_per_s']:,.0f} | {m['baseline_rows_per_s']:,.0f} "
                   f"| {m['rows_per_s'] / m['baseline_rows_per_s']:.0%} | {m['tracemalloc_peak_mb']:.1f} "
-                  f"| {m['max_rss_mb']:.0f} | {m['list_peak_mb']:.1f} |", flush=True)
+                  f"| {m['max_rss_mb']:.0f} | {m['list_peak_mb']:.1f} | {m['not_modified_ms']:.0f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":

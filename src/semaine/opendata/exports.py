@@ -11,11 +11,13 @@ same whatever the size of the edition, in a fixed number of queries per chunk.
 import csv
 import io
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from semaine.agenda import jsonld, search
@@ -23,18 +25,14 @@ from semaine.agenda.geo import feature
 from semaine.agenda.models import (
     PARIS,
     AttendanceMode,
-    Audience,
     Edition,
     Event,
     EventHistory,
     EventStatus,
-    Format,
     RegistrationMode,
     Slot,
-    Theme,
 )
 from semaine.agenda.queries import PREFETCHED, prefetched
-from semaine.organisers.models import Organisation
 from semaine.ui.spreadsheet import neutralise_formula
 
 #: Events read per database round trip (with their slots, themes, formats… prefetched).
@@ -207,33 +205,94 @@ def located(queryset):
     return queryset.filter(venue__latitude__isnull=False, venue__longitude__isnull=False)
 
 
-def with_export_data(queryset):
-    """Everything a record shows, in one query plus ``QUERIES_PER_CHUNK`` per chunk.
+#: The columns a record reads (fewer columns: fewer values to decode, lighter instances).
+EXPORTED_FIELDS = (
+    "public_id", "slug", "title", "summary", "status", "attendance_mode", "online_url",
+    "registration_mode", "registration_url", "capacity", "age_min", "age_max", "languages",
+    "image", "published_at", "updated_at", *ACCESSIBILITY_COLUMNS,
+    "edition__slug", "organisation__name", "organisation__website", "programme__title",
+    "track__name", "venue__name", "venue__address", "venue__postcode", "venue__commune",
+    "venue__latitude", "venue__longitude", "venue__departement__code", "venue__departement__name",
+    "venue__departement__region__code", "venue__departement__region__name",
+)
 
-    The related objects go to plain lists (``to_attr``): Django then builds no queryset per
-    event, which is most of the cost of a prefetch over thousands of events."""
-    return (
-        queryset.select_related("edition", "organisation", "venue__departement__region",
-                                "programme", "track")
-        .prefetch_related(
-            Prefetch("slots", queryset=Slot.objects.order_by("starts_at", "pk"),
-                     to_attr=PREFETCHED + "slots"),
-            Prefetch("co_organisers", queryset=Organisation.objects.only("name", "website"),
-                     to_attr=PREFETCHED + "co_organisers"),
-            *[Prefetch(name, queryset=model.objects.only("name"), to_attr=PREFETCHED + name)
-              for name, model in (("formats", Format), ("themes", Theme), ("audiences", Audience))],
-        )
-        .defer("description", "search_vector", "facets")
-    )
+
+def with_export_data(queryset):
+    """The events with what a record shows of them and of their edition, organiser, venue…"""
+    return queryset.select_related(
+        "edition", "organisation", "venue__departement__region", "programme", "track"
+    ).only(*EXPORTED_FIELDS)
+
+
+class Named(NamedTuple):
+    """A theme, format, audience or co-organiser as a record shows it."""
+
+    name: str
+    website: str = ""
+
+
+class SlotRow(NamedTuple):
+    """A slot as a record shows it."""
+
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    cancelled_at: datetime | None
+
+
+#: Lists of names attached to each event: relation → (column of the through table, ordering).
+NAMED_RELATIONS = {
+    "formats": ("format", ("format__position", "format__name")),
+    "themes": ("theme", ("theme__position", "theme__name")),
+    "audiences": ("audience", ("audience__position", "audience__name")),
+}
+
+
+def attach_related(events: list[Event]) -> None:
+    """Give each event its slots, formats, themes, audiences and co-organisers as plain lists
+    (``queries.prefetched`` reads them): ``QUERIES_PER_CHUNK`` queries of plain values, no
+    model instance and no queryset per event."""
+    ids = [event.pk for event in events]
+    found = {name: defaultdict(list) for name in ("slots", "co_organisers", *NAMED_RELATIONS)}
+    slots = Slot.objects.filter(event_id__in=ids).order_by("event_id", "starts_at", "pk").values_list(
+        "event_id", "pk", "starts_at", "ends_at", "capacity", "cancelled_at")
+    for event_id, *values in slots:
+        found["slots"][event_id].append(SlotRow(*values))
+    co_organisers = Event.co_organisers.through.objects.filter(event_id__in=ids).order_by(
+        "organisation__name", "organisation_id").values_list(
+        "event_id", "organisation__name", "organisation__website")
+    for event_id, name, website in co_organisers:
+        found["co_organisers"][event_id].append(Named(name, website))
+    for relation, (column, ordering) in NAMED_RELATIONS.items():
+        rows = getattr(Event, relation).through.objects.filter(event_id__in=ids).order_by(
+            *ordering).values_list("event_id", f"{column}__name")
+        for event_id, name in rows:
+            found[relation][event_id].append(Named(name))
+    for event in events:
+        for name, lists in found.items():
+            setattr(event, PREFETCHED + name, lists.get(event.pk, []))
 
 
 def iterate(queryset, chunk_size: int | None = None) -> Iterator[Event]:
-    """Each event once, read in chunks (a join could repeat one: repeats are adjacent)."""
-    previous = None
-    for event in with_export_data(queryset).iterator(chunk_size=chunk_size or CHUNK_SIZE):
-        if event.pk != previous:
-            previous = event.pk
-            yield event
+    """Each event once, read ``CHUNK_SIZE`` at a time with its related lists.
+
+    A join of the filters could repeat an event: the order (date, then id) keeps repeats
+    adjacent, so they are dropped without remembering every id."""
+    size = chunk_size or CHUNK_SIZE
+    chunk, previous = [], None
+    for event in with_export_data(queryset).iterator(chunk_size=size):
+        if event.pk == previous:
+            continue
+        previous = event.pk
+        chunk.append(event)
+        if len(chunk) == size:
+            attach_related(chunk)
+            yield from chunk
+            chunk = []
+    if chunk:
+        attach_related(chunk)
+        yield from chunk
 
 
 @dataclass(frozen=True)
