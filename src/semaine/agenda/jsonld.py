@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from .models import PARIS, AttendanceMode, Event, EventStatus
+from .queries import prefetched
 
 STATUS = {
     EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
@@ -44,11 +45,18 @@ def _place(event: Event) -> list[dict]:
     return places
 
 
-def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
-    """One schema.org Event per slot (slots, venue, formats and organisers prefetched)."""
-    organisers = [event.organisation, *event.co_organisers.all()]
+CONTEXT = "https://schema.org"
+
+
+def event_nodes(event: Event, absolute_url: str, site_root: str) -> list[dict]:
+    """One schema.org Event per slot, without ``@context`` (for a page or a ``@graph``).
+
+    The event comes with its venue (and the venue's département), organisation, slots, themes
+    and co-organisers loaded (see ``queries.prefetched``); a cancelled slot is
+    ``EventCancelled`` whatever the event's status.
+    """
+    organisers = [event.organisation, *prefetched(event, "co_organisers")]
     base = {
-        "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
         "description": event.summary,
@@ -58,7 +66,7 @@ def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
         "organizer": [{"@type": "Organization", "name": o.name, **({"url": o.website} if o.website else {})}
                       for o in organisers],
         "inLanguage": event.languages or ["fr"],
-        "keywords": ", ".join(t.name for t in event.themes.all()),
+        "keywords": ", ".join(t.name for t in prefetched(event, "themes")),
         "isAccessibleForFree": True,
     }
     location = _place(event)
@@ -67,10 +75,16 @@ def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
     if event.image:
         base["image"] = site_root + event.image.url
     items = []
-    for slot in event.slots.all():
-        item = dict(base)
-        item["@id"] = f"{absolute_url}#creneau-{slot.pk}"
+    for slot in prefetched(event, "slots"):
+        item = {"@id": f"{absolute_url}#creneau-{slot.pk}", **base}
         item["startDate"] = timezone.localtime(slot.starts_at, PARIS).isoformat()
         item["endDate"] = timezone.localtime(slot.ends_at, PARIS).isoformat()
+        if slot.cancelled_at:
+            item["eventStatus"] = STATUS[EventStatus.CANCELLED]
         items.append(item)
     return items
+
+
+def event_jsonld(event: Event, absolute_url: str, site_root: str) -> list[dict]:
+    """The event page's descriptions: one schema.org Event per slot, each with its context."""
+    return [{"@context": CONTEXT, **node} for node in event_nodes(event, absolute_url, site_root)]

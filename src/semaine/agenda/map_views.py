@@ -7,7 +7,6 @@ events (``search.search_events``). The GeoJSON is bounded: one viewport (``?bbox
 
 import json
 import math
-import uuid
 from collections import defaultdict
 
 from django.db import connection
@@ -22,6 +21,8 @@ from django.utils.translation import gettext as _
 from semaine.ui.cache import cache_anonymous
 from semaine.ui.problems import problem
 
+from .geo import GEOJSON_TYPE, feature
+from .links import event_url_builder
 from .models import PARIS, Edition, Event, EventStatus
 from .search import parse_filters, search_events
 
@@ -33,9 +34,6 @@ TEXT_LIST_SIZE = 50
 METROPOLITAN_FRANCE = (-5.2, 41.3, 9.6, 51.1)
 #: Query parameters of the map that are not filters of the agenda.
 MAP_PARAMS = ("bbox", "page")
-GEOJSON_TYPE = "application/geo+json"
-_SENTINEL_ID = uuid.UUID(int=0)
-_SENTINEL_SLUG = "semaine-slug-sentinel"
 
 
 class BboxError(ValueError):
@@ -81,15 +79,6 @@ def in_bbox(queryset, bbox):
     if west <= east:
         return queryset.filter(venue__longitude__gte=west, venue__longitude__lte=east)
     return queryset.filter(Q(venue__longitude__gte=west) | Q(venue__longitude__lte=east))
-
-
-def _event_url(request, edition: Edition):
-    """A function giving an event's absolute URL without one ``reverse`` per event."""
-    sample = reverse("agenda:event", kwargs={
-        "edition": edition.slug, "public_id": _SENTINEL_ID, "slug": _SENTINEL_SLUG})
-    head, tail = request.build_absolute_uri(sample).split(str(_SENTINEL_ID))
-    before_slug, after_slug = tail.split(_SENTINEL_SLUG)
-    return lambda public_id, slug: f"{head}{public_id}{before_slug}{slug}{after_slug}"
 
 
 def _date_label(value, labels: dict) -> str:
@@ -143,28 +132,23 @@ def feature_collection(request, edition: Edition, queryset, bbox=None) -> dict:
             seen.add(row[0])
             unique.append(row)
     format_names = _format_names([row[0] for row in unique]) if unique else {}
-    url = _event_url(request, edition)
+    url = event_url_builder(request, edition)
     statuses = {value: str(label) for value, label in EventStatus.choices}
     labels: dict = {}
     features = []
     for pk, public_id, slug, title, status, starts_at, lon, lat, commune, organisation in unique:
         public_id = str(public_id)
-        features.append({
-            "type": "Feature",
-            "id": public_id,
-            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-            "properties": {
-                "title": title,
-                "url": url(public_id, slug),
-                "date": _date_label(starts_at, labels),
-                "starts_at": starts_at.isoformat() if starts_at else None,
-                "commune": commune,
-                "organisation": organisation,
-                "formats": format_names.get(pk, []),
-                "status": status,
-                "status_label": statuses.get(status, status),
-            },
-        })
+        features.append(feature(public_id, lon, lat, {
+            "title": title,
+            "url": url(public_id, slug),
+            "date": _date_label(starts_at, labels),
+            "starts_at": starts_at.isoformat() if starts_at else None,
+            "commune": commune,
+            "organisation": organisation,
+            "formats": format_names.get(pk, []),
+            "status": status,
+            "status_label": statuses.get(status, status),
+        }))
     collection = {"type": "FeatureCollection", "features": features}
     if truncated:
         collection["truncated"] = True

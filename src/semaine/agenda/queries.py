@@ -11,6 +11,17 @@ from semaine.territory.models import Departement, Region
 
 from .models import Audience, Edition, Event, EventState, Format, Programme, Slot, Theme
 
+#: Prefix of the attributes that ``Prefetch(..., to_attr=PREFETCHED + name)`` fills.
+PREFETCHED = "prefetched_"
+
+
+def prefetched(event: Event, name: str):
+    """An event's related objects ``name`` (slots, themes…): the list prefetched into
+    ``PREFETCHED + name`` when the caller did (cheap for thousands of events: no queryset per
+    event), else the relation itself (prefetched the usual way or queried)."""
+    items = getattr(event, PREFETCHED + name, None)
+    return items if items is not None else getattr(event, name).all()
+
 
 def current_edition() -> Edition | None:
     return Edition.objects.filter(is_current=True).first() or Edition.objects.first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import openagenda_views, stats_views, views
+from . import export_views, openagenda_views, stats_views, views
 
 app_name = "opendata"
 urlpatterns = [
@@ -21,4 +21,15 @@ urlpatterns = [
     path("editions/<slug:edition>/statistiques/", stats_views.statistics_page, name="statistics"),
     path("editions/<slug:edition>/statistiques/<str:chart>.csv", stats_views.statistics_csv,
          name="statistics_csv"),
+    path("donnees-ouvertes/", export_views.current, name="current"),
+    path("editions/<slug:edition>/donnees-ouvertes/", export_views.edition_page, name="edition"),
+    path("editions/<slug:edition>/donnees-ouvertes/evenements.csv", export_views.csv_export,
+         name="csv"),
+    path("editions/<slug:edition>/donnees-ouvertes/evenements.jsonld", export_views.jsonld_export,
+         name="jsonld"),
+    path("editions/<slug:edition>/donnees-ouvertes/evenements.geojson", export_views.geojson_export,
+         name="geojson"),
+    path("editions/<slug:edition>/donnees-ouvertes/schema.json", export_views.schema, name="schema"),
+    path("editions/<slug:edition>/donnees-ouvertes/datapackage.json", export_views.datapackage,
+         name="datapackage"),
 ]

@@ -23,6 +23,7 @@ from semaine.agenda.permissions import require_event_editor
 from semaine.agenda.views import paginate
 from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
+from semaine.ui.spreadsheet import neutralise_formula
 
 from . import services
 from .forms import MessageForm, QuestionForm, RegistrationForm
@@ -243,10 +244,7 @@ def attendees(request, pk):
     })
 
 
-def _cell(value) -> str:
-    """Neutralise formula injection in spreadsheets (OWASP: prefix =, +, -, @, tab, CR)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = neutralise_formula  # OWASP: prefix =, +, -, @, tab, CR
 
 
 def _answer(value) -> str:

@@ -1,0 +1,19 @@
+"""Absolute URLs of many events at once, without one ``reverse`` per event."""
+
+import uuid
+
+from django.urls import reverse
+
+from .models import Edition
+
+_SENTINEL_ID = uuid.UUID(int=0)
+_SENTINEL_SLUG = "semaine-slug-sentinel"
+
+
+def event_url_builder(request, edition: Edition):
+    """A function ``(public_id, slug) -> absolute URL`` of the edition's event pages."""
+    sample = reverse("agenda:event", kwargs={
+        "edition": edition.slug, "public_id": _SENTINEL_ID, "slug": _SENTINEL_SLUG})
+    head, tail = request.build_absolute_uri(sample).split(str(_SENTINEL_ID))
+    before_slug, after_slug = tail.split(_SENTINEL_SLUG)
+    return lambda public_id, slug: f"{head}{public_id}{before_slug}{slug}{after_slug}"

@@ -1,0 +1,112 @@
+"""The « Données ouvertes » page of an edition and the data package that describes the files."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from semaine.agenda.models import EventState
+from tests import factories
+
+from .conftest import body, export_url
+
+pytestmark = pytest.mark.django_db
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
+def test_the_page_lists_every_dataset_with_its_licence_and_the_size_of_the_programme(
+    client, edition, publish, venue
+):
+    publish(slots=2, venue=venue)
+    publish()
+    factories.EventFactory(edition=edition, state=EventState.DRAFT)
+    page = client.get(export_url(edition, "edition")).content.decode()
+    for name in ("csv", "schema", "datapackage", "jsonld", "geojson", "search_ics"):
+        assert f'href="{export_url(edition, name)}"' in page, name
+    assert 'href="/api/docs"' in page
+    assert f'href="{LICENCE_URL}"' in page and "Licence Ouverte 2.0" in page
+    assert "2 événements publiés" in page and "3 créneaux" in page
+    assert "3 lignes" in page and "2 points" in page  # the GeoJSON: the located slots only
+
+
+def test_the_page_lists_the_calendar_of_each_programme_with_published_events(client, edition, publish):
+    programme = factories.ProgrammeFactory(edition=edition, title="Semaine en Loire-Atlantique")
+    empty = factories.ProgrammeFactory(edition=edition, title="Programme sans événement")
+    publish(programme=programme)
+    page = client.get(export_url(edition, "edition")).content.decode()
+    feed = reverse("opendata:programme_ics", kwargs={"edition": edition.slug, "slug": programme.slug})
+    assert f'href="{feed}"' in page and empty.title not in page
+
+
+def test_the_page_shows_every_column_of_the_csv(client, edition):
+    from semaine.opendata.exports import COLUMNS
+
+    page = client.get(export_url(edition, "edition")).content.decode()
+    assert all(f"<code>{column}</code>" in page for column in COLUMNS)
+
+
+def test_the_page_speaks_english_to_an_english_visitor(client, edition):
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        page = client.get(export_url(edition, "edition")).content.decode()
+    assert "<h1>Open data</h1>" in page
+    assert "Events (CSV)" in page
+
+
+def test_the_footer_leads_to_the_open_data_of_the_current_edition(client, edition):
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("opendata:current")}"' in home
+    response = client.get(reverse("opendata:current"))
+    assert response.status_code == 302 and response["Location"] == export_url(edition, "edition")
+
+
+def test_the_edition_home_links_to_its_open_data(client, edition):
+    page = client.get(edition.get_absolute_url()).content.decode()
+    assert f'href="{export_url(edition, "edition")}"' in page
+
+
+def test_the_page_takes_the_same_number_of_queries_whatever_the_number_of_events(
+    client, edition, publish, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish()
+    client.get(export_url(edition, "edition"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(export_url(edition, "edition"))
+    for _ in range(5):
+        publish(programme=factories.ProgrammeFactory(edition=edition), slots=2)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(export_url(edition, "edition"))
+
+
+def test_the_data_package_names_its_licence_and_its_files(client, edition, publish):
+    publish()
+    package = json.loads(body(client.get(export_url(edition, "datapackage"))))
+    assert package["licenses"] == [{"name": "etalab-2.0", "path": LICENCE_URL,
+                                    "title": "Licence Ouverte / Open Licence version 2.0"}]
+    assert package["name"] == f"semaine-innovation-publique-{edition.slug}"
+    assert package["last_modified"]
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    assert resources["evenements"]["schema"] == "schema.json"
+    base = export_url(edition, "edition")
+    for resource in resources.values():
+        assert client.get(base + resource["path"]).status_code == 200, resource["path"]
+    assert client.get(base + resources["evenements"]["schema"]).status_code == 200
+
+
+def test_the_data_package_is_answered_304_when_unchanged(client, edition, publish):
+    publish()
+    url = export_url(edition, "datapackage")
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_the_schema_and_data_package_are_cached_for_visitors(site, edition, publish):
+    publish()
+    url = export_url(edition, "datapackage")
+    assert site.get(url)["X-Cache"] == "miss"
+    assert site.get(url)["X-Cache"] == "hit"
+    assert "X-Cache" not in site.get(export_url(edition, "csv"))  # streamed: never stored
