@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "ninja",
     "semaine.accounts",
     "semaine.territory",
     "semaine.organisers",
