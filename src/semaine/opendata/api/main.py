@@ -2,9 +2,25 @@
 
 from ninja import NinjaAPI
 
+from semaine.ui.problems import PROBLEM_TYPE
+
 from . import errors, organiser, public
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Error answers are declared as ``application/problem+json``, as they are sent."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if str(status).startswith(("4", "5")) and "application/json" in content:
+                        answer["content"] = {PROBLEM_TYPE: content["application/json"]}
+        return schema
+
+
+api = Api(
     title="Semaine de l’innovation publique — API",
     version="1",
     description=(
