@@ -17,8 +17,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def _limit() -> tuple[int, int]:
-    return (getattr(settings, "SEMAINE_API_RATE_LIMIT", 120),
-            getattr(settings, "SEMAINE_API_RATE_PERIOD", 60))
+    return settings.SEMAINE_API_RATE_LIMIT, settings.SEMAINE_API_RATE_PERIOD
 
 
 class TokenAuth(HttpBearer):
