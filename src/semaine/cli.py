@@ -105,6 +105,8 @@ def _print_accounts(accounts: dict, port: int) -> None:
     print(f"Courriels envoyés : un fichier chacun dans {os.environ.get('SEMAINE_EMAIL_DIR', '')}")
     print(f"Registre public : http://127.0.0.1:{port}/registre/ (un bloc toutes les 10 s, cosigné par le "
           f"témoin http://127.0.0.1:{port + 1}/)")
+    print(f"API des données ouvertes : http://127.0.0.1:{port}/api/docs (jetons d'API : espace "
+          "organisateur, « Jetons d’API », pour les administrateurs d'une organisation)")
     print("Arrêt : Ctrl+C")
     sys.stdout.flush()
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "ninja",
     "semaine.accounts",
     "semaine.territory",
     "semaine.organisers",
@@ -341,3 +342,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SEMAINE_LOG_LEVEL", "WARNING")},
 }
+#: Requests an organiser's API token may send per period (seconds), then 429 with Retry-After.
+SEMAINE_API_RATE_LIMIT = int(os.environ.get("SEMAINE_API_RATE_LIMIT", "120"))
+SEMAINE_API_RATE_PERIOD = int(os.environ.get("SEMAINE_API_RATE_PERIOD", "60"))

@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from semaine.opendata.api.main import api
 from semaine.ui import views as ui_views
 
 urlpatterns = [
     path("healthz", ui_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("compte/", include("semaine.accounts.urls")),
     path("espace/", include("semaine.organisers.urls")),
     path("coordination/", include("semaine.agenda.coordination_urls")),

@@ -1,16 +1,19 @@
-"""Fixtures of the open data tests: exports (published events, downloads read back) and
-OpenAgenda imports (a 2017-like edition and a programme with three tracks)."""
+"""Fixtures of the open data tests: exports (published events, downloads read back), OpenAgenda
+imports (a 2017-like edition and a programme with three tracks) and the API (tokens, client)."""
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from semaine.agenda.models import EventState
+from semaine.agenda.models import PARIS, EventState, Format, Slot, Theme
+from semaine.agenda.search import refresh_search_vector
 from semaine.opendata import openagenda
+from semaine.opendata.services import create_api_token
+from semaine.organisers.models import Role
 from tests import factories
 
 
@@ -100,3 +103,74 @@ def on_commit(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
+
+
+
+def published_event(edition, organisation, *, title="Atelier", themes=(), formats=("atelier",), venue=None,
+            day=0, hour=9, **extra):
+    """A published event with one slot on the edition's ``day``-th day."""
+    event = factories.EventFactory(edition=edition, organisation=organisation, title=title,
+                                   state=EventState.PUBLISHED, venue=venue, slots=0,
+                                   published_at=timezone.now(),
+                                   formats=list(Format.objects.filter(slug__in=formats)), **extra)
+    start = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), PARIS)
+    Slot.objects.create(event=event, starts_at=start + timedelta(hours=hour),
+                        ends_at=start + timedelta(hours=hour + 2))
+    event.refresh_span()
+    event.themes.set(Theme.objects.filter(slug__in=themes))
+    refresh_search_vector([event.pk])
+    return event
+
+
+@pytest.fixture
+def admin(organisation):
+    return factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def other_admin(other_organisation):
+    return factories.MembershipFactory(organisation=other_organisation, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def token(admin, organisation):
+    """The secret of a token of ``organisation``."""
+    return create_api_token(admin, organisation, "Site du Département")[1]
+
+
+@pytest.fixture
+def other_token(other_admin, other_organisation):
+    return create_api_token(other_admin, other_organisation, "Site du Calvados")[1]
+
+
+def bearer(secret):
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def api(client):
+    """JSON requests to the API: ``api.get(path, params, token=…)``, ``api.post(path, body, token=…)``."""
+
+    class Api:
+        def _headers(self, token):
+            return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+        def get(self, path, params=None, token=None):
+            return client.get("/api" + path, params or {}, **self._headers(token))
+
+        def post(self, path, body=None, token=None):
+            return client.post("/api" + path, body if body is not None else {},
+                               content_type="application/json", **self._headers(token))
+
+        def patch(self, path, body, token=None):
+            return client.patch("/api" + path, body, content_type="application/json",
+                                **self._headers(token))
+
+        def delete(self, path, token=None):
+            return client.delete("/api" + path, **self._headers(token))
+
+        def raw(self, method, path, data, token=None, content_type="application/json"):
+            return getattr(client, method)("/api" + path, data, content_type=content_type,
+                                           **self._headers(token))
+
+    return Api()

@@ -78,6 +78,8 @@ class EventFilters:
     track: Track | None = None
     sort: str = "date"
     notices: tuple = field(default=(), compare=False)
+    #: (URL parameter, notice) of each value that was dropped or changed: the API refuses them.
+    invalid: tuple = field(default=(), compare=False)
 
     def active(self) -> list[tuple[str, str, str]]:
         """(URL parameter, value, label) of each filter in use, to show and remove one by one."""
@@ -139,12 +141,18 @@ class _Parser:
     def __init__(self, params):
         self.params = params
         self.notices: list[str] = []
+        self.invalid: list[tuple[str, str]] = []
+
+    def notice(self, name: str, message: str) -> None:
+        self.notices.append(message)
+        self.invalid.append((name, message))
 
     def unknown(self, name: str, value: str) -> None:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        self.notices.append(
+        self.notice(
+            name,
             _("Le filtre « %(name)s » n’accepte pas la valeur « %(value)s » : il a été ignoré.")
-            % {"name": name, "value": shown}
+            % {"name": name, "value": shown},
         )
 
     def one(self, name: str, lookup):
@@ -227,7 +235,7 @@ def parse_filters(params, *, edition=None, lists=None) -> EventFilters:
     p = _Parser(params)
     q = " ".join(_clean(params.get("q") or "").split())
     if len(q) > MAX_QUERY_LENGTH:
-        p.notices.append(_("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH})
+        p.notice("q", _("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH})
         q = q[:MAX_QUERY_LENGTH]
     from .queries import reference_lists
 
@@ -261,13 +269,13 @@ def parse_filters(params, *, edition=None, lists=None) -> EventFilters:
     accessibility = p.many("access", lambda raw: raw if raw in ACCESSIBILITY_KEYS else None)
     sort = p.one("sort", lambda raw: raw if raw in SORTS else None) or ("relevance" if q else "date")
     if sort == "distance" and near is None:
-        p.notices.append(_("Le tri par distance demande un lieu : tri par date."))
+        p.notice("sort", _("Le tri par distance demande un lieu : tri par date."))
         sort = "date"
     if sort == "relevance" and not q:
         sort = "date"
     date_from, date_to = p.date("from"), p.date("to")
     if date_from and date_to and date_to < date_from:
-        p.notices.append(_("La date de fin précède la date de début : elles ont été inversées."))
+        p.notice("to", _("La date de fin précède la date de début : elles ont été inversées."))
         date_from, date_to = date_to, date_from
     return EventFilters(
         q=q, region=region, departement=departement, near=near,
@@ -278,6 +286,7 @@ def parse_filters(params, *, edition=None, lists=None) -> EventFilters:
         weekdays=weekdays, attendance=attendance, accessibility=accessibility,
         free=params.get("free") in {"1", "on", "true"}, organisation=organisation,
         programme=programme, track=track, sort=sort, notices=tuple(p.notices),
+        invalid=tuple(p.invalid),
     )
 
 

@@ -105,10 +105,10 @@ def _log(event, actor, action, *, from_state="", to_state="", comment="", change
 
 
 def _touch(event: Event) -> None:
-    """A change visitors may see: raise the revision (calendar SEQUENCE), refresh the index
-    and the caches."""
-    Event.objects.filter(pk=event.pk).update(revision=F("revision") + 1)
-    event.refresh_from_db(fields=["revision"])
+    """A change visitors may see: raise the revision (calendar SEQUENCE) and the time of the
+    last change (what the API's synchronisation reads), refresh the index and the caches."""
+    Event.objects.filter(pk=event.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    event.refresh_from_db(fields=["revision", "updated_at"])
     refresh_search_vector([event.pk])
     if event.state == EventState.PUBLISHED:
         content_changed()
@@ -413,6 +413,7 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
         refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
         published = (venue.events.filter(state=EventState.PUBLISHED)
                      .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
+        published.update(updated_at=timezone.now())
         record_events(published, "event.changed")
         content_changed()
     return venue

@@ -1,11 +1,15 @@
-"""Imports from OpenAgenda: which of our events each source event became, and each import run
-with its progress and report."""
+"""What the open data keep of their own: imports from OpenAgenda (which of our events each
+source event became, and each import run with its progress and report), organisers' API tokens,
+and the tombstones of events that left public view (so that a client keeping a copy can remove
+them)."""
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from semaine.agenda.models import Event, Programme, Track
+from semaine.agenda.models import Edition, Event, Programme, Track
 from semaine.organisers.models import Organisation
 
 
@@ -101,3 +105,74 @@ class OpenAgendaLink(models.Model):
 
     def __str__(self):
         return f"{self.source_agenda}/{self.source_uid} → {self.event_id}"
+
+
+TOKEN_PREFIX = "smn_"  # noqa: S105 - the visible prefix of every token, not a secret
+
+
+def hash_token(secret: str) -> str:
+    """Tokens are long random strings: a plain SHA-256 keeps them unguessable from the hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A secret that lets a program act for an organisation through the API.
+
+    Only its hash is stored; the secret itself is shown once, when it is created. A token acts
+    with the rights of the person who created it, and only for its own organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    #: The first characters of the secret, to recognise a token in the list.
+    hint = models.CharField(max_length=12, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class RemovalReason(models.TextChoices):
+    UNPUBLISHED = "unpublished", _("Retiré de la publication")
+    DELETED = "deleted", _("Supprimé")
+
+
+class EventRemoval(models.Model):
+    """A tombstone: a published event left public view (unpublished or deleted) at this time.
+
+    Kept while the event stays out of view; removed if it is published again (it then shows
+    among the changed events)."""
+
+    public_id = models.UUIDField(unique=True)
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=12, choices=RemovalReason.choices)
+    removed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["removed_at", "pk"]
+        verbose_name = _("événement retiré")
+        verbose_name_plural = _("événements retirés")
+
+    def __str__(self):
+        return f"{self.public_id} ({self.get_reason_display()})"

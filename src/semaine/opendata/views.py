@@ -162,3 +162,10 @@ def organisation_feed(request, slug):
         name=_("%(organisation)s — agenda") % {"organisation": organisation.name},
         filename=f"{organisation.slug}-agenda.ics",
     )
+
+
+def api_not_found(request, rest):
+    """Any other address under /api/: a problem document, like the API's own errors."""
+    from semaine.ui.problems import problem
+
+    return problem(request, 404, _("Introuvable"), _("Cette adresse de l’API n’existe pas."))

@@ -1,0 +1,51 @@
+"""Organisers' API tokens: bearer authentication, body size and rate limit per token."""
+
+import time
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
+
+from semaine.opendata.services import authenticate_token
+from semaine.ui import ratelimit
+
+from .errors import ApiProblem
+
+#: Largest request body a token may send (an event with fifty slots fits many times over).
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _limit() -> tuple[int, int]:
+    return settings.SEMAINE_API_RATE_LIMIT, settings.SEMAINE_API_RATE_PERIOD
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer smn_…``: the request acts for the token's organisation."""
+
+    openapi_description = "Jeton d’API d’une organisation (espace organisateur, « Jetons d’API »)."
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            raise ApiProblem(413, _("Requête trop volumineuse"),
+                             _("Le corps de la requête dépasse %(n)s octets.") % {"n": MAX_BODY_BYTES})
+        return super().__call__(request)
+
+    def authenticate(self, request, token):
+        return authenticate_token(token)
+
+
+class TokenRateLimit(BaseThrottle):
+    """So many requests per token and period, counted in the database (``ui.ratelimit``)."""
+
+    def allow_request(self, request) -> bool:
+        limit, period = _limit()
+        return ratelimit.hit("api-token", str(request.auth.pk), limit=limit, period=period)
+
+    def wait(self) -> float:
+        _limit_count, period = _limit()
+        return max(1, period - int(time.time()) % period)

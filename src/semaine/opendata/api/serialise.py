@@ -1,0 +1,106 @@
+"""Models to the API's dictionaries (the schemas in ``schemas.py`` describe them)."""
+
+from django.db.models import Prefetch
+
+from semaine.agenda.models import ACCESSIBILITY_FIELDS, Event, Slot
+
+
+def with_api_data(queryset):
+    """Everything an event's representation needs, in a fixed number of queries."""
+    return (
+        queryset.select_related(
+            "edition", "organisation", "venue__departement__region", "programme", "track"
+        )
+        .prefetch_related(
+            Prefetch("slots", queryset=Slot.objects.order_by("starts_at", "pk")),
+            "formats", "themes", "audiences", "co_organisers",
+        )
+        .defer("search_vector", "facets")
+    )
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def slot(slot: Slot) -> dict:
+    return {"id": slot.pk, "starts_at": slot.starts_at, "ends_at": slot.ends_at,
+            "capacity": slot.capacity, "cancelled_at": slot.cancelled_at}
+
+
+def _org(organisation) -> dict:
+    return {"slug": organisation.slug, "name": organisation.name}
+
+
+def _venue(venue) -> dict | None:
+    if venue is None:
+        return None
+    return {
+        "name": venue.name, "address": venue.address, "postcode": venue.postcode,
+        "commune": venue.commune, "departement": venue.departement.code,
+        "region": venue.departement.region.code, "latitude": venue.latitude,
+        "longitude": venue.longitude,
+    }
+
+
+def event(request, event: Event) -> dict:
+    return {
+        "id": event.public_id,
+        "slug": event.slug,
+        "url": _absolute(request, event.get_absolute_url()),
+        "edition": event.edition.slug,
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "status": event.status,
+        "organisation": _org(event.organisation),
+        "co_organisers": [_org(o) for o in event.co_organisers.all()],
+        "programme": event.programme.slug if event.programme else None,
+        "track": event.track.slug if event.track else None,
+        "formats": [f.slug for f in event.formats.all()],
+        "themes": [t.slug for t in event.themes.all()],
+        "audiences": [a.slug for a in event.audiences.all()],
+        "age_min": event.age_min,
+        "age_max": event.age_max,
+        "attendance_mode": event.attendance_mode,
+        "online_url": event.online_url,
+        "venue": _venue(event.venue),
+        "accessibility": [name.removeprefix("access_") for name, _label in ACCESSIBILITY_FIELDS
+                          if getattr(event, name)],
+        "languages": list(event.languages or []),
+        "registration_mode": event.registration_mode,
+        "registration_url": event.registration_url,
+        "capacity": event.capacity,
+        "registration_per_slot": event.registration_per_slot,
+        "first_starts_at": event.first_starts_at,
+        "last_ends_at": event.last_ends_at,
+        "published_at": event.published_at,
+        "updated_at": event.updated_at,
+        "revision": event.revision,
+        "slots": [slot(s) for s in event.slots.all()],
+    }
+
+
+def organiser_event(request, item: Event) -> dict:
+    return {**event(request, item), "state": item.state, "venue_id": item.venue_id,
+            "submitted_at": item.submitted_at}
+
+
+def organisation(request, organisation) -> dict:
+    return {
+        "slug": organisation.slug, "name": organisation.name, "kind": organisation.kind,
+        "region": organisation.region.code if organisation.region else None,
+        "departement": organisation.departement.code if organisation.departement else None,
+        "website": organisation.website, "description": organisation.description,
+        "url": _absolute(request, organisation.get_absolute_url()),
+    }
+
+
+def programme(request, programme) -> dict:
+    return {
+        "slug": programme.slug, "title": programme.title, "description": programme.description,
+        "edition": programme.edition.slug, "organisation": _org(programme.organisation),
+        "tracks": [{"slug": t.slug, "name": t.name, "description": t.description,
+                    "position": t.position} for t in programme.tracks.all()],
+        "url": _absolute(request, programme.get_absolute_url()),
+    }

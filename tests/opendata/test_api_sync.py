@@ -1,0 +1,167 @@
+"""Cursor pagination (stable under inserts, bounded) and synchronisation (``updated_since`` and
+the tombstones of events that left public view)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from semaine.agenda import services
+from semaine.agenda.models import Event, EventState
+from semaine.opendata.api.pagination import MAX_LIMIT
+
+from .conftest import published_event as publish
+
+pytestmark = pytest.mark.django_db
+
+
+def page(api, edition, **params):
+    response = api.get(f"/editions/{edition.slug}/events", params)
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def walk(api, edition, **params):
+    seen, cursor = [], None
+    while True:
+        body = page(api, edition, **params, **({"cursor": cursor} if cursor else {}))
+        seen += [item["id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            return seen
+
+
+def test_pages_follow_each_other_in_date_order_without_overlap(api, edition, organisation):
+    events = [publish(edition, organisation, day=i % 5, hour=8 + i) for i in range(7)]
+    expected = [str(e.public_id) for e in sorted(events, key=lambda e: (e.first_starts_at, e.pk))]
+    assert walk(api, edition, limit=3) == expected
+
+
+def test_the_last_page_has_no_next_cursor(api, edition, organisation):
+    publish(edition, organisation)
+    assert page(api, edition, limit=5)["next_cursor"] is None
+
+
+def test_an_insert_before_the_cursor_shifts_nothing(api, edition, organisation):
+    events = [publish(edition, organisation, day=2, hour=8 + i) for i in range(4)]
+    first = page(api, edition, limit=2)
+    publish(edition, organisation, day=0, title="Plus tôt")  # sorts before the whole first page
+    second = page(api, edition, limit=2, cursor=first["next_cursor"])
+    assert [item["id"] for item in second["items"]] == [str(e.public_id) for e in events[2:]]
+
+
+def test_events_without_slots_come_last_and_are_not_lost(api, edition, organisation):
+    dated = publish(edition, organisation)
+    undated = publish(edition, organisation, title="Sans créneau")
+    undated.slots.all().delete()
+    undated.refresh_span()
+    assert walk(api, edition, limit=1) == [str(dated.public_id), str(undated.public_id)]
+
+
+def test_a_forged_cursor_is_a_400_problem(api, edition, organisation):
+    publish(edition, organisation)
+    response = api.get(f"/editions/{edition.slug}/events", {"cursor": "eyJhIjoxfQ:forged"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "cursor"
+
+
+def test_a_cursor_of_another_order_is_refused(api, edition, organisation):
+    publish(edition, organisation)
+    publish(edition, organisation)
+    by_date = page(api, edition, limit=1)["next_cursor"]
+    response = api.get(f"/editions/{edition.slug}/events",
+                       {"cursor": by_date, "updated_since": "2000-01-01T00:00:00Z"})
+    assert response.status_code == 400
+
+
+def test_the_page_size_is_bounded(api, edition, organisation):
+    assert api.get(f"/editions/{edition.slug}/events", {"limit": MAX_LIMIT}).status_code == 200
+    assert api.get(f"/editions/{edition.slug}/events", {"limit": MAX_LIMIT + 1}).status_code == 400
+
+
+def test_updated_since_lists_only_the_events_changed_since(api, edition, organisation, editor):
+    old = publish(edition, organisation, title="Ancien")
+    Event.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    recent = publish(edition, organisation, title="Récent")
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    assert walk(api, edition, updated_since=since) == [str(recent.public_id)]
+
+
+def test_a_new_slot_counts_as_a_change(api, edition, organisation, editor):
+    event = publish(edition, organisation)
+    Event.objects.filter(pk=event.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    assert walk(api, edition, updated_since=since) == []
+    slot = event.slots.get()
+    services.add_slot(editor, event, services.SlotData(slot.starts_at + timedelta(days=1),
+                                                       slot.ends_at + timedelta(days=1)))
+    assert walk(api, edition, updated_since=since) == [str(event.public_id)]
+
+
+def test_updated_since_needs_a_time_zone(api, edition):
+    response = api.get(f"/editions/{edition.slug}/events", {"updated_since": "2017-11-20T10:00:00"})
+    assert response.status_code == 400
+
+
+def test_synced_at_is_a_little_behind_the_clock(api, edition):
+    body = page(api, edition)
+    from datetime import datetime
+
+    synced = datetime.fromisoformat(body["synced_at"])
+    assert timezone.now() - timedelta(minutes=2) < synced < timezone.now()
+
+
+def removed(api, edition, **params):
+    response = api.get(f"/editions/{edition.slug}/events/removed", params)
+    assert response.status_code == 200, response.json()
+    return response.json()["items"]
+
+
+def test_a_deleted_published_event_leaves_a_tombstone(api, edition, organisation):
+    event = publish(edition, organisation)
+    public_id = str(event.public_id)
+    event.delete()
+    [tombstone] = removed(api, edition)
+    assert tombstone["id"] == public_id and tombstone["reason"] == "deleted"
+
+
+def test_an_unpublished_event_leaves_a_tombstone(api, edition, organisation):
+    event = publish(edition, organisation)
+    event.state = EventState.DRAFT
+    event.save()
+    assert [t["reason"] for t in removed(api, edition)] == ["unpublished"]
+    assert page(api, edition)["items"] == []
+
+
+def test_a_draft_deleted_leaves_no_tombstone(api, edition, organisation):
+    from tests import factories
+
+    factories.EventFactory(edition=edition, organisation=organisation).delete()
+    assert removed(api, edition) == []
+
+
+def test_republishing_removes_the_tombstone(api, edition, organisation, coordinator):
+    event = publish(edition, organisation)
+    event.state = EventState.SUBMITTED
+    event.save()
+    services.publish_event(coordinator, event)
+    assert removed(api, edition) == []
+
+
+def test_tombstones_since_a_time(api, edition, organisation):
+    first, second = publish(edition, organisation), publish(edition, organisation)
+    first.delete()
+    middle = timezone.now()
+    second.delete()
+    assert [t["id"] for t in removed(api, edition, since=middle.isoformat())] == [str(second.public_id)]
+
+
+def test_tombstones_are_paginated(api, edition, organisation):
+    events = [publish(edition, organisation) for _ in range(3)]
+    wanted = [str(e.public_id) for e in events]
+    for event in events:
+        event.delete()
+    first = api.get(f"/editions/{edition.slug}/events/removed", {"limit": 2}).json()
+    rest = api.get(f"/editions/{edition.slug}/events/removed",
+                   {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [t["id"] for t in first["items"] + rest["items"]] == wanted

@@ -1,0 +1,155 @@
+"""Organisers' writes with a token: the organiser space's services, rules and validation."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from semaine.agenda import services
+from semaine.agenda.models import PARIS, Event, EventState, EventStatus
+from tests import factories
+
+from .conftest import published_event as publish
+
+pytestmark = pytest.mark.django_db
+
+
+def slot(edition, day=0, hour=9, hours=2):
+    start = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), PARIS)
+    start += timedelta(hours=hour)
+    return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=hours)).isoformat()}
+
+
+def new_event(edition, **extra):
+    return {"title": "Atelier design des politiques publiques", "summary": "Trois heures pour tester.",
+            "formats": ["atelier"], "audiences": ["agents-publics"], "themes": ["design"],
+            "attendance_mode": "online", "online_url": "https://visio.example.fr/atelier",
+            "slots": [slot(edition)], **extra}
+
+
+def test_a_token_names_its_organisation(api, token, organisation):
+    response = api.get("/organiser", token=token)
+    assert response.status_code == 200
+    assert response.json()["organisation"]["slug"] == organisation.slug
+
+
+def test_creating_an_event_makes_a_draft_of_the_tokens_organisation(api, token, edition, organisation,
+                                                                    admin):
+    response = api.post("/organiser/events", new_event(edition), token=token)
+    assert response.status_code == 201, response.json()
+    event = Event.objects.get(public_id=response.json()["id"])
+    assert event.state == EventState.DRAFT and event.organisation == organisation
+    assert event.created_by == admin
+    assert event.history.get().action == "created"
+    assert response.json()["state"] == "draft" and len(response.json()["slots"]) == 1
+
+
+def test_an_event_created_by_api_shows_in_the_organiser_space(api, token, edition, organisation, admin,
+                                                             client):
+    api.post("/organiser/events", new_event(edition, title="Vu dans l’espace"), token=token)
+    client.force_login(admin)
+    page = client.get(f"/espace/{organisation.slug}/evenements/")
+    assert "Vu dans l’espace" in page.content.decode()
+
+
+def test_an_event_created_by_api_goes_through_moderation(api, token, edition, coordinator):
+    created = api.post("/organiser/events", new_event(edition), token=token).json()
+    submitted = api.post(f"/organiser/events/{created['id']}/submit", token=token)
+    assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
+    assert api.get(f"/editions/{edition.slug}/events/{created['id']}").status_code == 404
+    services.publish_event(coordinator, Event.objects.get(public_id=created["id"]))
+    assert api.get(f"/editions/{edition.slug}/events/{created['id']}").status_code == 200
+
+
+def test_the_organiser_list_holds_the_organisations_drafts(api, token, edition, organisation,
+                                                          other_organisation):
+    mine = factories.EventFactory(edition=edition, organisation=organisation)
+    factories.EventFactory(edition=edition, organisation=other_organisation)
+    items = api.get("/organiser/events", {"state": "draft"}, token=token).json()["items"]
+    assert [item["id"] for item in items] == [str(mine.public_id)]
+
+
+def test_updating_changes_only_the_fields_sent_and_records_it(api, token, edition):
+    created = api.post("/organiser/events", new_event(edition), token=token).json()
+    response = api.patch(f"/organiser/events/{created['id']}",
+                         {"title": "Nouveau titre", "comment": "Titre plus clair"}, token=token)
+    assert response.status_code == 200, response.json()
+    assert response.json()["title"] == "Nouveau titre"
+    assert response.json()["summary"] == created["summary"]
+    event = Event.objects.get(public_id=created["id"])
+    assert event.history.filter(action="changed", comment="Titre plus clair").exists()
+
+
+def test_the_form_rules_apply_an_online_event_needs_its_link(api, token, edition):
+    response = api.post("/organiser/events", new_event(edition, online_url=""), token=token)
+    assert response.status_code == 422
+    assert "online_url" in [error["field"] for error in response.json()["errors"]]
+    assert not Event.objects.exists()
+
+
+def test_a_venue_of_another_organisation_is_refused(api, token, edition, other_organisation):
+    theirs = factories.VenueFactory(organisation=other_organisation)
+    body = new_event(edition, attendance_mode="in_person", venue=theirs.pk, online_url="")
+    response = api.post("/organiser/events", body, token=token)
+    assert response.status_code == 422
+    assert "venue" in [error["field"] for error in response.json()["errors"]]
+
+
+def test_an_unknown_theme_is_refused_naming_the_field(api, token, edition):
+    response = api.post("/organiser/events", new_event(edition, themes=["inconnu"]), token=token)
+    assert response.status_code == 422
+    assert "themes" in [error["field"] for error in response.json()["errors"]]
+
+
+def test_a_slot_ending_before_it_starts_is_refused(api, token, edition):
+    bad = {"starts_at": slot(edition)["ends_at"], "ends_at": slot(edition)["starts_at"]}
+    response = api.post("/organiser/events", new_event(edition, slots=[bad]), token=token)
+    assert response.status_code == 422
+    assert "slots.0.ends_at" in [error["field"] for error in response.json()["errors"]]
+
+
+def test_adding_and_removing_slots(api, token, edition):
+    created = api.post("/organiser/events", new_event(edition), token=token).json()
+    added = api.post(f"/organiser/events/{created['id']}/slots", slot(edition, day=2), token=token)
+    assert added.status_code == 201, added.json()
+    event = Event.objects.get(public_id=created["id"])
+    assert event.slots.count() == 2
+    removed = api.delete(f"/organiser/events/{created['id']}/slots/{created['slots'][0]['id']}", token=token)
+    assert removed.status_code == 204
+    assert list(event.slots.values_list("pk", flat=True)) == [added.json()["id"]]
+
+
+def test_the_last_slot_cannot_be_removed(api, token, edition):
+    created = api.post("/organiser/events", new_event(edition), token=token).json()
+    response = api.delete(f"/organiser/events/{created['id']}/slots/{created['slots'][0]['id']}", token=token)
+    assert response.status_code == 422
+    assert Event.objects.get(public_id=created["id"]).slots.count() == 1
+
+
+def test_cancelling_keeps_the_event_marked_cancelled(api, token, edition, organisation):
+    event = publish(edition, organisation)
+    response = api.post(f"/organiser/events/{event.public_id}/cancel", {"reason": "Intempéries"}, token=token)
+    assert response.status_code == 200
+    assert response.json()["status"] == EventStatus.CANCELLED
+    assert api.get(f"/editions/{edition.slug}/events/{event.public_id}").json()["status"] == "cancelled"
+
+
+def test_cancelling_without_a_reason_is_refused(api, token, edition, organisation):
+    event = publish(edition, organisation)
+    response = api.post(f"/organiser/events/{event.public_id}/cancel", {"reason": ""}, token=token)
+    assert response.status_code == 422
+
+
+def test_submitting_twice_is_a_409_conflict(api, token, edition):
+    created = api.post("/organiser/events", new_event(edition), token=token).json()
+    api.post(f"/organiser/events/{created['id']}/submit", token=token)
+    response = api.post(f"/organiser/events/{created['id']}/submit", token=token)
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_pending_organisation_cannot_submit(api, token, edition, organisation):
+    created = api.post("/organiser/events", new_event(edition), token=token).json()
+    organisation.status = "pending"
+    organisation.save()
+    response = api.post(f"/organiser/events/{created['id']}/submit", token=token)
+    assert response.status_code == 409
