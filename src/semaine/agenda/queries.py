@@ -123,14 +123,19 @@ def on_day(edition: Edition, day):
     return published_events(edition).filter(facets__has_key=f"day:{day.isoformat()}")
 
 
-def _counts(model, relation: str, edition: Edition, all_items: bool):
+def label_counts(edition: Edition, relation: str) -> dict:
+    """The edition's published events per theme, format or audience (``relation``), by id."""
     through = getattr(Event, relation).through
-    column = {"themes": "theme", "formats": "format"}[relation]
+    column = {"themes": "theme", "formats": "format", "audiences": "audience"}[relation]
     rows = (
         through.objects.filter(event__edition=edition, event__state=EventState.PUBLISHED)
         .values(column).annotate(n=Count("event")).order_by()
     )
-    counts = {row[column]: row["n"] for row in rows}
+    return {row[column]: row["n"] for row in rows}
+
+
+def _counts(model, relation: str, edition: Edition, all_items: bool):
+    counts = label_counts(edition, relation)
     items = [(item, counts.get(item.pk, 0)) for item in model.objects.all()]
     return [(item, n) for item, n in items if n or all_items]
 

@@ -36,7 +36,7 @@ from semaine.agenda.models import (
     RegistrationMode,
     Slot,
 )
-from semaine.agenda.queries import reference_lists
+from semaine.agenda.queries import label_counts, reference_lists
 from semaine.organisers.models import Organisation, OrganisationKind
 from semaine.registrations.models import Registration, RegistrationStatus
 
@@ -159,12 +159,7 @@ def _by_departement(edition, lists) -> tuple[Table, Table]:
 
 
 def _by_label(edition, relation: str, items) -> list[dict]:
-    through = getattr(Event, relation).through
-    column = {"themes": "theme", "formats": "format", "audiences": "audience"}[relation]
-    counts = dict(
-        through.objects.filter(event__edition=edition, event__state=EventState.PUBLISHED)
-        .values_list(column).annotate(n=Count("event")).order_by()
-    )
+    counts = label_counts(edition, relation)
     rows = [{"label": item.name, "events": counts.get(item.pk, 0)} for item in items]
     return sorted(rows, key=lambda row: -row["events"])
 
@@ -216,6 +211,7 @@ def _fill(edition, slot_key, registration_key) -> dict:
     """Seats, confirmed and waiting per group: two grouped queries, one on slots, one on
     registrations (a join of both would count each seat once per registration)."""
     groups: dict = {}
+    # A slot's seats: its own capacity or its event's, as registrations.services.capacity_of.
     seats = (_seat_slots(edition).annotate(group=slot_key).values("group")
              .annotate(seats=Sum(Coalesce("capacity", "event__capacity"),
                                  output_field=IntegerField())).order_by())
