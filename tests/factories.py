@@ -153,3 +153,23 @@ class EventFactory(factory.django.DjangoModelFactory):
         if create:
             obj.formats.set(extracted or [Format.objects.get(slug="atelier")])
             obj.audiences.set([Audience.objects.get(slug="agents-publics")])
+
+
+def published_event(edition, organisation, *, title="Atelier", themes=(), formats=("atelier",),
+                    venue=None, day=0, hour=9, **extra):
+    """A published event with one two-hour slot on the edition's ``day``-th day, its facets and
+    its full-text index up to date."""
+    from semaine.agenda.models import Theme
+    from semaine.agenda.search import refresh_search_vector
+
+    extra.setdefault("published_at", timezone.now())
+    event = EventFactory(edition=edition, organisation=organisation, title=title,
+                         state=EventState.PUBLISHED, venue=venue, slots=0,
+                         formats=list(Format.objects.filter(slug__in=formats)), **extra)
+    start = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), PARIS)
+    Slot.objects.create(event=event, starts_at=start + timedelta(hours=hour),
+                        ends_at=start + timedelta(hours=hour + 2))
+    event.refresh_span()
+    event.themes.set(Theme.objects.filter(slug__in=themes))
+    refresh_search_vector([event.pk])
+    return event

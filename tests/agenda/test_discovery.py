@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from semaine.agenda import services
-from semaine.agenda.models import PARIS, EventState, EventStatus, Format, Slot, Theme
+from semaine.agenda.models import PARIS, EventStatus, Slot, Theme
 from semaine.territory.models import Departement
 from tests import factories
 
@@ -27,20 +27,7 @@ def calvados(db):
     return org, venue
 
 
-def publish(edition, organisation, *, title, themes=(), formats=("atelier",), venue=None, day=0,
-            hour=9, **extra):
-    event = factories.EventFactory(edition=edition, organisation=organisation, title=title,
-                                   state=EventState.PUBLISHED, venue=venue, slots=0,
-                                   formats=list(Format.objects.filter(slug__in=formats)), **extra)
-    start = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), PARIS)
-    Slot.objects.create(event=event, starts_at=start + timedelta(hours=hour),
-                        ends_at=start + timedelta(hours=hour + 2))
-    event.refresh_span()
-    event.themes.set(Theme.objects.filter(slug__in=themes))
-    from semaine.agenda.search import refresh_search_vector
-
-    refresh_search_vector([event.pk])
-    return event
+publish = factories.published_event
 
 
 def agenda(client, edition, **params):

@@ -3,14 +3,13 @@ imports (a 2017-like edition and a programme with three tracks) and the API (tok
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from semaine.agenda.models import PARIS, EventState, Format, Slot, Theme
-from semaine.agenda.search import refresh_search_vector
+from semaine.agenda.models import EventState
 from semaine.opendata import openagenda
 from semaine.opendata.services import create_api_token
 from semaine.organisers.models import Role
@@ -106,20 +105,7 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 
-def published_event(edition, organisation, *, title="Atelier", themes=(), formats=("atelier",), venue=None,
-            day=0, hour=9, **extra):
-    """A published event with one slot on the edition's ``day``-th day."""
-    event = factories.EventFactory(edition=edition, organisation=organisation, title=title,
-                                   state=EventState.PUBLISHED, venue=venue, slots=0,
-                                   published_at=timezone.now(),
-                                   formats=list(Format.objects.filter(slug__in=formats)), **extra)
-    start = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), PARIS)
-    Slot.objects.create(event=event, starts_at=start + timedelta(hours=hour),
-                        ends_at=start + timedelta(hours=hour + 2))
-    event.refresh_span()
-    event.themes.set(Theme.objects.filter(slug__in=themes))
-    refresh_search_vector([event.pk])
-    return event
+published_event = factories.published_event
 
 
 @pytest.fixture

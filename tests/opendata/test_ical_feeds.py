@@ -44,17 +44,6 @@ def uids(calendar):
     return [str(vevent["UID"]) for vevent in calendar.events]
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the services' after-commit work (the cache generation) as production does."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
 # One event
 
 
