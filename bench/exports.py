@@ -115,6 +115,32 @@ def measure(db: str, kind: str) -> dict:
     }
 
 
+def conditional(db: str) -> dict:
+    """Milliseconds of a conditional GET of the full CSV answered 304: the first one after a
+    change (the summary counted), then the next ones (the summary read from the cache)."""
+    import scratch
+
+    scratch.configure(db)
+    from django.test import Client
+
+    from semaine.ui.cache import content_changed
+
+    client = Client()
+    url = f"/editions/{EDITION}/donnees-ouvertes/evenements.csv"
+    timings = {}
+    for label in ("counted", "cached"):
+        if label == "counted":
+            content_changed()  # outside a transaction: the generation moves at once
+        start = time.perf_counter()
+        response = client.head(url)
+        etag = response["ETag"]
+        timings[f"head_{label}_ms"] = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        timings[f"not_modified_{label}_ms"] = (time.perf_counter() - start) * 1000
+    return timings
+
+
 def prepare(db: str, events: int, reuse: bool) -> float:
     """Create and fill the scratch database; the seconds the generation took (0 if reused)."""
     import scratch
@@ -151,9 +177,14 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a database already generated")
     parser.add_argument("--prepare", nargs=2, metavar=("DB", "EVENTS"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("DB", "KIND"), help=argparse.SUPPRESS)
+    parser.add_argument("--conditional", metavar="DB",
+                        help="only time conditional requests against a generated database")
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps({"seconds": prepare(args.prepare[0], int(args.prepare[1]), args.reuse)}))
+        return
+    if args.conditional:
+        print(json.dumps(conditional(args.conditional)))
         return
     if args.measure:
         print(json.dumps(measure(*args.measure)))

@@ -78,6 +78,15 @@ def test_a_matching_etag_is_answered_304(client, edition, publish, venue, name):
     assert body(not_modified) == b""
 
 
+def test_a_304_reads_no_event(client, edition, publish):
+    publish()
+    url = export_url(edition, "csv")
+    etag = client.get(url)["ETag"]
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert not [query for query in context.captured_queries if '"agenda_event"' in query["sql"]]
+
+
 def test_if_modified_since_the_last_change_is_answered_304(client, edition, publish):
     publish()
     url = export_url(edition, "csv")

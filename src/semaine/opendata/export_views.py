@@ -5,7 +5,8 @@ The three exports take the agenda's filters (``search.parse_filters``: unknown v
 ignored, as by the calendar feeds) and are streamed: the events are read in chunks while the
 response is sent. They answer conditional requests with 304 from validators computed before the
 first row is read (the number of matching events and slots, the latest change, the content
-generation of ``ui.cache``), so a client that has the current file costs a few small queries.
+generation of ``ui.cache``; kept in the shared cache for that generation), so a client that
+has the current file costs a few small queries and no count over the events.
 Streamed bodies are not kept in the page cache (``ui.cache`` stores whole pages only); the small
 documents (schema, data package, the page) are.
 """
@@ -13,6 +14,7 @@ documents (schema, data package, the page) are.
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +29,7 @@ from semaine.agenda.models import PARIS, Edition
 from semaine.ui import cache as page_cache
 
 from . import exports
-from .views import MAX_FEED_EVENTS, _clean_params, feed
+from .views import CACHE_TIMEOUT, MAX_FEED_EVENTS, _clean_params, feed
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSONLD_TYPE = "application/ld+json"
@@ -64,6 +66,18 @@ def _validators(request, kind: str, summary: exports.Summary) -> tuple[str, str 
     return quote_etag(etag), modified
 
 
+def _summary(request, edition: Edition, kind: str, queryset) -> exports.Summary:
+    """The export's size and latest change, kept in the shared cache for this content
+    generation: a conditional request then costs no count over the edition's events."""
+    raw = f"{page_cache.generation()}\n{edition.pk}\n{kind}\n{_clean_params(request.GET).urlencode()}"
+    key = "semaine:export-summary:" + hashlib.sha256(raw.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        summary = exports.summarise(queryset)
+        cache.set(key, summary, CACHE_TIMEOUT)
+    return summary
+
+
 def _streamed(request, kind: str, body, summary, *, content_type: str, filename: str,
               attachment: bool) -> StreamingHttpResponse:
     if request.method == "HEAD":
@@ -88,7 +102,7 @@ def csv_export(request, edition):
     _filters, queryset = _selection(request, edition)
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.csv_lines(exports.records(exports.iterate(queryset), url)))
-    return _streamed(request, "csv", body, exports.summarise(queryset), content_type=CSV_TYPE,
+    return _streamed(request, "csv", body, _summary(request, edition, "csv", queryset), content_type=CSV_TYPE,
                      filename=_filename(edition, "csv"), attachment=True)
 
 
@@ -102,7 +116,8 @@ def jsonld_export(request, edition):
         exports.iterate(queryset), url, site_root=request.build_absolute_uri("/")[:-1],
         document_url=request.build_absolute_uri(), name=edition.name,
     ))
-    return _streamed(request, "jsonld", body, exports.summarise(queryset), content_type=JSONLD_TYPE,
+    summary = _summary(request, edition, "jsonld", queryset)
+    return _streamed(request, "jsonld", body, summary, content_type=JSONLD_TYPE,
                      filename=_filename(edition, "jsonld"), attachment=False)
 
 
@@ -114,7 +129,8 @@ def geojson_export(request, edition):
     queryset = exports.located(queryset)
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.geojson_parts(exports.records(exports.iterate(queryset), url)))
-    return _streamed(request, "geojson", body, exports.summarise(queryset), content_type=GEOJSON_TYPE,
+    summary = _summary(request, edition, "geojson", queryset)
+    return _streamed(request, "geojson", body, summary, content_type=GEOJSON_TYPE,
                      filename=_filename(edition, "geojson"), attachment=False)
 
 

@@ -4,8 +4,9 @@ GeoJSON, one record per slot.
 Only published events are exported (cancelled ones included, marked so), never drafts, never
 personal data: what the event pages show, no more. Every export is a generator: events are read
 ``CHUNK_SIZE`` at a time (``QuerySet.iterator``; ``attach_related`` reads their slots and lists
-chunk by chunk), turned into text and handed out in pieces of about ``PIECE_SIZE`` bytes, so that memory stays the
-same whatever the size of the edition, in a fixed number of queries per chunk.
+chunk by chunk), turned into text and handed out in pieces of about ``PIECE_SIZE`` bytes, so
+that memory stays the same whatever the size of the edition, in a fixed number of queries per
+chunk.
 """
 
 import csv
