@@ -288,7 +288,6 @@ def test_the_page_order_is_the_same_whichever_way_the_rows_are_read(edition, org
     assert many.query.order_by == results.query.order_by
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="French full-text search needs PostgreSQL")
 def test_text_search_within_a_departement_finds_what_the_index_finds(client, edition, organisation,
                                                                     venue, calvados):
     org, caen = calvados
