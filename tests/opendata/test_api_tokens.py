@@ -74,6 +74,9 @@ def test_a_token_whose_creator_left_the_organisation_is_refused_403(api, token, 
     response = api.patch(f"/organiser/events/{event.public_id}", {"title": "Encore moi"}, token=token)
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
+    # reads of the organisation's drafts and venues are refused alike
+    for path in ("/organiser", "/organiser/events", "/organiser/venues"):
+        assert api.get(path, token=token).status_code == 403, path
 
 
 def test_too_many_requests_is_a_429_with_retry_after(api, token, settings):

@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from semaine.opendata.services import authenticate_token
+from semaine.organisers.permissions import require_member
 from semaine.ui import ratelimit
 
 from .errors import ApiProblem
@@ -36,7 +37,12 @@ class TokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        return authenticate_token(token)
+        """The token, while its creator still acts for its organisation (403 otherwise, on
+        every endpoint: reads of drafts and venues as much as writes)."""
+        found = authenticate_token(token)
+        if found is not None:
+            require_member(found.created_by, found.organisation)
+        return found
 
 
 class TokenRateLimit(BaseThrottle):

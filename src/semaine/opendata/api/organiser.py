@@ -22,7 +22,6 @@ from semaine.agenda.models import (
     Venue,
 )
 from semaine.organisers.models import Organisation
-from semaine.organisers.permissions import require_member
 
 from . import pagination, serialise
 from .auth import TokenAuth, TokenRateLimit
@@ -66,15 +65,13 @@ def _form_errors(form, prefix: str = "") -> list[dict]:
 
 
 def _actor(request):
-    """The token acts as the person who created it, while they still act for its organisation."""
-    token = request.auth
-    require_member(token.created_by, token.organisation)
-    return token.created_by
+    """The token acts as the person who created it (``TokenAuth`` checked that they still act
+    for its organisation)."""
+    return request.auth.created_by
 
 
 def _event(request, event_id: UUID) -> Event:
     """An event of the token's organisation; any other answers 404, as if it did not exist."""
-    _actor(request)
     return Event.objects.select_related("organisation", "edition").get(
         organisation=request.auth.organisation, public_id=event_id
     )
