@@ -16,7 +16,7 @@ from semaine.agenda.models import Event, EventState
 from semaine.ledger import audit, merkle, queries
 from semaine.ledger import services as ledger
 from semaine.ledger.checks import DatabaseSource, tampered_events, verify_here
-from semaine.ledger.models import Block, Entry, Tile, WitnessState
+from semaine.ledger.models import Block, Entry, LedgerArchive, Tile, WitnessState
 from semaine.ledger.note import ALG_COSIGNATURE_V1, Signer, Verifier, open_checkpoint, parse_note
 from semaine.ledger.witness import Witness
 from tests import factories
@@ -247,6 +247,11 @@ def test_rotation_archives_the_old_log_and_starts_a_new_origin_with_the_whole_pr
     assert verify_here()[0].ok
     # a path outside the archive is refused
     assert site.get(f"/ledger/archives/{archive.name}/../../log.key").status_code == 400
+    # an origin once archived never takes a log again
+    settings.LEDGER_ORIGIN = "semaine.test/ledger"
+    with pytest.raises(ledger.LedgerError):
+        ledger.rotate()
+    assert LedgerArchive.objects.count() == 1 and queries.latest_block().size == 4
     assert site.get("/ledger/archives/nothing-here/records.jsonl").status_code == 404
 
 

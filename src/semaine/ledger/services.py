@@ -388,15 +388,27 @@ def archives_dir() -> str:
     return os.path.join(settings.DATA_DIR, "ledger", "archives")
 
 
-def _retire_key_file(old_key: str) -> None:
-    """The key file holds the old log's key: keep it aside (never served) so a new one is made."""
+def _new_key(origin: str) -> tuple[Signer, str | None]:
+    """The new log's key: the configured one, or a new key written beside the key file (moved in
+    place once the rotation is committed). Returns the signer and that file, if any."""
+    if settings.LEDGER_KEY:
+        return signer(), None
+    new = Signer.generate(origin)
+    path = f"{settings.LEDGER_KEY_FILE}.{os.getpid()}.new"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(str(new) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return new, path
+
+
+def _install_key(new_path: str) -> None:
+    """After commit: the old key file is kept aside (never served), the new one takes its place."""
     path = str(settings.LEDGER_KEY_FILE)
-    if settings.LEDGER_KEY or not os.path.exists(path):
-        return
-    with open(path) as fh:
-        if str(Signer.parse(fh.read()).verifier) != old_key:
-            return
-    os.replace(path, f"{path}.retired-{timezone.now():%Y%m%dT%H%M%S}")
+    if os.path.exists(path):
+        os.replace(path, f"{path}.retired-{timezone.now():%Y%m%dT%H%M%S}")
+    os.replace(new_path, path)
     _load_signer.cache_clear()
 
 
@@ -407,50 +419,61 @@ def rotate() -> LedgerArchive:
     ``/ledger/archives/<name>/`` (with the public records of its entries); the tables then hold
     the new log, which records the whole published programme again (the backfill) and seals its
     first block. Entries still waiting go into the new log. Witnesses start again from size 0.
+
+    The new origin and key are set in the same transaction that empties the tables: a sealer
+    still configured with the old origin, or still holding the old key, is refused by
+    ``_state_for_update`` rather than sealing anything.
     """
     import json
 
     from . import audit
 
     new_origin = settings.LEDGER_ORIGIN
-    with transaction.atomic():
-        LedgerState.objects.get_or_create(pk=1)
-        state = LedgerState.objects.select_for_update().get(pk=1)
-        if not state.origin:
-            raise LedgerError("Le registre n'a encore rien scellé : il n'y a rien à archiver.")
-        if state.origin == new_origin:
-            raise LedgerError(
-                "Une nouvelle clé ouvre un nouveau registre : choisissez d'abord une nouvelle origine "
-                f"(SEMAINE_LEDGER_ORIGIN, aujourd'hui {state.origin!r})."
+    new_path = None
+    try:
+        with transaction.atomic():
+            LedgerState.objects.get_or_create(pk=1)
+            state = LedgerState.objects.select_for_update().get(pk=1)
+            if not state.origin or not Block.objects.exists():
+                raise LedgerError("Le registre n'a encore rien scellé : il n'y a rien à archiver.")
+            if state.origin == new_origin or LedgerArchive.objects.filter(origin=new_origin).exists():
+                raise LedgerError(
+                    "Une nouvelle clé ouvre un nouveau registre : choisissez d'abord une origine "
+                    f"jamais utilisée (SEMAINE_LEDGER_ORIGIN, aujourd'hui {state.origin!r})."
+                )
+            name = archive_name(state.origin)
+            if LedgerArchive.objects.filter(name=name).exists():
+                raise LedgerError(f"Une archive nommée {name!r} existe déjà.")
+            new, new_path = _new_key(new_origin)
+            if str(new.verifier) == state.key:
+                raise LedgerError("SEMAINE_LEDGER_KEY est encore la clé de l'ancien registre.")
+            history = [cosigned or checkpoint for checkpoint, cosigned in
+                       Block.objects.order_by("number").values_list("checkpoint", "cosigned")]
+            rows = list(Entry.objects.exclude(index=None).order_by("index")
+                        .values_list("index", "kind", "subject", "recorded_at", "data", "record"))
+            into = os.path.join(archives_dir(), name)
+            audit.write_log(into, [bytes(row[4]) for row in rows], history, state.key, history[-1])
+            lines = [json.dumps({"index": index, "kind": kind, "subject": subject,
+                                 "recorded_at": utc_time(at), "record": record}, ensure_ascii=False)
+                     for index, kind, subject, at, _data, record in rows]
+            audit._atomic(os.path.join(into, "records.jsonl"), ("\n".join(lines) + "\n").encode())
+            report = audit.verify(audit.DirectorySource(into), Verifier.parse(state.key))
+            archive = LedgerArchive.objects.create(
+                name=name, origin=state.origin, key=state.key, size=report.size, root=report.root,
+                checkpoint=history[-1], archived_at=timezone.now(),
             )
-        if settings.LEDGER_KEY and str(verifier()) == state.key:
-            raise LedgerError("SEMAINE_LEDGER_KEY est encore la clé de l'ancien registre.")
-        blocks = list(Block.objects.order_by("number").values_list("checkpoint", "cosigned"))
-        if not blocks:
-            raise LedgerError("Le registre n'a encore rien scellé : il n'y a rien à archiver.")
-        history = [cosigned or checkpoint for checkpoint, cosigned in blocks]
-        rows = list(Entry.objects.exclude(index=None).order_by("index")
-                    .values_list("index", "kind", "subject", "recorded_at", "data", "record"))
-        name = archive_name(state.origin)
-        into = os.path.join(archives_dir(), name)
-        audit.write_log(into, [bytes(row[4]) for row in rows], history, state.key, history[-1])
-        lines = [json.dumps({"index": index, "kind": kind, "subject": subject,
-                             "recorded_at": utc_time(at), "record": record}, ensure_ascii=False)
-                 for index, kind, subject, at, _data, record in rows]
-        audit._atomic(os.path.join(into, "records.jsonl"), ("\n".join(lines) + "\n").encode())
-        report = audit.verify(audit.DirectorySource(into), Verifier.parse(state.key))
-        archive, _ = LedgerArchive.objects.update_or_create(name=name, defaults={
-            "origin": state.origin, "key": state.key, "size": report.size, "root": report.root,
-            "checkpoint": history[-1], "archived_at": timezone.now(),
-        })
-        Entry.objects.exclude(index=None).delete()
-        Tile.objects.all().delete()
-        Block.objects.all().delete()
-        WitnessState.objects.update(size=0, last_error="")
-        old_key = state.key
-        state.origin, state.key, state.backfilled = "", "", False
-        state.save()
-        content_changed()
-    _retire_key_file(old_key)
+            Entry.objects.exclude(index=None).delete()
+            Tile.objects.all().delete()
+            Block.objects.all().delete()
+            WitnessState.objects.update(size=0, last_error="")
+            state.origin, state.key, state.backfilled = new_origin, str(new.verifier), False
+            state.save()
+            content_changed()
+    except BaseException:
+        if new_path and os.path.exists(new_path):
+            os.unlink(new_path)
+        raise
+    if new_path:
+        _install_key(new_path)
     seal_and_cosign()
     return archive
