@@ -426,6 +426,17 @@ class _CountingSource:
         return self.source.tile(level, number, width)
 
 
+class _SealsMeanwhile(_CountingSource):
+    """A source whose node seals one more block right after serving its checkpoint."""
+
+    def checkpoint(self):
+        text = self.source.checkpoint()
+        with transaction.atomic():
+            ledger.record("test.fact", "s:meanwhile", {})
+        ledger.seal()
+        return text
+
+
 def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, live_server,
                                                           migrated_reference_data, edition, organisation):
     for _ in range(3):
@@ -454,6 +465,11 @@ def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, li
     assert audit.mirror(counting, str(tmp_path / "copy")).size == 404
     assert counting.bundles == [1]
     assert all(number >= 1 for level, number in counting.tiles if level == 0)
+    assert audit.verify(copy, ledger.verifier()).size == 404
+    # the node seals another block while the mirror copies: the copy keeps what it checked
+    sealing = _SealsMeanwhile(source)
+    assert audit.mirror(sealing, str(tmp_path / "copy")).size == 404
+    assert queries.latest_block().size == 405
     assert audit.verify(copy, ledger.verifier()).size == 404
     # a node that rewrote its history is refused and the copy is left as it was
     Entry.objects.filter(index=5).update(data=b'{"rewritten":true}')

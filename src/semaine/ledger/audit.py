@@ -141,6 +141,9 @@ class Report:
     root: bytes = b""
     checkpoints: int = 0
     entries: list[bytes] = field(default_factory=list, repr=False)
+    #: The signed notes as the source served them (latest, then every block's).
+    latest_text: str = field(default="", repr=False)
+    history_texts: list[str] = field(default_factory=list, repr=False)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -166,9 +169,12 @@ def verify(
     downloaded. ``source``'s checkpoints must still be the roots of those held entries followed
     by its own, which is what proves its log consistent with the copy."""
     first_new = (held_size // merkle.TILE_WIDTH) * merkle.TILE_WIDTH if held is not None else 0
-    latest = _open(source.checkpoint(), verifier, None)
-    report = Report(origin=latest.origin, size=latest.size, root=latest.root)
-    history = [_open(text, verifier, latest.origin) for text in source.checkpoints()]
+    history_texts = source.checkpoints()
+    latest_text = source.checkpoint()  # read last: a block sealed meanwhile is in neither or here
+    latest = _open(latest_text, verifier, None)
+    report = Report(origin=latest.origin, size=latest.size, root=latest.root,
+                    latest_text=latest_text, history_texts=history_texts)
+    history = [_open(text, verifier, latest.origin) for text in history_texts]
     if not history or history[-1].size != latest.size or history[-1].root != latest.root:
         history.append(latest)
     sizes = sorted({c.size for c in history})
@@ -257,7 +263,8 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
         if merkle.fold([merkle.leaf_hash(e) for e in report.entries[: previous.size]]) != previous.root:
             raise AuditError("the log is not consistent with the copy already held")
         first_new = (previous.size // merkle.TILE_WIDTH) * merkle.TILE_WIDTH
-    write_log(into, report.entries, source.checkpoints(), key, source.checkpoint(), first_new)
+    # the very notes verify() checked: the node may have sealed another block meanwhile
+    write_log(into, report.entries, report.history_texts, key, report.latest_text, first_new)
     return report
 
 
