@@ -196,7 +196,8 @@ def ledger(args) -> int:
             return 2
         from django.conf import settings
 
-        into = args.into or os.path.join(settings.DATA_DIR, "mirrors", mirror_name(args.url))
+        into = args.into or os.path.join(settings.DATA_DIR, "mirrors",
+                                         services.folder_name(args.url.split("://", 1)[-1]))
         try:
             report = audit.mirror(audit.HttpSource(args.url), into, key=args.key)
         except audit.AuditError as exc:
@@ -205,12 +206,6 @@ def ledger(args) -> int:
         print(f"{report.origin} : {report.size} entrées vérifiées et copiées dans {into}")
         return 0
     return 2
-
-
-def mirror_name(url: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9.-]+", "_", url.split("://", 1)[-1]).strip("_")
 
 
 def witness(args) -> int:

@@ -512,3 +512,11 @@ def test_record_many_appends_several_facts_in_one_statement_of_the_callers_trans
         assert fact["sha256"] == hashlib.sha256(ledger.canonical({"n": i, "mot": "créneau"})).hexdigest()
         assert json.loads(entry.record) == {"n": i, "mot": "créneau"}
     assert len({json.loads(bytes(e.data))["time"] for e in stored}) == 1
+
+
+def test_folder_names_of_mirrors_and_archives_stay_inside_their_folder():
+    assert ledger.folder_name("semaine.example.gouv.fr/ledger") == "semaine.example.gouv.fr_ledger"
+    assert ledger.folder_name("127.0.0.1:8000/ledger") == "127.0.0.1_8000_ledger"
+    for text in ("..", ".", "/", "../..", ""):
+        assert ledger.folder_name(text) == "log"
+    assert len(ledger.folder_name("x" * 500)) == 200

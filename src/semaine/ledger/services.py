@@ -377,11 +377,13 @@ def seal_and_cosign() -> list[Block]:
 # --- key rotation ------------------------------------------------------------------------------
 
 
-def archive_name(origin: str) -> str:
-    """A log's origin as a folder name (``semaine.example/ledger`` → ``semaine.example_ledger``)."""
+def folder_name(text: str) -> str:
+    """A log's origin or address as one folder name, as the mirror and archive views accept it
+    (``semaine.example/ledger`` → ``semaine.example_ledger``; never ``.`` or ``..``)."""
     import re
 
-    return re.sub(r"[^A-Za-z0-9.-]+", "_", origin).strip("_")[:200] or "log"
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", text).strip("_.")[:200]
+    return name or "log"
 
 
 def archives_dir() -> str:
@@ -441,7 +443,7 @@ def rotate() -> LedgerArchive:
                     "Une nouvelle clé ouvre un nouveau registre : choisissez d'abord une origine "
                     f"jamais utilisée (SEMAINE_LEDGER_ORIGIN, aujourd'hui {state.origin!r})."
                 )
-            name = archive_name(state.origin)
+            name = folder_name(state.origin)
             if LedgerArchive.objects.filter(name=name).exists():
                 raise LedgerError(f"Une archive nommée {name!r} existe déjà.")
             new, new_path = _new_key(new_origin)
