@@ -10,7 +10,6 @@ chunk.
 """
 
 import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -445,14 +444,6 @@ def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     yield writer.writerow(COLUMNS)
     for row in rows:
         yield writer.writerow([_cell(row[name]) for name in COLUMNS])
-
-
-def write_csv(rows: Iterable[dict]) -> str:
-    """The whole CSV as one string (for small sets: tests, the demo)."""
-    out = io.StringIO()
-    for line in csv_lines(rows):
-        out.write(line)
-    return out.getvalue()
 
 
 # ---- JSON-LD ---------------------------------------------------------------------------------------
