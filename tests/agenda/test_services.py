@@ -242,3 +242,20 @@ def test_a_slot_ending_before_it_starts_is_refused(draft, editor, edition):
     with pytest.raises(ValidationError):
         services.add_slot(editor, draft, SlotData(bad.ends_at, bad.starts_at))
     assert draft.slots.count() == 2
+
+
+def test_moving_a_venue_tells_calendars_the_api_and_the_ledger_of_its_published_events(
+    editor, organisation, edition, venue
+):
+    from semaine.ledger.models import Entry
+
+    published = factories.published_event(edition, organisation, venue=venue)
+    draft = factories.EventFactory(edition=edition, organisation=organisation, venue=venue)
+    before = Event.objects.get(pk=published.pk)
+    services.save_venue(editor, organisation, {"address": "2 quai de la Fosse"}, venue)
+    after = Event.objects.get(pk=published.pk)
+    assert after.revision == before.revision + 1
+    assert after.updated_at > before.updated_at
+    changed = Entry.objects.filter(kind="event.changed").values_list("subject", flat=True)
+    assert list(changed) == [f"event:{published.public_id}"]
+    assert Event.objects.get(pk=draft.pk).revision == draft.revision

@@ -413,7 +413,8 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
         refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
         published = (venue.events.filter(state=EventState.PUBLISHED)
                      .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
-        published.update(updated_at=timezone.now())
+        # what _touch does for one event: the calendars' SEQUENCE and the API's sync time move
+        published.update(revision=F("revision") + 1, updated_at=timezone.now())
         record_events(published, "event.changed")
         content_changed()
     return venue
