@@ -77,23 +77,23 @@ def test_an_oversized_body_is_a_413(api, token, edition):
     assert not Event.objects.exists()
 
 
-def test_a_body_over_djangos_own_limit_is_a_413_even_without_a_token(api, settings):
+def test_a_body_over_djangos_own_limit_without_a_token_is_refused_before_it_is_read(api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = api.raw("post", "/organiser/events", '{"title": "' + "x" * 2000 + '"}')
-    assert response.status_code in (401, 413)
+    assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
 
 
 def test_a_malformed_event_id_in_a_write_is_a_problem(api, token):
     response = api.patch("/organiser/events/pas-un-uuid", {"title": "x"}, token=token)
-    assert response.status_code in (400, 404)
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
 
 
 def test_a_nul_character_in_a_body_is_refused_cleanly(api, token, edition):
     response = api.post("/organiser/events", new_event(edition, title="A\x00B"), token=token)
-    assert response.status_code in (201, 422)
-    assert response.status_code != 500
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["title"]
 
 
 def test_a_failed_validation_writes_nothing(api, token, edition):
