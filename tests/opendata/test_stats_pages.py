@@ -287,3 +287,13 @@ def test_new_registrations_show_once_the_figures_expire(client, edition, program
     cache.clear()  # what five minutes do
     assert ["44", "Loire-Atlantique", "12", "5", "1", "41.7"] in csv_rows(
         client.get(csv_url(edition, "remplissage-departements")))
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(client, edition, programme):
+    from semaine.agenda.models import Theme
+
+    theme = Theme.objects.create(name="=HYPERLINK(\"x\")", slug="formule")
+    programme[0].themes.add(theme)
+    rows = csv_rows(client.get(csv_url(edition, "themes")))
+    assert ["'=HYPERLINK(\"x\")", "1"] in [row[:2] for row in rows]
+    assert not any(row[0].startswith("=") for row in rows)

@@ -15,6 +15,7 @@ from semaine.agenda.permissions import is_coordinator
 from semaine.agenda.queries import current_edition
 from semaine.ui.cache import cache_anonymous, generation
 from semaine.ui.problems import problem
+from semaine.ui.spreadsheet import neutralise_formula
 
 from . import charts
 from .stats import CHARTS, COORDINATOR_CHARTS, EditionStatistics, Table, edition_statistics
@@ -74,7 +75,7 @@ def _csv_value(column, value):
         return ""
     if column.kind == "rate":
         return f"{value:.1f}"
-    return value
+    return neutralise_formula(value) if isinstance(value, str) else value
 
 
 @require_safe
