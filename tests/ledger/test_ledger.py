@@ -253,6 +253,10 @@ def test_rotation_archives_the_old_log_and_starts_a_new_origin_with_the_whole_pr
         ledger.rotate()
     assert LedgerArchive.objects.count() == 1 and queries.latest_block().size == 4
     assert site.get("/ledger/archives/nothing-here/records.jsonl").status_code == 404
+    # files of a rotation that never committed are not served
+    (tmp_path / "ledger" / "archives" / "uncommitted").mkdir()
+    (tmp_path / "ledger" / "archives" / "uncommitted" / "checkpoint").write_text("x")
+    assert site.get("/ledger/archives/uncommitted/checkpoint").status_code == 404
 
 
 def test_verification_rebuilds_the_tree_and_names_an_event_edited_behind_the_platform(

@@ -130,9 +130,11 @@ def archive_file(request, name: str, path: str):
     served read-only in the same layout, with the public records of its entries."""
     from .services import archives_dir
 
+    if not LedgerArchive.objects.filter(name=name).exists():  # a rotation that did not commit
+        return problem(request, 404, _("Introuvable"), _("Cette copie ne contient pas ce fichier."))
     if path == "records.jsonl":
         full = os.path.join(archives_dir(), name, path)
-        if not LedgerArchive.objects.filter(name=name).exists() or not os.path.isfile(full):
+        if not os.path.isfile(full):
             return problem(request, 404, _("Introuvable"), _("Cette copie ne contient pas ce fichier."))
         with open(full, "rb") as fh:
             response = HttpResponse(fh.read(), content_type="application/jsonl; charset=utf-8")
