@@ -372,6 +372,22 @@ def test_a_witness_that_missed_checkpoints_is_caught_up_after_a_409(settings, wi
     assert witness.load()[settings.LEDGER_ORIGIN]["size"] == 2
 
 
+def test_a_witness_answering_without_a_cosignature_is_not_counted(settings, witness, http):
+    def empty(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b""]
+
+    url = http(empty)
+    settings.LEDGER_WITNESSES = [(url, str(witness.signer.verifier))]
+    with transaction.atomic():
+        ledger.record("test.fact", "s:1", {})
+    block = ledger.seal_and_cosign()[-1]
+    assert ledger.cosign_block(block) == []
+    state = WitnessState.objects.get(url=url)
+    assert state.size == 0 and "no cosignature" in state.last_error
+    assert Block.objects.get(pk=block.pk).cosigned == ""
+
+
 def _submit(witness, old, proof, note):
     body = f"old {old}\n" + "".join(base64.b64encode(p).decode() + "\n" for p in proof) + "\n" + note
     return witness.add_checkpoint(body.encode())

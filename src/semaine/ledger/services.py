@@ -346,9 +346,12 @@ def cosign_block(block: Block, timeout: float = 10.0) -> list[str]:
             break
         if status == 200:
             try:
-                for sig in parse_signature_lines(body.decode()):
+                lines = parse_signature_lines(body.decode())
+                if not lines:
+                    raise NoteError("no cosignature in the answer")
+                for sig in lines:
                     verify_cosignature(checkpoint_text, sig, witness_key)
-                    signed.append(sig)
+                signed.extend(lines)
                 state.size = block.size
                 names.append(witness_key.name)
             except (NoteError, UnicodeDecodeError) as exc:
