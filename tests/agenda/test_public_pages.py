@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from semaine.agenda.models import EventState, EventStatus
+from semaine.territory.models import Departement
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,26 @@ def test_the_interface_is_available_in_english(client, edition):
     assert response.status_code == 200
     assert 'lang="en"' in response.text
     assert "Sign in" in response.text and "Se connecter" not in response.text
+
+
+def test_event_cards_show_where_when_and_status_escaped(client, edition, organisation):
+    """The cards of a list: overseas départements keep three digits, an event without a venue
+    says how to attend, a status other than scheduled is a badge, and titles are escaped."""
+    overseas = factories.VenueFactory(organisation=organisation, postcode="97110",
+                                      commune="Pointe-à-Pitre",
+                                      departement=Departement.objects.get(code="971"))
+    factories.EventFactory(edition=edition, organisation=organisation, venue=overseas,
+                           state=EventState.PUBLISHED, title="Atelier <b>caraïbe</b>",
+                           status=EventStatus.CANCELLED)
+    factories.EventFactory(edition=edition, organisation=organisation, venue=None,
+                           attendance_mode="online", state=EventState.PUBLISHED, title="Webinaire données")
+    response = client.get(reverse("agenda:list", kwargs={"edition": edition.slug}))
+    html = response.text
+    assert html.count("semaine-event-card") == 2
+    assert "Atelier &lt;b&gt;caraïbe&lt;/b&gt;" in html and "<b>caraïbe" not in html
+    assert f"Pointe-à-Pitre (971) · {organisation.name}" in html
+    assert f"En ligne · {organisation.name}" in html
+    assert '<p class="fr-badge fr-badge--sm fr-badge--error">Annulé</p>' in html
+    assert html.count("fr-badge--sm fr-badge") == 1
+    day = edition.starts_on
+    assert f"{day.day} " in html and "09:00" in html

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
+from . import search
 from .models import Audience, Edition, Event, EventState, Format, Programme, Slot, Theme
 
 #: Prefix of the attributes that ``Prefetch(..., to_attr=PREFETCHED + name)`` fills.
@@ -33,10 +34,20 @@ def with_card_data(queryset):
     return queryset.select_related("edition", "organisation", "venue").prefetch_related("formats")
 
 
+#: The columns an event card reads (``ui.templatetags.semaine.event_card``): a list page loads
+#: these alone, not the whole rows of its events, organisations, venues and edition.
+CARD_FIELDS = (
+    "public_id", "slug", "title", "summary", "status", "first_starts_at", "attendance_mode",
+    "edition__slug", "organisation__name", "venue__commune", "venue__postcode",
+)
+
+
 def cards(keys) -> dict:
     """What event cards show, for these events, by primary key."""
-    events = Event.objects.filter(pk__in=keys).defer("description", "search_vector", "facets")
-    return with_card_data(events).in_bulk()
+    events = Event.objects.filter(pk__in=keys).select_related("edition", "organisation", "venue")
+    return events.only(*CARD_FIELDS).prefetch_related(
+        Prefetch("formats", queryset=Format.objects.only("name"))
+    ).in_bulk()
 
 
 def published_events(edition: Edition):
@@ -212,4 +223,7 @@ def filter_choices(filters, lists=None) -> dict:
     selected = filters.departement.code if filters.departement else None
     choices["departements"] = [(d.code, f"{d.code} — {d.name}", d.code == selected)
                                for d in lists["departements"]]
+    choices["weekdays"] = [(day, label, day in filters.weekdays) for day, label in search.WEEKDAYS]
+    choices["accessibility"] = [(key, label, key in filters.accessibility)
+                                for key, label in search.ACCESSIBILITY_KEYS.items()]
     return choices

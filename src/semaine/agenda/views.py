@@ -107,8 +107,6 @@ def _agenda(request, edition, *, template="agenda/list.html", preset=None, extra
         "params": params,
         "query_string": params.urlencode(),
         "choices": queries.filter_choices(filters, lists),
-        "weekdays": search.WEEKDAYS,
-        "accessibility": search.ACCESSIBILITY_KEYS,
         "preset": preset or {},
         **(extra or {}),
     }
