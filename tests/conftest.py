@@ -141,5 +141,8 @@ class Site:
 def site(db):
     from django.core.cache import cache
 
+    from semaine.wsgi import application
+
     cache.clear()
+    application.local.clear()
     return Site()

@@ -177,6 +177,11 @@ else:
         }
     }
 
+#: Memory each process gives to its copies of cached anonymous pages (semaine.ui.cache).
+SEMAINE_PAGE_MEMORY_BYTES = int(os.environ.get("SEMAINE_PAGE_MEMORY_MB", "32")) * 1024 * 1024
+#: How long a process trusts the content generation it read before reading it again (seconds).
+SEMAINE_PAGE_GENERATION_TTL = float(os.environ.get("SEMAINE_PAGE_GENERATION_TTL", "0.1"))
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -3,7 +3,11 @@
 One counter, the content generation, lives in the shared cache (the database table, or Redis
 when ``SEMAINE_CACHE_URL`` names one); every write that visitors can see bumps it after commit.
 A cached page records the generation it was built at and is served only while the generation
-has not moved: one round trip to the cache fetches both. Nothing lives in a process's memory.
+has not moved. Each process also keeps copies of the pages it served (bounded in bytes, least
+recently used out first) and reads the generation at most every
+``SEMAINE_PAGE_GENERATION_TTL`` seconds (0.1 by default), at once after a change made in the
+process itself: a warm page is then served without a round trip to the shared cache, and a
+change made through another process reaches anonymous visitors within that interval.
 
 Views opt in with ``@cache_anonymous()``. ``AnonymousPageCache`` wraps the WSGI application
 (see ``semaine.wsgi``): a visitor without a session gets a stored page before Django builds a
@@ -13,6 +17,10 @@ a miss goes through Django and, if the view opted in, is stored with its final h
 
 import hashlib
 import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -33,12 +41,20 @@ NONCE = re.compile(r"\s*'nonce-[^']*'")
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        # A counter lost with the cache (eviction, restart) starts again from a random value,
+        # never from one it held before: a page kept at an old generation can never match it.
+        cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
+        value = cache.get(GENERATION_KEY)
     return value
 
 
+#: Raised by every change this process makes, so that its page copies see it at once.
+_changes = 0
+
+
 def _bump() -> None:
+    global _changes
+    _changes += 1
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -106,21 +122,83 @@ def _not_modified(environ, headers: list) -> bool:
     return False
 
 
+class LocalPages:
+    """This process's copies of stored pages: each one serves only at the generation it was
+    built for and until its expiry; the least recently used go first beyond ``max_bytes``."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+        self._generation = (None, -1, 0.0)  # (value, this process's changes, monotonic time read)
+
+    def generation(self) -> int:
+        """The content generation, read again once ``SEMAINE_PAGE_GENERATION_TTL`` has passed
+        or this process has changed something."""
+        value, changes, read_at = self._generation
+        now = time.monotonic()
+        if changes != _changes or now - read_at >= settings.SEMAINE_PAGE_GENERATION_TTL:
+            changes = _changes
+            value = generation()
+            self._generation = (value, changes, now)
+        return value
+
+    def get(self, key: str, current: int):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None:
+                return None
+            if page[0] != current or page[4] <= time.time():
+                self._remove(key)
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple) -> None:
+        weight = len(page[3])
+        if weight > self.max_bytes:
+            return
+        with self._lock:
+            self._remove(key)
+            self._pages[key] = page
+            self.size += weight
+            while self.size > self.max_bytes:
+                self._remove(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+            self._generation = (None, -1, 0.0)
+
+    def _remove(self, key: str) -> None:
+        page = self._pages.pop(key, None)
+        if page is not None:
+            self.size -= len(page[3])
+
+
 class AnonymousPageCache:
     """WSGI middleware: serves and stores the pages of anonymous visitors."""
 
     def __init__(self, application):
         self.application = application
+        self.local = LocalPages(settings.SEMAINE_PAGE_MEMORY_BYTES)
 
     def __call__(self, environ, start_response):
         if not _cacheable_request(environ):
             return self._through(environ, start_response, None, None)
         key = _key(environ)
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
-        hit = found.get(key)
-        if hit is not None and hit[0] == current:
-            _, status, headers, content = hit
+        current = self.local.generation()
+        hit = self.local.get(key, current)
+        if hit is None:
+            hit = cache.get(key)
+            if hit is not None and len(hit) == 5 and hit[0] == current and hit[4] > time.time():
+                self.local.put(key, hit)
+            else:
+                hit = None
+        if hit is not None:
+            _, status, headers, content, _expires = hit
             headers = [*headers, ("X-Cache", "hit")]
             if _not_modified(environ, headers):
                 start_response("304 Not Modified", [(n, v) for n, v in headers
@@ -155,7 +233,9 @@ class AnonymousPageCache:
             (n, NONCE.sub("", v) if n.lower() == "content-security-policy" else v)
             for n, v in headers if n.lower() not in NOT_STORED
         ]
-        cache.set(key, (current, status, stored, content), int(timeout))
+        page = (current, status, stored, content, time.time() + int(timeout))
+        cache.set(key, page, int(timeout))
+        self.local.put(key, page)
         start_response(status, [*headers, ("X-Cache", "miss")])
         return [content]
 
