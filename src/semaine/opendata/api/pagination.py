@@ -67,15 +67,25 @@ def _after(fields: list[tuple[str, bool]], values: list) -> Q:
 
 
 def page(queryset, *, kind: str, fields: list[tuple[str, bool]], cursor: str | None,
-         limit: int) -> tuple[list, str | None]:
-    """One page of ``queryset`` in the order of ``fields``, and the cursor of the next page."""
+         limit: int, load=None) -> tuple[list, str | None]:
+    """One page of ``queryset`` in the order of ``fields``, and the cursor of the next page.
+
+    With ``load(keys) -> {pk: row}``, the page's keys are read first and only its rows are then
+    loaded with what they carry: the joins run for the rows of the page, not for every row the
+    database reads before it finds them."""
     order = [F(name).asc(nulls_last=True) if nullable else F(name).asc() for name, nullable in fields]
     queryset = queryset.order_by(*order)
     if cursor:
         queryset = queryset.filter(_after(fields, decode(cursor, kind, len(fields))))
-    rows = list(queryset[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    if load is None:
+        rows = list(queryset[: limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
+    else:
+        keys = list(queryset.values_list("pk", flat=True)[: limit + 1])
+        more = len(keys) > limit
+        loaded = load(keys[:limit])
+        rows = [loaded[key] for key in keys[:limit] if key in loaded]
     next_cursor = None
     if more and rows:
         last = rows[-1]

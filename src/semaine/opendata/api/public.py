@@ -172,8 +172,8 @@ def events(request, edition: str, query: Query[EventQuery]):
     else:
         kind, fields = "events", [("first_starts_at", True), ("pk", False)]
     rows, next_cursor = pagination.page(
-        serialise.with_api_data(queryset), kind=kind, fields=fields, cursor=query.cursor,
-        limit=query.limit,
+        queryset, kind=kind, fields=fields, cursor=query.cursor, limit=query.limit,
+        load=lambda keys: serialise.with_api_data(Event.objects.filter(pk__in=keys)).in_bulk(),
     )
     return {"items": [serialise.event(request, e) for e in rows], "next_cursor": next_cursor,
             "synced_at": synced_at}
