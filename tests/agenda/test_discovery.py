@@ -281,11 +281,33 @@ def test_the_page_order_is_the_same_whichever_way_the_rows_are_read(edition, org
     filters = search.parse_filters(QueryDict("theme=data"), edition=edition)
     results = search.search_events(edition, filters)
     expected = list(results.values_list("pk", flat=True))
-    reordered = search.order_for_count(results, len(expected))
+    reordered, browsable = search.order_for_count(results, len(expected))
+    assert browsable is None
     assert list(reordered.values_list("pk", flat=True)) == expected
     assert list(reordered.values_list("pk", flat=True)[3:6]) == expected[3:6]
-    many = search.order_for_count(results, search.SORT_MATCHES_BELOW)
+    many, _ = search.order_for_count(results, search.SORT_MATCHES_BELOW)
     assert many.query.order_by == results.query.order_by
+
+
+def test_a_relevance_sort_counts_every_match_and_ranks_a_pool_of_the_soonest(
+    client, monkeypatch, edition, organisation, venue
+):
+    from semaine.agenda import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the ranked pool is PostgreSQL's (SQLite ranks every match)")
+    monkeypatch.setattr(search, "RELEVANCE_POOL", 3)
+    for i in range(5):
+        publish(edition, organisation, title=f"Atelier blockchain {i}", venue=venue, day=i)
+    publish(edition, organisation, title="Conférence données", venue=venue)
+    by_relevance = agenda(client, edition, q="blockchain", sort="relevance")
+    by_date = agenda(client, edition, q="blockchain", sort="date")
+    for response in (by_relevance, by_date):
+        assert "5 événements" in response.text
+    assert titles(by_relevance) == [f"Atelier blockchain {i}" for i in range(3)]
+    assert len(titles(by_date)) == 5
+    assert "Les 3 prochains événements correspondants sont classés" in by_relevance.text
+    assert "prochains événements correspondants" not in by_date.text
 
 
 def test_text_search_within_a_departement_finds_what_the_index_finds(client, edition, organisation,

@@ -423,11 +423,7 @@ def search_events(edition, filters: EventFilters):
         Event.objects.filter(edition=edition, state=EventState.PUBLISHED), filters
     )
     if filters.sort == "relevance" and filters.q:
-        if connection.vendor == "postgresql":
-            # Ranking every match of a common word is costly: rank the RELEVANCE_POOL soonest.
-            pool = queryset.order_by("first_starts_at", "pk").values("pk")[:RELEVANCE_POOL]
-            queryset = queryset.filter(pk__in=pool)
-        queryset = queryset.order_by("-rank", "first_starts_at", "pk")
+        queryset = queryset.order_by(*RELEVANCE_ORDER)
     elif filters.sort == "distance" and filters.near:
         queryset = queryset.order_by("distance2", "first_starts_at", "pk")
     else:
@@ -441,12 +437,23 @@ def search_events(edition, filters: EventFilters):
 SORT_MATCHES_BELOW = 5000
 
 
+RELEVANCE_ORDER = ("-rank", "first_starts_at", "pk")
+
+
 def order_for_count(queryset, count: int):
-    """The same events in the same order, read the cheaper way for ``count`` matches."""
-    if (connection.vendor == "postgresql" and count < SORT_MATCHES_BELOW
-            and tuple(queryset.query.order_by) == ("first_starts_at", "pk")):
-        return queryset.order_by(F("first_starts_at") + timedelta(0), "pk")
-    return queryset
+    """The same events in the same order, read the cheaper way for ``count`` matches, and how
+    many of them the pages can go through (None: all). The count stays that of every match."""
+    if connection.vendor != "postgresql":
+        return queryset, None
+    order = tuple(queryset.query.order_by)
+    if order == RELEVANCE_ORDER and count > RELEVANCE_POOL:
+        # Ranking every match of a common word is costly: the pages rank its RELEVANCE_POOL
+        # soonest matches (sorted by date, every match can be browsed).
+        pool = queryset.order_by("first_starts_at", "pk").values("pk")[:RELEVANCE_POOL]
+        return queryset.filter(pk__in=pool), RELEVANCE_POOL
+    if count < SORT_MATCHES_BELOW and order == ("first_starts_at", "pk"):
+        return queryset.order_by(F("first_starts_at") + timedelta(0), "pk"), None
+    return queryset, None
 
 
 def relax_suggestions(edition, filters: EventFilters, limit: int = 6) -> list[dict]:

@@ -1,6 +1,7 @@
 """Public pages: the edition's programme, an event, a programme with its tracks, an organiser."""
 
 from datetime import timedelta
+from math import ceil
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
@@ -33,18 +34,32 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
         self.reorder = reorder
+        #: how many of the matches the pages go through, when not all (a ranked pool)
+        self.browsable = None
 
     def page(self, number):
-        """With `reorder(queryset, count)`, the rows are read the way that suits their count."""
-        number = self.validate_number(number)
+        """With `reorder(queryset, count) -> (queryset, browsable)`, the rows are read the way
+        that suits their count."""
         if self.reorder is not None:
-            self.object_list = self.reorder(self.object_list, self.count)
-        return super().page(number)
+            self.object_list, self.browsable = self.reorder(self.object_list, self.count)
+        return super().page(self.validate_number(number))
+
+    @cached_property
+    def num_pages(self):
+        shown = self.count if self.browsable is None else min(self.count, self.browsable)
+        if shown == 0 and not self.allow_empty_first_page:
+            return 0
+        return ceil(max(1, shown - self.orphans) / self.per_page)
+
+    @property
+    def partly_browsable(self) -> bool:
+        return self.browsable is not None and self.count > self.browsable
 
     @cached_property
     def count(self):
-        # Unordered: any `cap + 1` rows count the same, and no rank or sort is computed for them.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # Unordered and keys only: any `cap + 1` rows count the same, and no rank, sort or other
+        # annotation is computed for them.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
