@@ -54,11 +54,12 @@ _changes = 0
 
 def _bump() -> None:
     global _changes
-    _changes += 1
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    except ValueError:  # lost: any new value is a change
+        cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
+    finally:
+        _changes += 1  # after the shared counter moved, so that a re-read sees the move
 
 
 def content_changed() -> None:
