@@ -402,6 +402,8 @@ class Slot(models.Model):
         _("places pour ce créneau"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    #: when the public ledger recorded the counts of its closed registration (once per slot)
+    closing_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]

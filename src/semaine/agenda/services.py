@@ -187,7 +187,8 @@ def _set_slots(event: Event, slots) -> None:
         else:
             slot = Slot(event=event)
         slot.starts_at, slot.ends_at, slot.capacity = data.starts_at, data.ends_at, data.capacity
-        slot.save()
+        # only what the editor sets: the marks the workers keep on the slot stay as they are
+        slot.save(update_fields=["starts_at", "ends_at", "capacity"] if slot.pk else None)
         keep.append(slot.pk)
     removed = event.slots.exclude(pk__in=keep)
     if removed.filter(registrations__isnull=False).exists():
