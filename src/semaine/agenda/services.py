@@ -252,6 +252,29 @@ def add_slot(actor, event: Event, slot: SlotData) -> Slot:
 
 
 @transaction.atomic
+def remove_slot(actor, event: Event, slot_id: int) -> None:
+    """Take one date out of the event, under the event's lock, as an edit of its slots would:
+    never its last date, never a date someone registered to (cancel it instead)."""
+    event = _locked(event)
+    require_event_editor(actor, event)
+    if event.state == EventState.REFUSED:
+        raise TransitionError(_("Un événement refusé ne peut plus être modifié."))
+    # the slot's lock: a registration being taken for it (which locks it too) is seen below
+    slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id, event=event)
+    if not event.slots.exclude(pk=slot.pk).exists():
+        raise ValidationError({"slots": _("Ajoutez au moins un créneau.")})
+    if slot.registrations.exists():
+        raise ValidationError({"slots": _(
+            "Un créneau supprimé a des inscriptions : gardez-le, ou annulez l’événement pour "
+            "prévenir les inscrits.")})
+    slot.delete()
+    event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
+    _touch(event)
+    _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
+         changes={"slots": {"removed": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
+
+
+@transaction.atomic
 def cancel_slot(actor, slot: Slot, reason: str) -> Slot:
     """One date of the event is cancelled: it stays listed, marked cancelled, and everyone
     registered to it is told (see registrations)."""
