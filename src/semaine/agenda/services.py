@@ -37,7 +37,7 @@ from .models import (
 )
 from .permissions import is_coordinator, require_coordinator, require_event_editor
 from .search import refresh_search_vector
-from .signals import event_cancelled, slot_cancelled
+from .signals import event_cancelled, event_publication_changed, slot_cancelled
 
 #: Plain fields of an event that its editors set.
 EVENT_FIELDS = (
@@ -86,12 +86,15 @@ _LEDGER_EVENT_KINDS = {
 
 def _log(event, actor, action, *, from_state="", to_state="", comment="", changes=None):
     """Write the event's history and, in the same transaction, the public ledger's entries:
-    moderation decisions, and what visitors see of a published event whenever it changes."""
+    moderation decisions, and what visitors see of a published event whenever it changes.
+    An event entering or leaving the public programme is announced (``event_publication_changed``)."""
     acting_as = _acting_as(actor, event) if actor else ""
     if action in (HistoryAction.PUBLISHED, HistoryAction.RETURNED, HistoryAction.REFUSED):
         record_decision(event, action, acting_as or COORDINATION_LABEL)
     if action in _LEDGER_EVENT_KINDS:
         record_event(event, _LEDGER_EVENT_KINDS[action])
+    if from_state != to_state and EventState.PUBLISHED in (from_state, to_state):
+        event_publication_changed.send(sender=Event, event=event, from_state=from_state, to_state=to_state)
     return EventHistory.objects.create(
         event=event,
         action=action,
