@@ -292,6 +292,44 @@ def test_verification_finds_a_rewritten_entry_or_tile(edition, organisation):
         audit.verify(DatabaseSource(), ledger.verifier())
 
 
+class _SealingMidway(DatabaseSource):
+    """This node's log, where a new block is really sealed as soon as the verification makes its
+    first read (what the worker may do at any moment)."""
+
+    sealed = False
+
+    def _seal_once(self):
+        if not self.sealed:
+            self.sealed = True
+            with transaction.atomic():
+                ledger.record("test.fact", "midway", {"n": 1})
+            assert ledger.seal()
+
+    def checkpoints(self):
+        self._seal_once()
+        return super().checkpoints()
+
+    def checkpoint(self):
+        self._seal_once()
+        return super().checkpoint()
+
+
+@pytest.mark.parametrize("first_read", ["checkpoints", "checkpoint"])
+def test_a_block_sealed_during_a_verification_leaves_it_valid(edition, organisation, first_read):
+    for _ in range(3):
+        factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+    ledger.seal()
+    before = Block.objects.get()
+    source = _SealingMidway()
+    if first_read == "checkpoint":  # the other order of reads, as another client may make them
+        source.checkpoint()
+    report = audit.verify(source, ledger.verifier())
+    assert source.sealed and Block.objects.count() == 2
+    assert report.ok and report.size == before.size and report.latest_text == before.checkpoint
+    assert report.history_texts == [before.checkpoint]
+    assert audit.verify(DatabaseSource(), ledger.verifier()).size > before.size  # the next one has it
+
+
 def test_registration_counts_are_recorded_when_registration_closes(edition, organisation):
     from django.utils import timezone
 
