@@ -33,9 +33,10 @@ from .models import (
 Status = RegistrationStatus
 
 
-def capacity_of(slot: Slot) -> int | None:
-    """Seats of the slot: its own capacity, or the event's; None means unlimited."""
-    return slot.capacity or slot.event.capacity
+def capacity_of(slot: Slot, event=None) -> int | None:
+    """Seats of the slot: its own capacity, or the event's; None means unlimited. ``event``, the
+    slot's event, when the caller holds it (a slot read as a row of values has none)."""
+    return slot.capacity or (event if event is not None else slot.event).capacity
 
 
 def held_seats(slot: Slot) -> int:
