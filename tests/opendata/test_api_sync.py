@@ -4,6 +4,7 @@ the tombstones of events that left public view)."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from semaine.agenda import services
@@ -203,3 +204,19 @@ def test_tombstones_are_paginated(api, edition, organisation):
     rest = api.get(f"/editions/{edition.slug}/events/removed",
                    {"limit": 2, "cursor": first["next_cursor"]}).json()
     assert [t["id"] for t in first["items"] + rest["items"]] == wanted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
+def test_synchronising_reads_an_index_in_the_order_of_changes(edition, organisation):
+    """`updated_since` reads the edition's published events changed since, by change: an index
+    serves the filter and the order, without sorting the edition's events."""
+    for _ in range(3):
+        publish(edition, organisation)
+    since = timezone.now() - timedelta(hours=1)
+    queryset = (Event.objects.filter(edition=edition, state=EventState.PUBLISHED, updated_at__gte=since)
+                .order_by("updated_at", "pk").values("pk")[:50])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "Scan using event_sync" in plan
+    assert "Sort" not in plan  # the index's order is the pages' order

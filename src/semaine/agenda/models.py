@@ -349,6 +349,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["edition", "state", "first_starts_at"], name="event_listing"),
             models.Index(fields=["organisation", "state"], name="event_by_org_state"),
+            # the API's synchronisation: an edition's published events changed since, by change
+            models.Index(fields=["edition", "state", "updated_at", "id"], name="event_sync"),
         ]
         constraints = [
             models.CheckConstraint(
