@@ -2,6 +2,7 @@
 witnesses, mirrors, verification and tamper detection."""
 
 import base64
+import dataclasses
 import hashlib
 import json
 import threading
@@ -17,7 +18,14 @@ from semaine.ledger import audit, merkle, queries
 from semaine.ledger import services as ledger
 from semaine.ledger.checks import DatabaseSource, tampered_events, verify_here
 from semaine.ledger.models import Block, Entry, LedgerArchive, Tile, WitnessState
-from semaine.ledger.note import ALG_COSIGNATURE_V1, Signer, Verifier, open_checkpoint, parse_note
+from semaine.ledger.note import (
+    ALG_COSIGNATURE_V1,
+    Signer,
+    Verifier,
+    open_checkpoint,
+    parse_note,
+    sign_note,
+)
 from semaine.ledger.witness import Witness
 from tests import factories
 
@@ -292,6 +300,44 @@ def test_verification_finds_a_rewritten_entry_or_tile(edition, organisation):
         audit.verify(DatabaseSource(), ledger.verifier())
 
 
+class _SealingMidway(DatabaseSource):
+    """This node's log, where a new block is really sealed as soon as the verification makes its
+    first read (what the worker may do at any moment)."""
+
+    sealed = False
+
+    def _seal_once(self):
+        if not self.sealed:
+            self.sealed = True
+            with transaction.atomic():
+                ledger.record("test.fact", "midway", {"n": 1})
+            assert ledger.seal()
+
+    def checkpoints(self):
+        self._seal_once()
+        return super().checkpoints()
+
+    def checkpoint(self):
+        self._seal_once()
+        return super().checkpoint()
+
+
+@pytest.mark.parametrize("first_read", ["checkpoints", "checkpoint"])
+def test_a_block_sealed_during_a_verification_leaves_it_valid(edition, organisation, first_read):
+    for _ in range(3):
+        factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+    ledger.seal()
+    before = Block.objects.get()
+    source = _SealingMidway()
+    if first_read == "checkpoint":  # the other order of reads, as another client may make them
+        source.checkpoint()
+    report = audit.verify(source, ledger.verifier())
+    assert source.sealed and Block.objects.count() == 2
+    assert report.ok and report.size == before.size and report.latest_text == before.checkpoint
+    assert report.history_texts == [before.checkpoint]
+    assert audit.verify(DatabaseSource(), ledger.verifier()).size > before.size  # the next one has it
+
+
 def test_registration_counts_are_recorded_when_registration_closes(edition, organisation):
     from django.utils import timezone
 
@@ -500,6 +546,60 @@ def test_a_mirror_copies_verifies_and_serves_another_node(settings, tmp_path, li
     with pytest.raises(audit.AuditError):
         audit.mirror(source, str(tmp_path / "copy"))
     assert audit.verify(copy, ledger.verifier()).size == 404
+
+
+class _ListsOnlyItsLatest(DatabaseSource):
+    """A node that keeps only its latest checkpoint in checkpoints.json."""
+
+    def checkpoints(self):
+        return super().checkpoints()[-1:]
+
+
+def _mirrored_history(into) -> list[tuple[int, str]]:
+    listed = json.loads((into / "checkpoints.json").read_text())["checkpoints"]
+    assert [c["block"] for c in listed] == list(range(1, len(listed) + 1))
+    return [(open_checkpoint(c["checkpoint"], ledger.verifier(), None)[0].size, c["checkpoint"])
+            for c in listed]
+
+
+def _seal_facts(prefix, count):
+    with transaction.atomic():
+        for i in range(count):
+            ledger.record("test.fact", f"{prefix}:{i}", {"n": i})
+    return ledger.seal()
+
+
+def test_a_mirror_keeps_the_checkpoints_a_node_no_longer_lists(tmp_path):
+    into = tmp_path / "copy"
+    first, second = _seal_facts("a", 3), _seal_facts("b", 2)
+    audit.mirror(DatabaseSource(), str(into))
+    assert _mirrored_history(into) == [(first.size, first.checkpoint), (second.size, second.checkpoint)]
+    third = _seal_facts("c", 4)
+    report = audit.mirror(_ListsOnlyItsLatest(), str(into))
+    assert report.size == third.size
+    history = [(first.size, first.checkpoint), (second.size, second.checkpoint),
+               (third.size, third.checkpoint)]
+    assert _mirrored_history(into) == history
+    # the full list again: nothing twice; the copy verifies with every checkpoint
+    audit.mirror(DatabaseSource(), str(into))
+    assert _mirrored_history(into) == history
+    assert audit.verify(audit.DirectorySource(str(into)), ledger.verifier()).checkpoints == 3
+
+
+def test_a_mirror_checks_again_the_checkpoints_it_keeps(tmp_path):
+    into = tmp_path / "copy"
+    first = _seal_facts("a", 3)
+    _seal_facts("b", 2)
+    audit.mirror(DatabaseSource(), str(into))
+    # a kept checkpoint signed by the log's key but for another tree (a fork) is not carried on
+    held = open_checkpoint(first.checkpoint, ledger.verifier(), None)[0]
+    forged = str(sign_note(dataclasses.replace(held, root=b"\x01" * 32).text(), ledger.signer()))
+    listed = json.loads((into / "checkpoints.json").read_text())
+    listed["checkpoints"][0]["checkpoint"] = forged
+    (into / "checkpoints.json").write_text(json.dumps(listed))
+    _seal_facts("c", 1)
+    with pytest.raises(audit.AuditError, match="forked|does not match"):
+        audit.mirror(_ListsOnlyItsLatest(), str(into))
 
 
 def test_checking_the_programme_against_the_log_does_not_query_per_event(edition, organisation):

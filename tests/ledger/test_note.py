@@ -118,3 +118,42 @@ def test_notes_refuse_oversized_or_control_characters():
                 note.replace("\u2014", "-")]:
         with pytest.raises(n.NoteError):
             n.parse_note(bad)
+
+
+def test_witnesses_started_together_share_one_key_file(tmp_path):
+    """The witness's key file is made as the log's: written in full, then linked into place, so
+    processes starting at once all end up with the key written first (never an error)."""
+    import os
+    import threading
+
+    from semaine.ledger.witness import load_or_create_key
+
+    path = str(tmp_path / "keys" / "witness.key")
+    barrier, keys, errors = threading.Barrier(8), [], []
+
+    def start():
+        barrier.wait()
+        try:
+            keys.append(str(load_or_create_key(path, "temoin.example")))
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with open(path) as fh:
+        written = fh.read().strip()
+    assert set(keys) == {written}
+    assert n.Signer.parse(written).alg == n.ALG_COSIGNATURE_V1
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert os.listdir(tmp_path / "keys") == ["witness.key"]  # no temporary file left behind
+    assert str(load_or_create_key(path, "another.name")) == written  # an existing key is kept
+
+
+def test_the_log_and_a_witness_make_their_keys_with_their_own_types(tmp_path):
+    log = n.load_or_create_signer(str(tmp_path / "log.key"), "log.example")
+    assert log.alg == n.ALG_ED25519 and log.name == "log.example"
+    assert n.load_or_create_signer(str(tmp_path / "log.key"), "log.example") == log

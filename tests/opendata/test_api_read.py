@@ -35,6 +35,22 @@ def test_an_unknown_edition_is_a_404_problem(api, edition):
     assert response.json()["status"] == 404
 
 
+@pytest.mark.parametrize("slug", ["nope", "x" * 101, "%C3%A9dition", "a%00b", "..%2F2017"])
+def test_an_edition_that_cannot_exist_is_a_404_in_the_api_the_downloads_and_the_statistics(
+    api, client, edition, slug
+):
+    for path in (f"/editions/{slug}", f"/editions/{slug}/events"):
+        response = api.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["status"] == 404
+    for path in (f"/editions/{slug}/donnees-ouvertes/evenements.csv", f"/editions/{slug}/statistiques/",
+                 f"/editions/{slug}/statistiques/formats.csv"):
+        assert client.get(path).status_code == 404, path
+    # the same lookup finds the edition everywhere
+    assert api.get(f"/editions/{edition.slug}").status_code == 200
+    assert client.get(f"/editions/{edition.slug}/statistiques/").status_code == 200
+
+
 def test_the_events_list_holds_published_events_only(api, edition, organisation):
     shown = publish(edition, organisation, title="Publié")
     for state in (EventState.DRAFT, EventState.SUBMITTED, EventState.REFUSED):

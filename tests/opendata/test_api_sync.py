@@ -4,10 +4,11 @@ the tombstones of events that left public view)."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from semaine.agenda import services
-from semaine.agenda.models import Event, EventState
+from semaine.agenda.models import Event, EventState, HistoryAction
 from semaine.opendata.api.pagination import MAX_LIMIT
 
 from .conftest import published_event as publish
@@ -125,10 +126,18 @@ def test_a_deleted_published_event_leaves_a_tombstone(api, edition, organisation
     assert tombstone["id"] == public_id and tombstone["reason"] == "deleted"
 
 
-def test_an_unpublished_event_leaves_a_tombstone(api, edition, organisation):
+def _unpublish(event, actor):
+    """What a service taking an event out of the programme does: the state, then the log of every
+    state change (no service of the agenda unpublishes an event today)."""
+    Event.objects.filter(pk=event.pk).update(state=EventState.DRAFT)
+    event.refresh_from_db()
+    services._log(event, actor, HistoryAction.RETURNED, from_state=EventState.PUBLISHED,
+                  to_state=EventState.DRAFT, comment="Retiré")
+
+
+def test_an_unpublished_event_leaves_a_tombstone(api, edition, organisation, coordinator):
     event = publish(edition, organisation)
-    event.state = EventState.DRAFT
-    event.save()
+    _unpublish(event, coordinator)
     assert [t["reason"] for t in removed(api, edition)] == ["unpublished"]
     assert page(api, edition)["items"] == []
 
@@ -140,12 +149,42 @@ def test_a_draft_deleted_leaves_no_tombstone(api, edition, organisation):
     assert removed(api, edition) == []
 
 
-def test_republishing_removes_the_tombstone(api, edition, organisation, coordinator):
+def test_republishing_removes_the_tombstone(api, edition, organisation, coordinator, editor):
     event = publish(edition, organisation)
-    event.state = EventState.SUBMITTED
-    event.save()
+    _unpublish(event, coordinator)
+    assert len(removed(api, edition)) == 1
+    services.submit_event(editor, event)
     services.publish_event(coordinator, event)
     assert removed(api, edition) == []
+    assert [item["id"] for item in page(api, edition)["items"]] == [str(event.public_id)]
+
+
+def test_a_published_event_deleted_through_a_stale_or_partial_instance_leaves_a_tombstone(
+    api, edition, organisation, coordinator, editor
+):
+    from tests import factories
+
+    stale = factories.EventFactory(edition=edition, organisation=organisation, state=EventState.SUBMITTED,
+                                   slots=1)
+    services.publish_event(coordinator, Event.objects.get(pk=stale.pk))  # `stale` still says submitted
+    partial = publish(edition, organisation)
+    stale.delete()
+    Event.objects.only("pk").get(pk=partial.pk).delete()
+    assert sorted(t["id"] for t in removed(api, edition)) == sorted(
+        [str(stale.public_id), str(partial.public_id)])
+
+
+def test_events_deleted_by_a_queryset_leave_tombstones(api, edition, organisation):
+    events = [publish(edition, organisation) for _ in range(2)]
+    Event.objects.filter(pk__in=[e.pk for e in events]).delete()
+    assert sorted(t["id"] for t in removed(api, edition)) == sorted(str(e.public_id) for e in events)
+
+
+def test_loading_events_runs_nothing_per_instance():
+    """Exports load every event: nothing may listen to each instance's creation."""
+    from django.db.models.signals import post_init
+
+    assert not post_init.has_listeners(Event)
 
 
 def test_tombstones_since_a_time(api, edition, organisation):
@@ -165,3 +204,19 @@ def test_tombstones_are_paginated(api, edition, organisation):
     rest = api.get(f"/editions/{edition.slug}/events/removed",
                    {"limit": 2, "cursor": first["next_cursor"]}).json()
     assert [t["id"] for t in first["items"] + rest["items"]] == wanted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
+def test_synchronising_reads_an_index_in_the_order_of_changes(edition, organisation):
+    """`updated_since` reads the edition's published events changed since, by change: an index
+    serves the filter and the order, without sorting the edition's events."""
+    for _ in range(3):
+        publish(edition, organisation)
+    since = timezone.now() - timedelta(hours=1)
+    queryset = (Event.objects.filter(edition=edition, state=EventState.PUBLISHED, updated_at__gte=since)
+                .order_by("updated_at", "pk").values("pk")[:50])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "Scan using event_sync" in plan
+    assert "Sort" not in plan  # the index's order is the pages' order

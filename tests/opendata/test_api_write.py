@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from semaine.agenda import services
 from semaine.agenda.models import PARIS, Event, EventState, EventStatus
@@ -116,6 +117,87 @@ def test_adding_and_removing_slots(api, token, edition):
     removed = api.delete(f"/organiser/events/{created['id']}/slots/{created['slots'][0]['id']}", token=token)
     assert removed.status_code == 204
     assert list(event.slots.values_list("pk", flat=True)) == [added.json()["id"]]
+
+
+def test_removing_a_slot_of_a_published_event_is_a_recorded_visible_change(api, token, edition,
+                                                                          organisation):
+    from semaine.ledger.models import Entry
+
+    event = publish(edition, organisation)
+    first = event.slots.get()
+    added = api.post(f"/organiser/events/{event.public_id}/slots", slot(edition, day=1), token=token).json()
+    event.refresh_from_db()
+    revision, recorded = event.revision, Entry.objects.filter(kind="event.changed").count()
+    response = api.delete(f"/organiser/events/{event.public_id}/slots/{first.pk}", token=token)
+    assert response.status_code == 204
+    event.refresh_from_db()
+    assert list(event.slots.values_list("pk", flat=True)) == [added["id"]]
+    assert event.first_starts_at == event.slots.get().starts_at  # the event's span follows
+    assert event.revision == revision + 1
+    assert event.history.order_by("-pk").first().changes == {
+        "slots": {"removed": [first.starts_at.isoformat(), first.ends_at.isoformat()]}}
+    assert Entry.objects.filter(kind="event.changed").count() == recorded + 1
+
+
+def test_a_slot_someone_registered_to_cannot_be_removed(api, token, edition, organisation):
+    from semaine.registrations import services as registrations
+
+    event = publish(edition, organisation, registration_mode="platform")
+    first = event.slots.get()
+    api.post(f"/organiser/events/{event.public_id}/slots", slot(edition, day=1), token=token)
+    registrations.register(slot=first, email="a@example.fr", first_name="A", last_name="B",
+                           email_verified=True)
+    response = api.delete(f"/organiser/events/{event.public_id}/slots/{first.pk}", token=token)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "slots"
+    assert event.slots.filter(pk=first.pk).exists()
+
+
+def test_a_slot_of_another_event_or_organisation_is_not_found(api, token, other_token, edition,
+                                                              organisation):
+    event = publish(edition, organisation)
+    other = publish(edition, organisation, day=1)
+    api.post(f"/organiser/events/{event.public_id}/slots", slot(edition, day=2), token=token)
+    theirs = event.slots.order_by("starts_at").first()
+    for path, secret in [(f"/organiser/events/{event.public_id}/slots/{other.slots.get().pk}", token),
+                         (f"/organiser/events/{event.public_id}/slots/{theirs.pk}", other_token),
+                         (f"/organiser/events/{event.public_id}/slots/99999999999999999999", token),
+                         (f"/organiser/events/{event.public_id}/slots/-1", token)]:
+        response = api.delete(path, token=secret)
+        assert response.status_code in (400, 404), (path, response.status_code)
+    assert event.slots.count() == 2 and other.slots.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_a_slot_added_while_another_is_removed_is_kept(migrated_reference_data, edition, organisation,
+                                                      admin):
+    from django.test import Client
+
+    from semaine.opendata.services import create_api_token
+    from tests.registrations.test_services import _race
+
+    secret = create_api_token(admin, organisation, "Site")[1]
+    event = publish(edition, organisation)
+    first = event.slots.get()
+    services.add_slot(admin, event, services.SlotData(first.starts_at + timedelta(days=1),
+                                                      first.ends_at + timedelta(days=1)))
+    statuses = []
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    def call(day):
+        client = Client()
+        if day is None:
+            response = client.delete(f"/api/organiser/events/{event.public_id}/slots/{first.pk}", **headers)
+        else:
+            response = client.post(f"/api/organiser/events/{event.public_id}/slots", slot(edition, day=day),
+                                   content_type="application/json", **headers)
+        statuses.append(response.status_code)
+
+    errors = _race(call, [(None,)] + [(2 + n % 4,) for n in range(12)])
+    assert not errors
+    assert sorted(statuses) == [201] * 12 + [204]
+    assert event.slots.count() == 1 + 12  # every slot added, the removed one only gone
 
 
 def test_the_last_slot_cannot_be_removed(api, token, edition):

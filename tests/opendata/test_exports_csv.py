@@ -193,3 +193,17 @@ def test_the_csv_is_a_utf8_attachment(client, edition, publish):
     response = client.get(export_url(edition, "csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{edition.slug}-evenements.csv"'
+
+
+def test_each_slot_exports_the_seats_registration_counts_on(csv_rows, edition, publish):
+    from semaine.agenda.models import Slot
+    from semaine.registrations.services import capacity_of
+
+    event = publish(capacity=20, registration_mode="platform", slots=2)
+    own, inherited = event.slots.order_by("starts_at")
+    Slot.objects.filter(pk=own.pk).update(capacity=5)
+    unlimited = publish(capacity=None, slots=1)
+    places = {row["identifiant_creneau"]: row["places"] for row in csv_rows(edition)}
+    assert places[str(own.pk)] == "5" == str(capacity_of(Slot.objects.get(pk=own.pk)))
+    assert places[str(inherited.pk)] == "20" == str(capacity_of(inherited))
+    assert places[str(unlimited.slots.get().pk)] == ""

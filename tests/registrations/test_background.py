@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from semaine import scheduler
@@ -81,3 +82,96 @@ def test_old_rate_counters_are_forgotten():
     RateCounter.objects.update(window=0)
     assert ratelimit.forget_old() == 1
     assert not RateCounter.objects.filter(key__contains="1.2.3.4").exists()  # hashed, never raw
+
+
+# --- the ledger's record of closed registrations -------------------------------------------------
+
+
+def _closed_entries():
+    from semaine.ledger.models import Entry
+
+    return list(Entry.objects.filter(kind="registrations.closed").values_list("subject", flat=True))
+
+
+def test_closed_registrations_are_recorded_once_and_the_slot_is_marked(edition, organisation):
+    event = factories.EventFactory(edition=edition, organisation=organisation, slots=2,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    first, second = event.slots.order_by("starts_at")
+    assert services.record_closed_registrations(now=first.starts_at) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.closing_recorded_at is not None and second.closing_recorded_at is None
+    assert services.record_closed_registrations(now=first.starts_at) == 0
+    assert services.record_closed_registrations(now=second.starts_at) == 1
+    assert sorted(_closed_entries()) == sorted(f"slot:{event.public_id}/{s.pk}" for s in (first, second))
+
+
+def test_closed_registrations_are_recorded_in_batches(edition, organisation, monkeypatch):
+    monkeypatch.setattr(services, "CLOSING_BATCH", 2)
+    event = factories.EventFactory(edition=edition, organisation=organisation, slots=5,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    last = event.slots.order_by("starts_at").last()
+    assert services.record_closed_registrations(now=last.starts_at) == 5
+    assert len(set(_closed_entries())) == 5
+    assert not event.slots.filter(closing_recorded_at__isnull=True).exists()
+
+
+def test_slots_the_ledger_recorded_before_the_mark_existed_are_not_recorded_again(edition, organisation):
+    import importlib
+
+    from django.apps import apps
+    from django.db import transaction
+
+    from semaine.ledger.services import record_many
+
+    migration = importlib.import_module("semaine.agenda.migrations.0010_slot_closing_recorded_at")
+    event = factories.EventFactory(edition=edition, organisation=organisation, slots=2,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    old, new = event.slots.order_by("starts_at")
+    other = factories.EventFactory(edition=edition, organisation=organisation, slots=1,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    with transaction.atomic():  # what the former job left: an entry, no mark
+        record_many([("registrations.closed", f"slot:{event.public_id}/{old.pk}", {}),
+                     # a subject naming a slot of another event marks nothing
+                     ("registrations.closed", f"slot:{event.public_id}/{other.slots.get().pk}", {})])
+    migration.mark_recorded_slots(apps, None)
+    old.refresh_from_db()
+    assert old.closing_recorded_at is not None
+    assert not other.slots.get().closing_recorded_at
+    assert services.record_closed_registrations(now=new.starts_at) == 2  # `new` and `other`'s slot
+    assert _closed_entries().count(f"slot:{event.public_id}/{old.pk}") == 1
+
+
+def test_an_edit_of_the_slots_keeps_the_mark(edition, organisation, editor):
+    from semaine.agenda import services as agenda_services
+
+    event = factories.EventFactory(edition=edition, organisation=organisation, slots=1,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    slot = event.slots.get()
+    stale = Slot.objects.get(pk=slot.pk)
+    assert services.record_closed_registrations(now=slot.starts_at) == 1
+    data = agenda_services.SlotData(stale.starts_at, stale.ends_at, 12, id=stale.pk)
+    agenda_services.update_event(editor, event, fields={}, slots=[data])
+    slot.refresh_from_db()
+    assert slot.capacity == 12 and slot.closing_recorded_at is not None
+    assert services.record_closed_registrations(now=slot.starts_at) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_overlapping_runs_record_each_closed_slot_exactly_once(migrated_reference_data, edition,
+                                                               organisation, monkeypatch):
+    from tests.registrations.test_services import _race
+
+    monkeypatch.setattr(services, "CLOSING_BATCH", 3)  # several transactions per run
+    events = [factories.EventFactory(edition=edition, organisation=organisation, slots=4,
+                                     state=EventState.PUBLISHED, registration_mode="platform")
+              for _ in range(5)]
+    now = max(s.starts_at for e in events for s in e.slots.all())
+    counts = []
+    errors = _race(lambda: counts.append(services.record_closed_registrations(now=now)), [()] * 6)
+    assert not errors
+    assert sum(counts) == 20
+    subjects = _closed_entries()
+    assert len(subjects) == 20 and len(set(subjects)) == 20
+    assert not Slot.objects.filter(closing_recorded_at__isnull=True).exists()

@@ -349,6 +349,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["edition", "state", "first_starts_at"], name="event_listing"),
             models.Index(fields=["organisation", "state"], name="event_by_org_state"),
+            # the API's synchronisation: an edition's published events changed since, by change
+            models.Index(fields=["edition", "state", "updated_at", "id"], name="event_sync"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -402,6 +404,8 @@ class Slot(models.Model):
         _("places pour ce créneau"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    #: when the public ledger recorded the counts of its closed registration (once per slot)
+    closing_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]

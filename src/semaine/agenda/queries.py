@@ -1,10 +1,12 @@
 """Reads shared by the pages (and later the API). Every list is bounded and N+1-free."""
 
+import re
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
@@ -22,6 +24,20 @@ def prefetched(event: Event, name: str):
     event), else the relation itself (prefetched the usual way or queried)."""
     items = getattr(event, PREFETCHED + name, None)
     return items if items is not None else getattr(event, name).all()
+
+
+#: what an edition's slug may be (a longer or stranger one names no edition, unqueried)
+EDITION_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+def edition_or_404(slug: str) -> Edition:
+    """The edition named in a URL (pages, downloads, statistics, API), or Http404."""
+    if not isinstance(slug, str) or not EDITION_SLUG.fullmatch(slug):
+        raise Http404
+    edition = Edition.objects.filter(slug=slug).first()
+    if edition is None:
+        raise Http404
+    return edition
 
 
 def current_edition() -> Edition | None:

@@ -37,7 +37,7 @@ from .models import (
 )
 from .permissions import is_coordinator, require_coordinator, require_event_editor
 from .search import refresh_search_vector
-from .signals import event_cancelled, slot_cancelled
+from .signals import event_cancelled, event_publication_changed, slot_cancelled
 
 #: Plain fields of an event that its editors set.
 EVENT_FIELDS = (
@@ -86,12 +86,15 @@ _LEDGER_EVENT_KINDS = {
 
 def _log(event, actor, action, *, from_state="", to_state="", comment="", changes=None):
     """Write the event's history and, in the same transaction, the public ledger's entries:
-    moderation decisions, and what visitors see of a published event whenever it changes."""
+    moderation decisions, and what visitors see of a published event whenever it changes.
+    An event entering or leaving the public programme is announced (``event_publication_changed``)."""
     acting_as = _acting_as(actor, event) if actor else ""
     if action in (HistoryAction.PUBLISHED, HistoryAction.RETURNED, HistoryAction.REFUSED):
         record_decision(event, action, acting_as or COORDINATION_LABEL)
     if action in _LEDGER_EVENT_KINDS:
         record_event(event, _LEDGER_EVENT_KINDS[action])
+    if from_state != to_state and EventState.PUBLISHED in (from_state, to_state):
+        event_publication_changed.send(sender=Event, event=event, from_state=from_state, to_state=to_state)
     return EventHistory.objects.create(
         event=event,
         action=action,
@@ -187,7 +190,8 @@ def _set_slots(event: Event, slots) -> None:
         else:
             slot = Slot(event=event)
         slot.starts_at, slot.ends_at, slot.capacity = data.starts_at, data.ends_at, data.capacity
-        slot.save()
+        # only what the editor sets: the marks the workers keep on the slot stay as they are
+        slot.save(update_fields=["starts_at", "ends_at", "capacity"] if slot.pk else None)
         keep.append(slot.pk)
     removed = event.slots.exclude(pk__in=keep)
     if removed.filter(registrations__isnull=False).exists():
@@ -248,6 +252,29 @@ def add_slot(actor, event: Event, slot: SlotData) -> Slot:
     _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
          changes={"slots": {"added": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
     return created
+
+
+@transaction.atomic
+def remove_slot(actor, event: Event, slot_id: int) -> None:
+    """Take one date out of the event, under the event's lock, as an edit of its slots would:
+    never its last date, never a date someone registered to (cancel it instead)."""
+    event = _locked(event)
+    require_event_editor(actor, event)
+    if event.state == EventState.REFUSED:
+        raise TransitionError(_("Un événement refusé ne peut plus être modifié."))
+    # the slot's lock: a registration being taken for it (which locks it too) is seen below
+    slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id, event=event)
+    if not event.slots.exclude(pk=slot.pk).exists():
+        raise ValidationError({"slots": _("Ajoutez au moins un créneau.")})
+    if slot.registrations.exists():
+        raise ValidationError({"slots": _(
+            "Un créneau supprimé a des inscriptions : gardez-le, ou annulez l’événement pour "
+            "prévenir les inscrits.")})
+    slot.delete()
+    event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
+    _touch(event)
+    _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
+         changes={"slots": {"removed": [slot.starts_at.isoformat(), slot.ends_at.isoformat()]}})
 
 
 @transaction.atomic

@@ -160,21 +160,30 @@ def _open(text: str, verifier: Verifier, origin: str | None) -> Checkpoint:
 
 def verify(
     source: Source, verifier: Verifier, *, keep_entries: bool = False, check_tiles: bool = True,
-    held: Source | None = None, held_size: int = 0,
+    held: Source | None = None, held_size: int = 0, known: list[str] = (),
 ) -> Report:
     """Rebuild the whole tree from ``source``'s entries and check everything it publishes.
 
     With ``held``, a copy already verified up to ``held_size`` entries, the full entry bundles
     below that size are read from the copy instead of ``source``: only what the copy lacks is
     downloaded. ``source``'s checkpoints must still be the roots of those held entries followed
-    by its own, which is what proves its log consistent with the copy."""
+    by its own, which is what proves its log consistent with the copy.
+
+    ``known`` checkpoints (those a copy kept, which the source may no longer list) are checked
+    against the same tree, and join the source's in ``report.history_texts``: one per tree size,
+    by size (for a size both have, the source's text, which may carry more cosignatures). Those
+    larger than the source's latest checkpoint are left out, for the caller to judge."""
     first_new = (held_size // merkle.TILE_WIDTH) * merkle.TILE_WIDTH if held is not None else 0
     history_texts = source.checkpoints()
     latest_text = source.checkpoint()  # read last: a block sealed meanwhile is in neither or here
     latest = _open(latest_text, verifier, None)
-    report = Report(origin=latest.origin, size=latest.size, root=latest.root,
-                    latest_text=latest_text, history_texts=history_texts)
-    history = [_open(text, verifier, latest.origin) for text in history_texts]
+    served = [_open(text, verifier, latest.origin) for text in history_texts]
+    kept = [(text, c) for text in known
+            if (c := _open(text, verifier, latest.origin)).size <= latest.size]
+    by_size = {c.size: text for text, c in [*kept, *zip(history_texts, served, strict=True)]}
+    report = Report(origin=latest.origin, size=latest.size, root=latest.root, latest_text=latest_text,
+                    history_texts=[by_size[size] for size in sorted(by_size)])
+    history = [c for _text, c in kept] + served
     if not history or history[-1].size != latest.size or history[-1].root != latest.root:
         history.append(latest)
     sizes = sorted({c.size for c in history})
@@ -252,8 +261,10 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
     if os.path.exists(os.path.join(into, "checkpoint")):
         previous = _open(DirectorySource(into).checkpoint(), verifier, None)
     held = DirectorySource(into) if previous is not None else None
+    known = _held_checkpoints(into) if previous is not None else []
+    # the checkpoints already held are checked again and kept, even if the node no longer lists them
     report = verify(source, verifier, keep_entries=True, held=held,
-                    held_size=previous.size if previous else 0)
+                    held_size=previous.size if previous else 0, known=known)
     first_new = 0
     if previous is not None:
         if previous.origin != report.origin:
@@ -266,6 +277,13 @@ def mirror(source: Source, into: str, key: str | None = None) -> Report:
     # the very notes verify() checked: the node may have sealed another block meanwhile
     write_log(into, report.entries, report.history_texts, key, report.latest_text, first_new)
     return report
+
+
+def _held_checkpoints(into: str) -> list[str]:
+    try:
+        return DirectorySource(into).checkpoints()
+    except AuditError:  # a copy written before its history was: the latest checkpoint vouches
+        return []
 
 
 def write_log(into: str, entries: list[bytes], history: list[str], key: str, latest: str,

@@ -12,23 +12,29 @@ from .services import canonical, verifier
 
 
 class DatabaseSource:
-    """This node's log, read from the database the way the public endpoints read it."""
+    """This node's log, read from the database the way the public endpoints read it.
+
+    The latest block is read once, when the source is made: the checkpoint, the history and
+    the tiles are then those of that tree, so a block sealed during a verification is simply
+    not part of it (the next verification covers it)."""
 
     def __init__(self):
-        block = queries.latest_block()
-        self.size = block.size if block else 0
+        self.block = queries.latest_block()
+        self.size = self.block.size if self.block else 0
 
     def key(self) -> str:
         return str(verifier())
 
     def checkpoint(self) -> str:
-        block = queries.latest_block()
-        if block is None:
+        if self.block is None:
             raise AuditError("no block has been sealed yet")
-        return block.cosigned or block.checkpoint
+        return self.block.cosigned or self.block.checkpoint
 
     def checkpoints(self) -> list[str]:
-        blocks = Block.objects.order_by("number").only("checkpoint", "cosigned")
+        if self.block is None:
+            return []
+        blocks = (Block.objects.filter(number__lte=self.block.number).order_by("number")
+                  .only("checkpoint", "cosigned"))
         return [b.cosigned or b.checkpoint for b in blocks]
 
     def tile(self, level: int, number: int, width: int) -> bytes:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
+import os
 import struct
 from dataclasses import dataclass, field
 
@@ -199,6 +201,40 @@ def sign_note(text: str, signer: Signer) -> Note:
         raise NoteError("a note text ends with one newline")
     sig = Signature(signer.name, signer.verifier.id, signer.sign(text.encode()))
     return Note(text, (sig,))
+
+
+def load_or_create_signer(path: str, name: str, alg: int = ALG_ED25519) -> Signer:
+    """The signing key kept in the file ``path``, created (mode 0600) if there is none yet.
+
+    A new key is written in full and synced to disk under a temporary name, then linked into
+    place: a key already there, written first by another process, is never replaced, and is
+    the one returned."""
+    try:
+        with open(path) as fh:
+            return Signer.parse(fh.read())
+    except FileNotFoundError:
+        pass
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    signer = Signer.generate(name, alg)
+    tmp = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(signer) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # never replaces a key another process wrote first
+    finally:
+        os.unlink(tmp)
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the new name survives a crash too
+    finally:
+        os.close(directory)
+    with open(path) as fh:
+        return Signer.parse(fh.read())
 
 
 # --- checkpoints (C2SP tlog-checkpoint) --------------------------------------------------------

@@ -35,6 +35,7 @@ from .note import (
     NoteError,
     Signer,
     Verifier,
+    load_or_create_signer,
     parse_signature_lines,
     sign_note,
     verify_cosignature,
@@ -118,27 +119,7 @@ def _load_signer(configured: str, path: str, origin: str, stamp=None) -> Signer:
     if configured:
         return Signer.parse(configured)
     with _key_lock:
-        try:
-            with open(path) as fh:
-                return Signer.parse(fh.read())
-        except FileNotFoundError:
-            pass
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        signer = Signer.generate(origin)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(signer) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # never replaces a key another process wrote first
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-        with open(path) as fh:
-            return Signer.parse(fh.read())
+        return load_or_create_signer(path, origin)
 
 
 def signer() -> Signer:

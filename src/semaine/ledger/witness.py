@@ -30,6 +30,7 @@ from .note import (
     Signer,
     Verifier,
     cosign,
+    load_or_create_signer,
     parse_note,
 )
 
@@ -185,15 +186,6 @@ class Witness:
 
 
 def load_or_create_key(path: str, name: str) -> Signer:
-    try:
-        with open(path) as fh:
-            return Signer.parse(fh.read())
-    except FileNotFoundError:
-        pass
-    signer = Signer.generate(name, ALG_COSIGNATURE_V1)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(str(signer) + "\n")
-    return signer
+    """The witness's cosigning key, kept in ``path`` (created as the log's own key is)."""
+    return load_or_create_signer(path, name, ALG_COSIGNATURE_V1)
 

@@ -7,12 +7,12 @@ class OpendataConfig(AppConfig):
     verbose_name = "Données ouvertes"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_init, post_save
+        from django.db.models.signals import pre_delete
 
         from semaine.agenda.models import Event
+        from semaine.agenda.signals import event_publication_changed
 
         from . import signals
 
-        post_init.connect(signals.remember_state, sender=Event, dispatch_uid="opendata-remember")
-        post_save.connect(signals.state_saved, sender=Event, dispatch_uid="opendata-saved")
-        post_delete.connect(signals.event_deleted, sender=Event, dispatch_uid="opendata-deleted")
+        event_publication_changed.connect(signals.on_publication_changed, dispatch_uid="opendata-publication")
+        pre_delete.connect(signals.on_event_delete, sender=Event, dispatch_uid="opendata-deleting")

@@ -16,7 +16,7 @@ import json
 
 from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, http_date, quote_etag
@@ -26,6 +26,7 @@ from semaine.agenda import queries, search
 from semaine.agenda.geo import GEOJSON_TYPE
 from semaine.agenda.links import event_url_builder
 from semaine.agenda.models import PARIS, Edition
+from semaine.agenda.queries import edition_or_404
 from semaine.ui import cache as page_cache
 
 from . import exports
@@ -42,10 +43,6 @@ FILES = {
     "schema": "schema.json",
     "datapackage": "datapackage.json",
 }
-
-
-def _edition(slug: str) -> Edition:
-    return get_object_or_404(Edition, slug=slug)
 
 
 def _selection(request, edition: Edition):
@@ -98,7 +95,7 @@ def _filename(edition: Edition, kind: str) -> str:
 @feed
 def csv_export(request, edition):
     """One row per slot of the matching published events."""
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     _filters, queryset = _selection(request, edition)
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.csv_lines(exports.records(exports.iterate(queryset), url)))
@@ -109,7 +106,7 @@ def csv_export(request, edition):
 @feed
 def jsonld_export(request, edition):
     """One schema.org Event per slot of the matching published events, in one ``@graph``."""
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     _filters, queryset = _selection(request, edition)
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.jsonld_parts(
@@ -124,7 +121,7 @@ def jsonld_export(request, edition):
 @feed
 def geojson_export(request, edition):
     """One Point per slot of the matching published events whose venue has coordinates."""
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     _filters, queryset = _selection(request, edition)
     queryset = exports.located(queryset)
     url = event_url_builder(request, edition)
@@ -144,7 +141,7 @@ def _json(document: dict, content_type: str = JSON_TYPE):
 @feed
 def schema(request, edition):
     """The Table Schema of the CSV (the same for every edition)."""
-    _edition(edition)
+    edition_or_404(edition)
     return _json(exports.table_schema())
 
 
@@ -216,7 +213,7 @@ def data_package(request, edition: Edition, summary: exports.Summary) -> dict:
 @feed
 def datapackage(request, edition):
     """The Data Package (frictionless v1) of the edition's exports."""
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     return _json(data_package(request, edition, exports.summarise(_published(edition))))
 
 
@@ -232,7 +229,7 @@ def current(request):
 @feed
 def edition_page(request, edition):
     """Every dataset of the edition, with format, licence, last update and size."""
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     summary = exports.summarise(_published(edition))
     programmes = [programme for programme in queries.edition_programmes(edition) if programme.n]
     context = {

@@ -33,6 +33,7 @@ from semaine.agenda.models import (
     Slot,
 )
 from semaine.agenda.queries import PREFETCHED, prefetched
+from semaine.registrations.services import capacity_of
 from semaine.ui.spreadsheet import neutralise_formula
 
 #: Events read per database round trip (with their slots, themes, formats… prefetched).
@@ -412,7 +413,7 @@ def records(events: Iterable[Event], event_url: Callable[[object, str], str]) ->
                 "date_debut": _paris(slot.starts_at),
                 "date_fin": _paris(slot.ends_at),
                 "statut": slot_status(event, slot),
-                "places": slot.capacity or event.capacity,
+                "places": capacity_of(slot, event),
                 **common,
             }
 

@@ -65,7 +65,7 @@ def authenticate_token(secret: str) -> ApiToken | None:
     return token
 
 
-# ---- tombstones: kept by the signals of opendata/apps.py ---------------------------------------
+# ---- tombstones: kept through the hooks connected in opendata/apps.py ----------------------------
 
 def event_left_view(event: Event, reason: str) -> None:
     """A published event was unpublished or deleted: keep a tombstone for the clients."""
@@ -80,8 +80,16 @@ def event_back_in_view(event: Event) -> None:
     EventRemoval.objects.filter(public_id=event.public_id).delete()
 
 
-def record_state_change(event: Event, previous_state: str | None) -> None:
-    if previous_state == EventState.PUBLISHED and event.state != EventState.PUBLISHED:
+def publication_changed(event: Event, from_state: str, to_state: str) -> None:
+    """An agenda service moved the event into or out of the public programme."""
+    if from_state == EventState.PUBLISHED and to_state != EventState.PUBLISHED:
         event_left_view(event, RemovalReason.UNPUBLISHED)
-    elif previous_state not in (None, EventState.PUBLISHED) and event.state == EventState.PUBLISHED:
+    elif from_state != EventState.PUBLISHED and to_state == EventState.PUBLISHED:
         event_back_in_view(event)
+
+
+def event_deleting(event: Event) -> None:
+    """Before an event's row is deleted (in the deletion's transaction): a tombstone if it is
+    published, as the database has it (the instance may be stale or lack its state)."""
+    if event.pk is not None and Event.objects.filter(pk=event.pk, state=EventState.PUBLISHED).exists():
+        event_left_view(event, RemovalReason.DELETED)

@@ -1,24 +1,15 @@
-"""Tombstones of events that leave public view, for the API's synchronisation."""
+"""Tombstones of events that leave public view, for the API's synchronisation.
 
-from semaine.agenda.models import EventState
+The agenda's services announce every move into or out of the programme
+(``agenda.signals.event_publication_changed``); a deletion, which no service makes (staff in the
+admin), is seen just before the row goes (``pre_delete``, sent for ``QuerySet.delete()`` too)."""
 
-from .models import RemovalReason
-from .services import event_left_view, record_state_change
-
-
-def remember_state(sender, instance, **kwargs):
-    # Only when loaded: a deferred ``state`` is not fetched for this.
-    instance._opendata_state = instance.__dict__.get("state")
+from .services import event_deleting, publication_changed
 
 
-def state_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    previous = None if created else getattr(instance, "_opendata_state", None)
-    record_state_change(instance, previous)
-    instance._opendata_state = instance.state
+def on_publication_changed(sender, event, from_state, to_state, **kwargs):
+    publication_changed(event, from_state, to_state)
 
 
-def event_deleted(sender, instance, **kwargs):
-    if instance.__dict__.get("state") == EventState.PUBLISHED:
-        event_left_view(instance, RemovalReason.DELETED)
+def on_event_delete(sender, instance, **kwargs):
+    event_deleting(instance)

@@ -3,8 +3,8 @@
 import csv
 
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from semaine.agenda.models import Edition
 from semaine.agenda.permissions import is_coordinator
-from semaine.agenda.queries import current_edition
+from semaine.agenda.queries import current_edition, edition_or_404
 from semaine.ui.cache import cache_anonymous, generation
 from semaine.ui.problems import problem
 from semaine.ui.spreadsheet import neutralise_formula
@@ -56,7 +56,7 @@ def current_statistics(request):
 @require_safe
 @cache_anonymous(CACHE_TIMEOUT)
 def statistics_page(request, edition):
-    edition = get_object_or_404(Edition, slug=edition)
+    edition = edition_or_404(edition)
     coordinator = is_coordinator(request.user, edition)
     statistics = _statistics(edition, coordinator)
     context = {
@@ -85,8 +85,9 @@ def statistics_csv(request, edition, chart):
     if chart not in CHARTS:
         return problem(request, 404, _("Graphique inconnu"),
                        _("Aucun graphique ne porte ce nom : %(names)s.") % {"names": ", ".join(CHARTS)})
-    found = Edition.objects.filter(slug=edition).first()
-    if found is None:
+    try:
+        found = edition_or_404(edition)
+    except Http404:
         return problem(request, 404, _("Édition inconnue"), _("Aucune édition ne porte ce nom."))
     coordinator = is_coordinator(request.user, found)
     if chart in COORDINATOR_CHARTS and not coordinator:

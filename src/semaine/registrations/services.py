@@ -33,9 +33,10 @@ from .models import (
 Status = RegistrationStatus
 
 
-def capacity_of(slot: Slot) -> int | None:
-    """Seats of the slot: its own capacity, or the event's; None means unlimited."""
-    return slot.capacity or slot.event.capacity
+def capacity_of(slot: Slot, event=None) -> int | None:
+    """Seats of the slot: its own capacity, or the event's; None means unlimited. ``event``, the
+    slot's event, when the caller holds it (a slot read as a row of values has none)."""
+    return slot.capacity or (event if event is not None else slot.event).capacity
 
 
 def held_seats(slot: Slot) -> int:
@@ -413,18 +414,38 @@ def message_attendees(actor, event, *, subject: str, body: str, include_waiting:
     return count
 
 
+#: slots recorded per transaction by `record_closed_registrations`
+CLOSING_BATCH = 500
+
+
 def record_closed_registrations(now=None) -> int:
     """When a slot starts its registration closes: the public ledger records how many people
-    registered, waited or cancelled, and how many seats there were (counts only, no names)."""
-    from semaine.ledger.models import Entry
+    registered, waited or cancelled, and how many seats there were (counts only, no names).
+
+    Each slot is recorded once: the slots still to record (``closing_recorded_at`` empty) are
+    taken under a row lock that skips the ones another worker holds, and are marked in the very
+    transaction that records them, so two overlapping runs never record the same slot twice."""
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            count = _record_closing_batch(now)
+        total += count
+        if count < CLOSING_BATCH:
+            return total
+
+
+def _record_closing_batch(now) -> int:
     from semaine.ledger.services import record_many, utc_time
 
-    now = now or timezone.now()
-    done = set(Entry.objects.filter(kind="registrations.closed").values_list("subject", flat=True))
-    slots = (Slot.objects.filter(starts_at__lte=now, event__state=EventState.PUBLISHED,
-                                 event__registration_mode=RegistrationMode.PLATFORM)
-             .select_related("event").order_by("starts_at", "pk"))
-    closing = [s for s in slots if f"slot:{s.event.public_id}/{s.pk}" not in done]
+    closing = list(
+        Slot.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(starts_at__lte=now, closing_recorded_at__isnull=True, event__state=EventState.PUBLISHED,
+                event__registration_mode=RegistrationMode.PLATFORM)
+        .select_related("event").order_by("starts_at", "pk")[:CLOSING_BATCH]
+    )
+    if not closing:
+        return 0
     counts: dict = {}
     for slot_id, status, n in (Registration.objects.filter(slot__in=closing)
                                .values_list("slot", "status").annotate(n=Count("pk")).order_by()):
@@ -440,6 +461,6 @@ def record_closed_registrations(now=None) -> int:
             "waitlisted": statuses.get(RegistrationStatus.WAITLISTED, 0),
             "cancelled": statuses.get(RegistrationStatus.CANCELLED, 0),
         }))
-    with transaction.atomic():
-        record_many(facts)
+    record_many(facts)
+    Slot.objects.filter(pk__in=[slot.pk for slot in closing]).update(closing_recorded_at=timezone.now())
     return len(closing)

@@ -246,15 +246,7 @@ def add_slot(request, event_id: UUID, payload: SlotIn):
 @router.delete("/events/{event_id}/slots/{slot_id}", response={204: None, **ERRORS},
                summary="Retirer un créneau (sans inscription)")
 def remove_slot(request, event_id: UUID, slot_id: int):
-    event = _event(request, event_id)
-    slots = list(event.slots.order_by("starts_at", "pk"))
-    if not any(s.pk == slot_id for s in slots):
-        raise event.slots.model.DoesNotExist
-    keep = [agenda_services.SlotData(s.starts_at, s.ends_at, s.capacity, s.pk)
-            for s in slots if s.pk != slot_id]
-    if not keep:
-        raise _invalid([{"field": "slots", "location": "body", "detail": _("Ajoutez au moins un créneau.")}])
-    agenda_services.update_event(request.auth.created_by, event, fields={}, slots=keep)
+    agenda_services.remove_slot(request.auth.created_by, _event(request, event_id), slot_id)
     return Status(204, None)
 
 

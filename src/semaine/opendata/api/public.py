@@ -1,12 +1,10 @@
 """Public reads: editions, events (the agenda's filters, cursor pagination, synchronisation),
 slots, organisations, programmes, reference lists and territories. Published data only."""
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -15,7 +13,7 @@ from pydantic import AwareDatetime
 
 from semaine.agenda import search
 from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, Slot
-from semaine.agenda.queries import reference_lists
+from semaine.agenda.queries import edition_or_404, reference_lists
 from semaine.opendata.models import EventRemoval
 from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.ui.cache import cache_anonymous
@@ -41,7 +39,6 @@ router = Router(tags=["Données publiques"])
 CACHE_TIMEOUT = 60
 #: ``synced_at`` lags the clock by this much: a write still in flight then is seen next time.
 SYNC_MARGIN = timedelta(seconds=30)
-SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
 Limit = Annotated[int, Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT,
                              description=f"Au plus {pagination.MAX_LIMIT}")]
 Cursor = Annotated[
@@ -49,12 +46,6 @@ Cursor = Annotated[
 ]
 ERRORS = {400: Problem, 404: Problem}
 cached = decorate_view(cache_anonymous(CACHE_TIMEOUT))
-
-
-def _edition(slug: str) -> Edition:
-    if not SLUG.match(slug):
-        raise Http404
-    return Edition.objects.get(slug=slug)
 
 
 def _only(request, allowed: set[str]) -> None:
@@ -149,7 +140,7 @@ def _edition_out(request, edition):
 @cached
 def edition_detail(request, edition: str):
     _only(request, set())
-    return _edition_out(request, _edition(edition))
+    return _edition_out(request, edition_or_404(edition))
 
 
 @router.get("/editions/{edition}/events", response={200: EventPage, **ERRORS},
@@ -160,7 +151,7 @@ def events(request, edition: str, query: Query[EventQuery]):
     `updated_since`, tri par date de modification (synchronisation : voir aussi
     `/events/removed`). Pagination par curseur, stable quand des événements s’ajoutent."""
     _only(request, EVENT_PARAMS)
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     synced_at = _synced_at()
     filters = _filters(request, query, edition)
     queryset = search.filter_events(
@@ -192,7 +183,7 @@ def removed_events(request, edition: str, query: Query[RemovedQuery]):
     """Les événements qui étaient publiés et ne le sont plus (dépubliés ou supprimés), avec le
     moment du retrait : un client supprime ces identifiants de sa copie."""
     _only(request, {"since", "cursor", "limit"})
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     synced_at = _synced_at()
     queryset = EventRemoval.objects.filter(edition=edition)
     if query.since:
@@ -212,7 +203,7 @@ def removed_events(request, edition: str, query: Query[RemovedQuery]):
 def event_detail(request, edition: str, event_id: UUID):
     _only(request, set())
     event = serialise.with_api_data(
-        Event.objects.filter(edition=_edition(edition), public_id=event_id, state=EventState.PUBLISHED)
+        Event.objects.filter(edition=edition_or_404(edition), public_id=event_id, state=EventState.PUBLISHED)
     ).get()
     return serialise.event(request, event)
 
@@ -229,7 +220,7 @@ class SlotQuery(Schema):
 @cached
 def slots(request, edition: str, query: Query[SlotQuery]):
     _only(request, {"from", "to", "cursor", "limit"})
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     queryset = Slot.objects.filter(event__edition=edition, event__state=EventState.PUBLISHED)
     if query.date_from:
         queryset = queryset.filter(ends_at__gte=datetime.combine(query.date_from, time.min, PARIS))
@@ -250,7 +241,7 @@ def slots(request, edition: str, query: Query[SlotQuery]):
 @cached
 def programmes(request, edition: str, query: Query[PageQuery]):
     _only(request, {"cursor", "limit"})
-    edition = _edition(edition)
+    edition = edition_or_404(edition)
     queryset = (
         Programme.objects.filter(edition=edition, organisation__status=OrganisationStatus.APPROVED)
         .select_related("edition", "organisation").prefetch_related("tracks")
