@@ -12,11 +12,14 @@ Environment (defaults in brackets):
   BENCH_PROCS [4]         processes for the multi-process append runs (writers split among them)
   BENCH_BATCH [10]        record() calls per transaction in the batched append runs
   BENCH_MANY [100]        facts per record_many() call (one transaction, one INSERT) in the last runs
+  BENCH_MANY_APPENDS [BENCH_APPENDS]   rows per record_many() run
   BENCH_ONLY_APPENDS [0]  1: measure the appends only
+  BENCH_KINDS [record,batched,many]   which append runs to make beside the baseline
   BENCH_SEAL_ENTRIES [1000000], BENCH_SEAL_BATCH [100000]   in-memory sealing vs raw hashlib
   BENCH_SEAL_DB [200000]  pending entries sealed end to end by ``seal_all()`` in PostgreSQL
   BENCH_PROOF_SIZE [10000000], BENCH_PROOFS [1000]   inclusion proofs served from tiles in the DB
   BENCH_REPEAT [2]        how many times each measurement runs (all runs are printed)
+  BENCH_DB [bench_ledger] the scratch database's name
 
 What each part measures, each against a baseline measured in the same run:
 
@@ -56,7 +59,7 @@ import uuid
 
 import scratch
 
-DB = "bench_ledger"
+DB = os.environ.get("BENCH_DB", "bench_ledger")
 
 
 def env_int(name: str, default: int) -> int:
@@ -200,21 +203,22 @@ def append_run(kind: str, writers: int, procs: int, units: int, batch: int = 1) 
 
 
 def bench_appends(writer_counts: list[int], total: int, procs: int, batch: int, repeat: int,
-                  many: int) -> list:
+                  many: int, kinds: tuple[str, ...] = ("record", "batched", "many"),
+                  many_total: int = 0) -> list:
     rows = []
     for writers in writer_counts:
         per = max(1, total // writers)
+        many_per = max(1, (many_total or total) // writers)
         for p in (1, procs):
             where = (f"{writers} threads, 1 process" if p == 1
                      else f"{writers} writers in {p} processes")
             runs = {"baseline": [], "record": [], "batched": [], "many": []}
-            sequence = ["baseline"]
+            sequence = ["baseline"]  # each round of the other kinds is followed by a baseline run
             for _ in range(repeat):
-                sequence += ["record", "baseline"]
-            sequence += ["batched"] * repeat + ["many"] * repeat
+                sequence += [k for k in ("record", "batched", "many") if k in kinds] + ["baseline"]
             for kind in sequence:
                 size = {"batched": batch, "many": many}.get(kind, 1)
-                units = max(1, per // size)
+                units = max(1, (many_per if kind == "many" else per) // size)
                 r = append_run(kind, writers, p, units, size)
                 runs[kind].append(r)
                 print(f"  appends {where}: {kind:8} {r['entries']:6} entries in {r['seconds']:.2f} s "
@@ -506,22 +510,24 @@ def report_appends(append_rows, batch: int, many: int, *header) -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for where, _w, _p, runs in append_rows:
         base = statistics.mean(r["rate"] for r in runs["baseline"])
-        rec = statistics.median(r["rate"] for r in runs["record"])
-        best = max(r["rate"] for r in runs["record"])
-        p50 = statistics.median(r["p50"] for r in runs["record"])
-        p95 = statistics.median(r["p95"] for r in runs["record"])
-        cpu = statistics.median(r["cpu"] for r in runs["record"])
-        bat = ", ".join(f"{r['rate']:.0f}" for r in runs["batched"])
-        bat_ok = max(r["rate"] for r in runs["batched"]) >= 5000
-        mny = ", ".join(f"{r['rate']:.0f}" for r in runs["many"])
-        many_ok = max(r["rate"] for r in runs["many"]) >= 5000
-        base_runs = ", ".join(f"{r['rate']:.0f}" for r in runs["baseline"])
-        rec_runs = ", ".join(f"{r['rate']:.0f}" for r in runs["record"])
-        print(f"| {where} | {base_runs} | {rec_runs} | {rec / base:.0%} "
-              f"| {p50:.1f} / {p95:.1f} | {cpu:.2f} | {bat} | {mny} "
-              f"| one commit per entry: {'met' if best >= 5000 else '**missed**'}"
-              f"{'; batched: met' if bat_ok else '; batched: **missed**'}"
-              f"{'; record_many: met' if many_ok else '; record_many: **missed**'} |")
+
+        def rates(kind, runs=runs):
+            return ", ".join(f"{r['rate']:.0f}" for r in runs[kind]) or "–"
+
+        verdicts = "; ".join(
+            f"{label}: {'met' if max(r['rate'] for r in runs[kind]) >= 5000 else '**missed**'}"
+            for kind, label in (("record", "one commit per entry"), ("batched", "batched"),
+                                ("many", "record_many")) if runs[kind])
+
+        rec = runs["record"] or [{"rate": math.nan, "p50": math.nan, "p95": math.nan, "cpu": math.nan}]
+        p50 = statistics.median(r["p50"] for r in rec)
+        p95 = statistics.median(r["p95"] for r in rec)
+        cpu = statistics.median(r["cpu"] for r in rec)
+        share = f"{statistics.median(r['rate'] for r in rec) / base:.0%}" if runs["record"] else "–"
+        print(f"| {where} | {rates('baseline')} | {rates('record')} "
+              f"| {share} "
+              f"| {p50:.1f} / {p95:.1f} | {cpu:.2f} | {rates('batched')} | {rates('many')} "
+              f"| {verdicts} |")
     print()
 
 
@@ -532,6 +538,7 @@ def main() -> None:
     batch = env_int("BENCH_BATCH", 10)
     many = env_int("BENCH_MANY", 100)
     only_appends = env_int("BENCH_ONLY_APPENDS", 0)
+    kinds = tuple(os.environ.get("BENCH_KINDS", "record,batched,many").split(","))
     seal_entries = env_int("BENCH_SEAL_ENTRIES", 1_000_000)
     seal_batch = env_int("BENCH_SEAL_BATCH", 100_000)
     seal_db = env_int("BENCH_SEAL_DB", 200_000)
@@ -557,7 +564,8 @@ def main() -> None:
         services.signer()  # the key file, created once here, outside every clock
 
         print("== appends", file=sys.stderr, flush=True)
-        append_rows = bench_appends(writer_counts, appends, procs, batch, repeat, many)
+        append_rows = bench_appends(writer_counts, appends, procs, batch, repeat, many, kinds,
+                                    env_int("BENCH_MANY_APPENDS", 0))
         clear_entries()
         if only_appends:
             report_appends(append_rows, batch, many, pg_version, sync_commit, fsync, repeat)
