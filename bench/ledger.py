@@ -14,6 +14,7 @@ Environment (defaults in brackets):
   BENCH_MANY [100]        facts per record_many() call (one transaction, one INSERT) in the last runs
   BENCH_MANY_APPENDS [BENCH_APPENDS]   rows per record_many() run
   BENCH_ONLY_APPENDS [0]  1: measure the appends only
+  BENCH_ONLY_PROOFS [0]   1: measure the inclusion proofs only
   BENCH_KINDS [record,batched,many]   which append runs to make beside the baseline
   BENCH_SEAL_ENTRIES [1000000], BENCH_SEAL_BATCH [100000]   in-memory sealing vs raw hashlib
   BENCH_SEAL_DB [200000]  pending entries sealed end to end by ``seal_all()`` in PostgreSQL
@@ -37,10 +38,13 @@ What each part measures, each against a baseline measured in the same run:
 3. Verification: ``audit.verify(checks.DatabaseSource(), verifier())`` over the whole sealed log,
    against reading every entry in one query and folding the tree in memory.
 4. Inclusion proofs: BENCH_PROOF_SIZE random leaf hashes turned into tiles by ``TileBuilder``,
-   copied into ``ledger_tile`` (binary COPY); then BENCH_PROOFS random proofs through
-   ``queries.inclusion_proof(index, size)`` (a fresh ``TileHashReader`` per proof, as the view),
-   against a single-row primary-key read of one tile by the ORM. A sample is verified against the
-   root with ``merkle.verify_inclusion``.
+   copied into ``ledger_tile`` (binary COPY); then BENCH_PROOFS random proofs, each measured four
+   ways in turn: a single-row primary-key read of one tile by the ORM (baseline);
+   ``queries.inclusion_proof(index, size)`` (no root: every tile read and hashed);
+   ``queries.inclusion_proof(index, size, root)`` as the entry view asks it (tiles through the
+   process's cache, the proof checked against the root); and ``GET /ledger/entry/<index>.json``
+   through Django's test client. A sample is verified against the root with
+   ``merkle.verify_inclusion``.
 """
 
 import math
@@ -398,27 +402,49 @@ def store_tiles(tiles: dict) -> float:
     return time.perf_counter() - start
 
 
+def _view_rows(size: int, root: bytes, indexes: list[int]) -> None:
+    """One block covering the whole tree and an entry at each of ``indexes``: what the entry
+    view reads besides the tiles (the entries' contents do not matter to the proof)."""
+    from django.utils import timezone
+
+    from semaine.ledger.models import Block, Entry
+
+    now = timezone.now()
+    Block.objects.update_or_create(number=1, defaults={
+        "sealed_at": now, "first_index": 0, "size": size, "root": root, "checkpoint": "bench\n"})
+    Entry.objects.filter(kind="bench.proof").delete()
+    Entry.objects.bulk_create([Entry(index=i, kind="bench.proof", subject=f"bench:{i}", data=b"{}",
+                                     record="{}", recorded_at=now) for i in sorted(set(indexes))],
+                              batch_size=1000)
+
+
 def bench_proofs(tree: dict, count: int, repeat: int) -> dict:
+    """Per run, over the same random indexes: one tile read by primary key (baseline); a proof
+    with every tile read and hashed (``queries.inclusion_proof(index, size)``, no root: no cache);
+    a proof as the entry view asks it (``inclusion_proof(index, size, root)``: tiles through the
+    process's cache, proof checked against the root); the view itself (``/ledger/entry/<i>.json``
+    through Django's test client: URL routing, middleware, the entry and block queries, JSON)."""
+    from django.test import Client
+
     from semaine.ledger import merkle, queries, services
     from semaine.ledger.models import Tile
 
     size, root, tiles = tree["size"], tree["root"], tree["tiles"]
     rng = random.Random(7)
     full_tiles = size // merkle.TILE_WIDTH
-    # warm the connection, the prepared statements and PostgreSQL's cache the same way for both
+    client = Client()
+    # warm the connection, the prepared statements and PostgreSQL's cache the same way for all
     for _ in range(50):
         queries.inclusion_proof(rng.randrange(size), size)
+        queries.inclusion_proof(rng.randrange(size), size, root)
         Tile.objects.filter(level=0, number=rng.randrange(full_tiles)).values_list("data", flat=True).first()
     runs = []
     for _ in range(repeat):
-        base = []
-        for _ in range(count):
-            number = rng.randrange(full_tiles)
-            start = time.perf_counter()
-            Tile.objects.filter(level=0, number=number).values_list("data", flat=True).first()
-            base.append((time.perf_counter() - start) * 1000)
-        times, reads, lengths, _queries_per = [], [], [], []
         indexes = [rng.randrange(size) for _ in range(count)]
+        _view_rows(size, root, indexes)
+        for i in indexes[:20]:
+            assert client.get(f"/ledger/entry/{i}.json").status_code == 200
+        base, uncached, cached, view = [], [], [], []
         fetches = 0
         original = services.fetch_tiles
 
@@ -427,39 +453,48 @@ def bench_proofs(tree: dict, count: int, repeat: int) -> dict:
             fetches += 1
             return original(keys)
 
-        proofs = []
-        for index in indexes:
-            reader = merkle.TileHashReader(counting_fetch)
+        reads, lengths, proofs = [], [], []
+        for index in indexes:  # interleaved, so that drift in the machine's load hits all four
+            number = rng.randrange(full_tiles)
             start = time.perf_counter()
-            proof = merkle.inclusion_proof(index, size, reader)
-            times.append((time.perf_counter() - start) * 1000)
-            reads.append(reader.tiles_read)
-            lengths.append(len(proof))
-            proofs.append(proof)
-        # the same proofs through queries.inclusion_proof, exactly as the view calls it
-        view = []
-        for index, proof in zip(indexes, proofs, strict=True):
+            Tile.objects.filter(level=0, number=number).values_list("data", flat=True).first()
+            base.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
-            got = queries.inclusion_proof(index, size)
-            view.append((time.perf_counter() - start) * 1000)
+            proof = queries.inclusion_proof(index, size)
+            uncached.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            got = queries.inclusion_proof(index, size, root)
+            cached.append((time.perf_counter() - start) * 1000)
             assert got == proof
+            start = time.perf_counter()
+            response = client.get(f"/ledger/entry/{index}.json")
+            view.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+            proofs.append(proof)
+        for index in indexes[:200]:  # what the cached path reads from the database
+            reader = merkle.TileHashReader(counting_fetch, size, queries.TILES)
+            lengths.append(len(merkle.inclusion_proof(index, size, reader)))
+            reads.append(reader.tiles_read)
         verified = 0
         for index, proof in list(zip(indexes, proofs, strict=True))[:100]:
             number, offset = divmod(index, merkle.TILE_WIDTH)
             leaf = tiles[(0, number)][offset * 32 : offset * 32 + 32]
             merkle.verify_inclusion(index, size, leaf, proof, root)
             verified += 1
-        runs.append({"view": view, "instrumented": times, "base": base, "reads": reads,
-                     "lengths": lengths, "fetches": fetches / count, "verified": verified})
-        print(f"  proofs at {size}: p50 {statistics.median(view):.3f} ms, p95 {pct(view, 0.95):.3f} ms, "
-              f"max {max(view):.3f} ms; tile read p50 {statistics.median(base):.3f} ms",
+        runs.append({"base": base, "uncached": uncached, "cached": cached, "view": view, "reads": reads,
+                     "lengths": lengths, "fetches": fetches / len(reads), "verified": verified,
+                     "cache": len(queries.TILES)})
+        print(f"  proofs at {size}: cached p50 {statistics.median(cached):.3f} ms, "
+              f"p95 {pct(cached, 0.95):.3f} ms; uncached p50 {statistics.median(uncached):.3f} ms; "
+              f"view p50 {statistics.median(view):.3f} ms; tile read p50 {statistics.median(base):.3f} ms",
               file=sys.stderr, flush=True)
     return {"runs": runs}
 
 
-def profile_proof(size: int, count: int = 300) -> dict:
-    """Where a proof's time goes: the query (fetch) against the tiles' inner levels (CPU)."""
-    from semaine.ledger import merkle, services
+def profile_proof(size: int, root: bytes, count: int = 300) -> dict:
+    """Where a proof's time goes, as the view asks it: the query (fetch) against the inner levels
+    of the tiles the cache did not have (CPU)."""
+    from semaine.ledger import merkle, queries, services
 
     rng = random.Random(11)
     fetch_t = levels_t = 0.0
@@ -483,7 +518,10 @@ def profile_proof(size: int, count: int = 300) -> dict:
     try:
         start = time.perf_counter()
         for _ in range(count):
-            merkle.inclusion_proof(rng.randrange(size), size, merkle.TileHashReader(timed_fetch))
+            index = rng.randrange(size)
+            read = merkle.TileHashReader(timed_fetch, size, queries.TILES)
+            proof = merkle.inclusion_proof(index, size, read)
+            assert merkle.root_from_inclusion(index, size, read([(0, index)])[0], proof) == root
         total = time.perf_counter() - start
     finally:
         merkle.tile_levels = original_levels
@@ -531,6 +569,62 @@ def report_appends(append_rows, batch: int, many: int, *header) -> None:
     print()
 
 
+def bench_proof_part(proof_size: int, proofs: int, repeat: int):
+    print("== inclusion proofs", file=sys.stderr, flush=True)
+    tree = build_big_tree(proof_size)
+    print(f"  built {proof_size} leaves: {tree['seconds']:.1f} s "
+          f"({tree['builder_seconds']:.1f} s in TileBuilder), {len(tree['tiles'])} tiles",
+          file=sys.stderr, flush=True)
+    copy_seconds = store_tiles(tree["tiles"])
+    print(f"  COPY of the tiles: {copy_seconds:.1f} s", file=sys.stderr, flush=True)
+    proof = bench_proofs(tree, proofs, repeat)
+    profile = profile_proof(proof_size, tree["root"])
+    tile_count = len(tree["tiles"])
+    del tree["tiles"]
+    return tree, copy_seconds, proof, profile, tile_count
+
+
+def report_proofs(proof_size, proofs, tree, copy_seconds, proof, profile, tile_count) -> None:
+    print("### Inclusion proofs")
+    print()
+    print(f"Tree of {proof_size:,} random leaf hashes built by `TileBuilder` "
+          f"in {tree['builder_seconds']:.1f} s "
+          f"({tree['seconds']:.1f} s with generating the leaves), {tile_count:,} tiles copied into "
+          f"`ledger_tile` in {copy_seconds:.1f} s (binary COPY, then VACUUM ANALYZE).")
+    print()
+    print(f"| {proofs} random proofs per run (the four interleaved) | p50 (ms) | p95 (ms) | max (ms) "
+          "| target ≤ 1 ms |")
+    print("|---|---|---|---|---|")
+
+    def row(label, values, target=False):
+        verdict = ""
+        if target:
+            ok = pct(values, 0.95) <= 1.0
+            verdict = (f"p95 {'met' if ok else '**missed**'}"
+                       f"{' (p50 met)' if not ok and statistics.median(values) <= 1.0 else ''}")
+        print(f"| {label} | {statistics.median(values):.3f} | {pct(values, 0.95):.3f} | {max(values):.3f} "
+              f"| {verdict} |")
+
+    for n, r in enumerate(proof["runs"], 1):
+        row(f"run {n}: baseline, one tile by primary key (`Tile.objects.filter(level=0, number=…)`)",
+            r["base"])
+        row(f"run {n}: without the cache, `queries.inclusion_proof(index, {proof_size})`", r["uncached"])
+        row(f"run {n}: as the view asks it, `queries.inclusion_proof(index, {proof_size}, root)`",
+            r["cached"], target=True)
+        row(f"run {n}: the view, `GET /ledger/entry/<index>.json` (Django test client)", r["view"])
+    r = proof["runs"][-1]
+    print()
+    print(f"Per proof through the cache (last run, 200 proofs): {r['fetches']:.2f} queries, tiles read "
+          f"{min(r['reads'])}–{max(r['reads'])} (mean {statistics.mean(r['reads']):.2f}), hashes in the "
+          f"proof {min(r['lengths'])}–{max(r['lengths'])} (log2 n = {math.log2(proof_size):.1f}); "
+          f"tiles in the cache: {r['cache']}; {r['verified']} proofs per run verified against the root with "
+          f"`merkle.verify_inclusion`: OK, and every cached proof equals the uncached one. Profile over 300 "
+          f"cached proofs: {profile['total']:.3f} ms each, of which {profile['fetch']:.3f} ms in "
+          f"`fetch_tiles` (query and rows) and {profile['levels']:.3f} ms in `tile_levels` (the inner "
+          "levels of the tiles the cache did not hold).")
+    print()
+
+
 def main() -> None:
     writer_counts = [int(w) for w in os.environ.get("BENCH_WRITERS", "16,50").split(",")]
     appends = env_int("BENCH_APPENDS", 3000)
@@ -538,6 +632,7 @@ def main() -> None:
     batch = env_int("BENCH_BATCH", 10)
     many = env_int("BENCH_MANY", 100)
     only_appends = env_int("BENCH_ONLY_APPENDS", 0)
+    only_proofs = env_int("BENCH_ONLY_PROOFS", 0)
     kinds = tuple(os.environ.get("BENCH_KINDS", "record,batched,many").split(","))
     seal_entries = env_int("BENCH_SEAL_ENTRIES", 1_000_000)
     seal_batch = env_int("BENCH_SEAL_BATCH", 100_000)
@@ -563,6 +658,10 @@ def main() -> None:
         pg_version = connection.pg_version
         services.signer()  # the key file, created once here, outside every clock
 
+        if only_proofs:
+            tree, copy_seconds, proof, profile, tile_count = bench_proof_part(proof_size, proofs, repeat)
+            report_proofs(proof_size, proofs, tree, copy_seconds, proof, profile, tile_count)
+            return
         print("== appends", file=sys.stderr, flush=True)
         append_rows = bench_appends(writer_counts, appends, procs, batch, repeat, many, kinds,
                                     env_int("BENCH_MANY_APPENDS", 0))
@@ -576,17 +675,7 @@ def main() -> None:
         seal_runs = bench_seal_db(seal_db, repeat)
         print("== verification", file=sys.stderr, flush=True)
         verify = bench_verify(repeat)
-        print("== inclusion proofs", file=sys.stderr, flush=True)
-        tree = build_big_tree(proof_size)
-        print(f"  built {proof_size} leaves: {tree['seconds']:.1f} s "
-              f"({tree['builder_seconds']:.1f} s in TileBuilder), {len(tree['tiles'])} tiles",
-              file=sys.stderr, flush=True)
-        copy_seconds = store_tiles(tree["tiles"])
-        print(f"  COPY of the tiles: {copy_seconds:.1f} s", file=sys.stderr, flush=True)
-        proof = bench_proofs(tree, proofs, repeat)
-        profile = profile_proof(proof_size)
-        tile_count = len(tree["tiles"])
-        del tree["tiles"]
+        tree, copy_seconds, proof, profile, tile_count = bench_proof_part(proof_size, proofs, repeat)
     finally:
         scratch.drop_database(DB)
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -642,33 +731,7 @@ def main() -> None:
           f"| {', '.join(f'{s:.2f}' for s in verify['verifies'])} | {verify['size'] / v_med:,.0f} "
           f"| {b_med / v_med:.0%} |")
     print()
-    print("### Inclusion proofs")
-    print()
-    print(f"Tree of {proof_size:,} random leaf hashes built by `TileBuilder` "
-          f"in {tree['builder_seconds']:.1f} s "
-          f"({tree['seconds']:.1f} s with generating the leaves), {tile_count:,} tiles copied into "
-          f"`ledger_tile` in {copy_seconds:.1f} s (binary COPY, then VACUUM ANALYZE).")
-    print()
-    print(f"| {proofs} random proofs per run | p50 (ms) | p95 (ms) | max (ms) | target ≤ 1 ms |")
-    print("|---|---|---|---|---|")
-    for n, r in enumerate(proof["runs"], 1):
-        print(f"| run {n}: baseline, one tile by primary key (`Tile.objects.filter(level=0, number=…)`) "
-              f"| {statistics.median(r['base']):.3f} | {pct(r['base'], 0.95):.3f} | {max(r['base']):.3f} | |")
-        v = r["view"]
-        ok = pct(v, 0.95) <= 1.0
-        print(f"| run {n}: `queries.inclusion_proof(index, {proof_size})` | {statistics.median(v):.3f} "
-              f"| {pct(v, 0.95):.3f} | {max(v):.3f} | p95 {'met' if ok else '**missed**'}"
-              f"{' (p50 met)' if not ok and statistics.median(v) <= 1.0 else ''} |")
-    r = proof["runs"][-1]
-    print()
-    print(f"Per proof: {r['fetches']:.0f} query, tiles read {min(r['reads'])}–{max(r['reads'])} "
-          f"(mean {statistics.mean(r['reads']):.2f}), hashes in the proof "
-          f"{min(r['lengths'])}–{max(r['lengths'])} (log2 n = {math.log2(proof_size):.1f}); "
-          f"{r['verified']} proofs per run verified against the root with `merkle.verify_inclusion`: OK. "
-          f"Profile over 300 proofs: {profile['total']:.3f} ms each, of which {profile['fetch']:.3f} ms in "
-          f"`fetch_tiles` (query and rows) and {profile['levels']:.3f} ms in `tile_levels` (the tiles' inner "
-          "levels, recomputed on every proof).")
-    print()
+    report_proofs(proof_size, proofs, tree, copy_seconds, proof, profile, tile_count)
     print(f"Versions: {merkle.__name__} TILE_HEIGHT={merkle.TILE_HEIGHT}, MAX_BLOCK={services.MAX_BLOCK}.")
 
 

@@ -570,3 +570,40 @@ def test_a_sealed_index_is_unique_while_any_number_of_entries_wait():
     Entry.objects.filter(pk=first.pk).update(index=0)
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.filter(pk=second.pk).update(index=0)
+
+
+def test_entry_proofs_stay_right_while_the_tree_grows_and_once_the_log_is_replaced(site):
+    """The view's proofs come through the process's tile cache: a partial tile is kept per width,
+    so a grown tree is served its wider tile (the narrower one stays cached for older sizes), and
+    tiles of a log that is no longer in the database are never served."""
+
+    def checked(index, block):
+        body = site.get(f"/ledger/entry/{index}.json").json()
+        leaf = merkle.leaf_hash(body["entry"].encode())
+        merkle.verify_inclusion(index, block.size, leaf, [base64.b64decode(p) for p in body["proof"]],
+                                bytes(block.root))
+        assert body["tree_size"] == block.size
+        return body["block"]
+
+    queries.TILES.clear()
+    with transaction.atomic():
+        ledger.record_many([("test.fact", f"s:{i}", {"n": i}) for i in range(300)])
+    first = ledger.seal()
+    assert checked(260, first) == 1 and checked(7, first) == 1
+    assert (0, 1, 44) in queries.TILES  # the right-edge tile of the tree of 300
+    with transaction.atomic():
+        ledger.record_many([("test.fact", f"s:{i}", {"n": i}) for i in range(300, 310)])
+    second = ledger.seal()
+    assert checked(305, second) == 2 and checked(260, second) == 1 and checked(0, second) == 1
+    assert (0, 1, 54) in queries.TILES and (0, 1, 44) in queries.TILES  # one per width, none stale
+
+    # another log of the same size in the same tables (a restored backup, a rotation)
+    Entry.objects.all().delete()
+    Tile.objects.all().delete()
+    Block.objects.all().delete()
+    with transaction.atomic():
+        ledger.record_many([("test.other", f"o:{i}", {"n": -i}) for i in range(310)])
+    replaced = ledger.seal()
+    assert bytes(replaced.root) != bytes(second.root)
+    for index in (0, 7, 260, 305, 309):
+        assert checked(index, replaced) == 1

@@ -253,10 +253,12 @@ def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         import psycopg
 
         # A server-side prepared statement (Django's cursors bind on the client and cannot
-        # prepare): a proof's one query is then executed without being parsed and planned again.
+        # prepare): a proof's one query is then executed without being parsed and planned again;
+        # binary results: the tiles come as they are stored, not in hex.
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(FETCH_TILES_SQL, [[k[0] for k in keys], [k[1] for k in keys]], prepare=True)
+            cursor.execute(FETCH_TILES_SQL, [[k[0] for k in keys], [k[1] for k in keys]], prepare=True,
+                           binary=True)
             return {(level, number): bytes(data) for level, number, data in cursor.fetchall()}
     from django.db.models import Q
 
