@@ -159,7 +159,8 @@ def _insert(rows: list[tuple[str, str, bytes, str]], now) -> list[int]:
         return []
     if connection.vendor == "postgresql":
         # one statement whatever the number of rows (the same text, prepared once per connection);
-        # the arrays go in binary (%b: no quoting of the JSON they hold); ids are drawn from the
+        # the arrays go in binary (%b: no quoting of the JSON they hold; psycopg's client-side
+        # cursors, SEMAINE_DB_SERVER_SIDE_BINDING=0, take %b too); ids are drawn from the
         # sequence in the order of the arrays
         with connection.cursor() as cursor:
             cursor.execute(INSERT_ENTRIES_SQL, [now, *map(list, zip(*rows, strict=True))])
