@@ -9,6 +9,7 @@ import threading
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
+import rfc8785
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -624,13 +625,17 @@ def test_record_many_appends_several_facts_in_one_statement_of_the_callers_trans
 ):
     facts = [("test.fact", f"s:{i}", {"n": i, "mot": "créneau"}) for i in range(3)]
     with transaction.atomic(), django_assert_num_queries(1):
-        entries = ledger.record_many(facts)
+        ids = ledger.record_many(facts)
     stored = list(Entry.objects.filter(kind="test.fact").order_by("id"))
-    assert [e.subject for e in stored] == ["s:0", "s:1", "s:2"] == [e.subject for e in entries]
+    assert [e.subject for e in stored] == ["s:0", "s:1", "s:2"]
+    assert [e.id for e in stored] == ids
     for i, entry in enumerate(stored):
         fact = json.loads(bytes(entry.data))
-        assert fact["sha256"] == hashlib.sha256(ledger.canonical({"n": i, "mot": "créneau"})).hexdigest()
+        assert fact["sha256"] == hashlib.sha256(rfc8785.dumps({"n": i, "mot": "créneau"})).hexdigest()
         assert json.loads(entry.record) == {"n": i, "mot": "créneau"}
+        # the leaf and the record are exactly what the RFC 8785 reference implementation writes
+        assert bytes(entry.data) == rfc8785.dumps(fact)
+        assert entry.record.encode() == rfc8785.dumps({"n": i, "mot": "créneau"})
     assert len({json.loads(bytes(e.data))["time"] for e in stored}) == 1
 
 
@@ -640,3 +645,65 @@ def test_folder_names_of_mirrors_and_archives_stay_inside_their_folder():
     for text in ("..", ".", "/", "../..", ""):
         assert ledger.folder_name(text) == "log"
     assert len(ledger.folder_name("x" * 500)) == 200
+
+
+def test_record_returns_the_stored_entry_and_refuses_entries_over_65535_bytes():
+    with transaction.atomic():
+        entry = ledger.record("test.fact", "s:1", {"n": 1})
+    stored = Entry.objects.get()
+    assert (entry.id, entry.kind, entry.subject, bytes(entry.data), entry.record) == (
+        stored.id, stored.kind, stored.subject, bytes(stored.data), stored.record)
+    with pytest.raises(ledger.LedgerError), transaction.atomic():
+        ledger.record_many([("test.fact", "s:2", {}), ("test.fact", "x" * 70_000, {})])
+    assert Entry.objects.count() == 1
+    with transaction.atomic():
+        assert ledger.record_many([]) == []
+
+
+def test_a_sealed_index_is_unique_while_any_number_of_entries_wait():
+    from django.db import IntegrityError
+
+    with transaction.atomic():
+        ledger.record_many([("test.fact", f"s:{i}", {}) for i in range(3)])
+    assert Entry.objects.filter(index=None).count() == 3
+    first, second, _ = Entry.objects.order_by("id")
+    Entry.objects.filter(pk=first.pk).update(index=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.filter(pk=second.pk).update(index=0)
+
+
+def test_entry_proofs_stay_right_while_the_tree_grows_and_once_the_log_is_replaced(site):
+    """The view's proofs come through the process's tile cache: a partial tile is kept per width,
+    so a grown tree is served its wider tile (the narrower one stays cached for older sizes), and
+    tiles of a log that is no longer in the database are never served."""
+
+    def checked(index, block):
+        body = site.get(f"/ledger/entry/{index}.json").json()
+        leaf = merkle.leaf_hash(body["entry"].encode())
+        merkle.verify_inclusion(index, block.size, leaf, [base64.b64decode(p) for p in body["proof"]],
+                                bytes(block.root))
+        assert body["tree_size"] == block.size
+        return body["block"]
+
+    queries.TILES.clear()
+    with transaction.atomic():
+        ledger.record_many([("test.fact", f"s:{i}", {"n": i}) for i in range(300)])
+    first = ledger.seal()
+    assert checked(260, first) == 1 and checked(7, first) == 1
+    assert (0, 1, 44) in queries.TILES  # the right-edge tile of the tree of 300
+    with transaction.atomic():
+        ledger.record_many([("test.fact", f"s:{i}", {"n": i}) for i in range(300, 310)])
+    second = ledger.seal()
+    assert checked(305, second) == 2 and checked(260, second) == 1 and checked(0, second) == 1
+    assert (0, 1, 54) in queries.TILES and (0, 1, 44) in queries.TILES  # one per width, none stale
+
+    # another log of the same size in the same tables (a restored backup, a rotation)
+    Entry.objects.all().delete()
+    Tile.objects.all().delete()
+    Block.objects.all().delete()
+    with transaction.atomic():
+        ledger.record_many([("test.other", f"o:{i}", {"n": -i}) for i in range(310)])
+    replaced = ledger.seal()
+    assert bytes(replaced.root) != bytes(second.root)
+    for index in (0, 7, 260, 305, 309):
+        assert checked(index, replaced) == 1

@@ -194,3 +194,72 @@ def test_tile_widths_follow_the_c2sp_example():
     builder, tiles = _tiles(hashes, [size])
     assert len(tiles[(0, 273)]) == 112 * 32 and len(tiles[(1, 1)]) == 17 * 32 and len(tiles[(2, 0)]) == 32
     assert builder.root() == merkle.fold(hashes)
+
+
+def test_tile_levels_hold_every_complete_subtree_of_the_tile():
+    hashes = [merkle.leaf_hash(i.to_bytes(2, "big")) for i in range(256)]
+    for width in (1, 2, 3, 44, 255, 256):
+        levels = merkle.tile_levels(b"".join(hashes[:width]))
+        read = merkle.memory_reader(hashes[:width])
+        for k, level in enumerate(levels):
+            assert len(level) == (width >> k) * 32
+            assert [level[i : i + 32] for i in range(0, len(level), 32)] == read(
+                [(k, i) for i in range(width >> k)])
+        assert len(levels) == width.bit_length()
+
+
+def test_a_shared_tile_cache_never_serves_a_partial_tile_of_a_smaller_tree():
+    """Proofs through one cache while the tree grows: each size is served the tiles of its own
+    width, so every proof verifies against the root of the size it was asked for, before and
+    after the growth, in whatever order the sizes are asked."""
+    leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(70_000)]
+    store: dict = {}
+    builder = merkle.TileBuilder()
+    cache = merkle.TileCache()
+    fetched = []
+
+    def fetch(keys):
+        fetched.extend(keys)
+        return {k: store[k] for k in keys if k in store}
+
+    sizes = [300, 301, 556, 557, 65_536, 65_537, 69_999]
+    for size in sizes:
+        store.update(builder.extend(leaves[builder.size : size]))
+        root = merkle.fold(leaves[:size])
+        # the store now holds the newest (widest) tiles; older sizes are asked again too
+        for asked in [s for s in sizes if s <= size]:
+            asked_root = root if asked == size else merkle.fold(leaves[:asked])
+            for index in {0, 255, 256, asked // 2, asked - 2, asked - 1} - {-1}:
+                read = merkle.TileHashReader(fetch, asked, cache)
+                proof = merkle.inclusion_proof(index, asked, read)
+                merkle.verify_inclusion(index, asked, leaves[index], proof, asked_root)
+                assert merkle.tree_root(asked, merkle.TileHashReader(fetch, asked, cache)) == asked_root
+    # once read, tiles are not read again for proofs in the same tree
+    proofs = {index: merkle.inclusion_proof(index, 69_999, merkle.TileHashReader(fetch, 69_999, cache))
+              for index in range(0, 69_999, 997)}
+    fetched.clear()
+    for index, proof in proofs.items():
+        assert merkle.inclusion_proof(index, 69_999, merkle.TileHashReader(fetch, 69_999, cache)) == proof
+    assert fetched == []
+
+
+def test_a_tile_cache_keeps_the_tiles_used_last_up_to_its_bound():
+    cache = merkle.TileCache(max_tiles=3)
+    for n in range(3):
+        cache.put((0, n, 256), (bytes([n]) * 32,))
+    assert cache.get((0, 0, 256)) == (b"\x00" * 32,)  # 0 is now the most recently used
+    cache.put((0, 3, 256), (b"\x03" * 32,))
+    assert len(cache) == 3 and cache.get((0, 1, 256)) is None
+    assert cache.get((0, 0, 256)) is not None and cache.get((0, 3, 256)) is not None
+    assert cache.get((0, 0, 255)) is None  # another width is another tile
+    cache.clear()
+    assert len(cache) == 0
+
+
+def test_a_reader_refuses_a_tile_shorter_than_the_tree_it_reads():
+    leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(300)]
+    store = merkle.TileBuilder().extend(leaves)
+    store[(0, 1)] = store[(0, 1)][:-32]  # the partial tile lacks the last leaf
+    read = merkle.TileHashReader(lambda keys: {k: store[k] for k in keys}, 300, merkle.TileCache())
+    with pytest.raises(merkle.ProofError):
+        merkle.inclusion_proof(10, 300, read)

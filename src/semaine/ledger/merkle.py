@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 
 HASH_SIZE = 32
 TILE_HEIGHT = 8
@@ -298,21 +297,62 @@ def tile_width(level: int, n: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, count - n * TILE_WIDTH))
 
 
-@lru_cache(maxsize=1024)
-def tile_levels(data: bytes) -> tuple[list[bytes], ...]:
-    """The in-tile subtree hashes: ``levels[k][i]`` is the hash at tree level ``8L + k``.
-
-    Kept for the last 1,024 tiles, keyed by their content (never stale): the top tiles and the
-    right edge, which every proof reads, are hashed once.
-    """
-    levels = [[data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]]
-    while len(data) > HASH_SIZE:
-        pairs = len(data) // (2 * HASH_SIZE)
-        step = 2 * HASH_SIZE
-        level = [_sha256(b"\x01" + data[i : i + step]).digest() for i in range(0, pairs * step, step)]
-        levels.append(level)
-        data = b"".join(level)
+def tile_levels(data: bytes) -> tuple[bytes, ...]:
+    """The in-tile subtree hashes, one string per level: ``levels[k]`` holds the hashes at tree
+    level ``8L + k`` end to end (``levels[0]`` is ``data``); an odd last hash goes no higher."""
+    levels = [data]
+    step = 2 * HASH_SIZE
+    while len(data) >= step:
+        data = b"".join([_sha256(b"\x01" + data[i : i + step]).digest()
+                         for i in range(0, len(data) // step * step, step)])
+        levels.append(data)
     return tuple(levels)
+
+
+class TileCache:
+    """The inner levels of tiles, kept for the process: the tiles every proof reads (the top, the
+    right edge, the level-1 tiles) are then read and hashed once, most proofs read only the leaf's
+    own tile.
+
+    Keys are ``(level, n, width)``: a full tile never changes once written, and a partial tile of
+    a given width never changes either (the tree grows by a wider one, another key), so an entry is
+    never stale within one log. A cache outlives the log it was filled from (a key rotation empties
+    the tables; a test rolls them back), so whoever serves from it checks what it serves against
+    the tree's root and empties the cache on a mismatch (``queries.inclusion_proof``). The least
+    recently used tiles go first once ``max_tiles`` are held (at most 16 KB of hashes each).
+    """
+
+    def __init__(self, max_tiles: int = 1024):
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.max_tiles = max_tiles
+        self._tiles: OrderedDict[tuple[int, int, int], tuple[bytes, ...]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[int, int, int]) -> tuple[bytes, ...] | None:
+        with self._lock:
+            levels = self._tiles.get(key)
+            if levels is not None:
+                self._tiles.move_to_end(key)
+            return levels
+
+    def put(self, key: tuple[int, int, int], levels: tuple[bytes, ...]) -> None:
+        with self._lock:
+            self._tiles[key] = levels
+            self._tiles.move_to_end(key)
+            while len(self._tiles) > self.max_tiles:
+                self._tiles.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tiles.clear()
+
+    def __len__(self) -> int:
+        return len(self._tiles)
+
+    def __contains__(self, key: tuple[int, int, int]) -> bool:
+        return key in self._tiles
 
 
 class TileHashReader:
@@ -320,36 +360,58 @@ class TileHashReader:
 
     ``fetch`` takes a list of ``(level, n)`` tiles and returns a mapping from them to their bytes
     (a tile absent from the mapping is missing, which is an error for a hash that must exist).
-    Tiles' inner levels are computed once per tile and kept (``cache``) while the reader lives.
+    Tiles' inner levels are computed once per tile and kept while the reader lives. Given the
+    ``size`` of the tree the hashes are read for, each tile is cut to its width in that tree (what
+    the store holds beyond it belongs to later trees), and a shared ``cache`` (``TileCache``) is
+    asked first and filled with what is fetched.
     """
 
-    def __init__(self, fetch: Callable[[list[tuple[int, int]]], dict[tuple[int, int], bytes]]):
+    def __init__(self, fetch: Callable[[list[tuple[int, int]]], dict[tuple[int, int], bytes]],
+                 size: int | None = None, cache: TileCache | None = None):
         self.fetch = fetch
-        self.cache: dict[tuple[int, int], tuple[list[bytes], ...]] = {}
+        self.size = size
+        self.shared = cache if size is not None else None
+        self.cache: dict[tuple[int, int], tuple[bytes, ...]] = {}
         self.tiles_read = 0
+
+    def _width(self, key: tuple[int, int]) -> int:
+        return tile_width(key[0], key[1], self.size)
 
     def __call__(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
         wanted = []
+        shared = self.shared
         for level, index in nodes:
             key = (level // TILE_HEIGHT, (index << (level % TILE_HEIGHT)) // TILE_WIDTH)
-            if key not in self.cache and key not in wanted:
-                wanted.append(key)
+            if key in self.cache or key in wanted:
+                continue
+            if shared is not None and (levels := shared.get((*key, self._width(key)))) is not None:
+                self.cache[key] = levels
+                continue
+            wanted.append(key)
         if wanted:
             found = self.fetch(wanted)
             self.tiles_read += len(found)
             for key in wanted:
                 if key not in found:
                     raise ProofError(f"tile {key} is missing")
-                self.cache[key] = tile_levels(found[key])
+                data = found[key]
+                if self.size is not None:
+                    width = self._width(key)
+                    if len(data) < width * HASH_SIZE:
+                        raise ProofError(f"tile {key} is shorter than the tree of size {self.size}")
+                    data = data[: width * HASH_SIZE]
+                levels = self.cache[key] = tile_levels(data)
+                if shared is not None:
+                    shared.put((*key, width), levels)
         out = []
         for level, index in nodes:
             k = level % TILE_HEIGHT
             tile = (level // TILE_HEIGHT, (index << k) // TILE_WIDTH)
-            inner = index - (tile[1] * TILE_WIDTH >> k)
-            try:
-                out.append(self.cache[tile][k][inner])
-            except IndexError:
-                raise ProofError(f"tile {tile} is too short for hash {(level, index)}") from None
+            at = (index - (tile[1] * TILE_WIDTH >> k)) * HASH_SIZE
+            found = self.cache[tile][k][at : at + HASH_SIZE] if k < len(self.cache[tile]) else b""
+            if len(found) != HASH_SIZE:
+                raise ProofError(f"tile {tile} is too short for hash {(level, index)}")
+            out.append(found)
         return out
 
 

@@ -13,8 +13,9 @@ class Entry(models.Model):
     """One fact of the log: canonical JSON (RFC 8785), no personal data."""
 
     id = models.BigAutoField(primary_key=True)
-    #: position in the tree, given when a block is sealed
-    index = models.BigIntegerField(null=True, blank=True, unique=True)
+    #: position in the tree, given when a block is sealed (unique among sealed entries: waiting
+    #: ones are left out of the unique index, one index insertion less per append)
+    index = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=40)
     subject = models.CharField(max_length=80)
     #: the log's leaf: {"kind", "subject", "time", "sha256"} in RFC 8785 form
@@ -29,6 +30,10 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["subject", "id"], name="ledger_entry_subject"),
             models.Index(fields=["id"], condition=models.Q(index__isnull=True), name="ledger_entry_pending"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["index"], condition=models.Q(index__isnull=False),
+                                    name="ledger_entry_index_unique"),
         ]
 
     def __str__(self):

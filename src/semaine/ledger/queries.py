@@ -12,12 +12,29 @@ def latest_block() -> Block | None:
     return Block.objects.order_by("-number").first()
 
 
+#: the tiles' inner levels, kept by this process for every proof it serves
+TILES = merkle.TileCache()
+
+
 def reader() -> merkle.TileHashReader:
     return merkle.TileHashReader(fetch_tiles)
 
 
-def inclusion_proof(index: int, size: int) -> list[bytes]:
-    return merkle.inclusion_proof(index, size, reader())
+def inclusion_proof(index: int, size: int, root: bytes | None = None) -> list[bytes]:
+    """PATH(index, D[size]). Given the tree's ``root``, the tiles come from the process's cache
+    (``TILES``) where it has them, and the proof is checked against ``root`` before it is served:
+    on a mismatch (tiles of a log that is no longer in the database) the cache is emptied and the
+    proof computed again from the database alone."""
+    if root is None:
+        return merkle.inclusion_proof(index, size, reader())
+    root = bytes(root)
+    for _attempt in range(2):
+        read = merkle.TileHashReader(fetch_tiles, size, TILES)
+        proof = merkle.inclusion_proof(index, size, read)
+        if merkle.root_from_inclusion(index, size, read([(0, index)])[0], proof) == root:
+            break
+        TILES.clear()
+    return proof
 
 
 def consistency_proof(old: int, new: int) -> list[bytes]:
@@ -49,7 +66,9 @@ def entry_bundle(number: int, width: int, size: int) -> bytes | None:
 
 
 def block_of(index: int) -> Block | None:
-    return Block.objects.filter(first_index__lte=index, size__gt=index).first()
+    """The block sealing entry ``index``: the first whose tree size exceeds it (unique index on
+    ``size``: one index probe, however many blocks there are)."""
+    return Block.objects.filter(first_index__lte=index, size__gt=index).order_by("size").first()
 
 
 def latest_entry(subject: str, kinds=None) -> Entry | None:
@@ -66,14 +85,14 @@ def entry_proof(entry: Entry) -> dict | None:
     block = latest_block()
     if entry.index is None or block is None or entry.index >= block.size:
         return None
-    proof = inclusion_proof(entry.index, block.size)
+    proof = inclusion_proof(entry.index, block.size, block.root)
     return {
         "index": entry.index,
         "kind": entry.kind,
         "subject": entry.subject,
         "entry": bytes(entry.data).decode(),
         "record": entry.record,
-        "block": block_of(entry.index).number,
+        "block": (block if entry.index >= block.first_index else block_of(entry.index)).number,
         "tree_size": block.size,
         "proof": [base64.b64encode(p).decode() for p in proof],
         "checkpoint": block.cosigned or block.checkpoint,

@@ -65,14 +65,14 @@ def event_record(event) -> dict:
     }
 
 
-def record_event(event, kind: str = "event.changed"):
-    """Record what visitors now see of a published event (nothing for drafts)."""
-    entries = record_events([event], kind)
-    return entries[0] if entries else None
+def record_event(event, kind: str = "event.changed") -> int | None:
+    """Record what visitors now see of a published event (nothing for drafts); the entry's id."""
+    ids = record_events([event], kind)
+    return ids[0] if ids else None
 
 
-def record_events(events, kind: str = "event.changed") -> list:
-    """``record_event`` for several events, in one statement (drafts are skipped)."""
+def record_events(events, kind: str = "event.changed") -> list[int]:
+    """``record_event`` for several events, in one statement (drafts are skipped); the ids."""
     from semaine.agenda.models import EventState
 
     return record_many([(kind, event_subject(e), event_record(e)) for e in events

@@ -10,7 +10,9 @@ the tree, extends the tiles and signs a checkpoint, in one transaction under a l
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
 import os
 import secrets
 import threading
@@ -54,8 +56,53 @@ class LedgerError(Exception):
     pass
 
 
+#: json's C encoder set up as RFC 8785 writes: keys sorted, no spaces, UTF-8 left as is
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"))
+_SAFE_INT = 2**53 - 1
+
+
+def _plain(value) -> bool:
+    """True if json's C encoder writes ``value`` byte for byte as RFC 8785 (``rfc8785``) does.
+
+    For these exact types both escape strings alike (``"``, ``\\``, the short escapes, ``\\u00xx``
+    in lower case for the other controls, everything else as is) and write ``null``, ``true``,
+    ``false``, integers, lists and objects alike. They differ only where this returns False:
+    integers beyond 2**53 - 1 (rejected by RFC 8785), floats that Python writes with an exponent
+    or a trailing ``.0`` (``1e-07``, ``100.0``, ``-0.0``; any other float is the same shortest
+    decimal in both), keys holding characters beyond U+FFFF (RFC 8785 orders keys by UTF-16 code
+    units, Python by code points: the two orders agree on the BMP), non-string keys (which json
+    would turn into strings) and any other type (subclasses included).
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) <= "\uffff") or not _plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
+    if kind is int:
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if kind is float:
+        text = repr(value)
+        return math.isfinite(value) and "e" not in text and not text.endswith(".0")
+    return False
+
+
 def canonical(value) -> bytes:
-    """RFC 8785 JSON Canonicalization Scheme."""
+    """RFC 8785 JSON Canonicalization Scheme, as ``rfc8785.dumps`` writes it.
+
+    Values that json's C encoder writes identically (``_plain``: what records are made of) take
+    that way, ten times faster; anything else, and every error (a lone surrogate, a cycle), is left
+    to ``rfc8785``.
+    """
+    try:
+        if _plain(value):
+            return _JSON.encode(value).encode()
+    except (ValueError, TypeError, RecursionError):
+        pass
     return rfc8785.dumps(value)
 
 
@@ -69,26 +116,59 @@ def record(kind: str, subject: str, public_payload: dict) -> Entry:
     ``public_payload`` must hold public facts only; a fact about a person goes in as a
     ``commitment()``.
     """
-    return record_many([(kind, subject, public_payload)])[0]
+    now = timezone.now()
+    (row,) = _rows([(kind, subject, public_payload)], utc_time(now))
+    (pk,) = _insert([row], now)
+    return Entry(id=pk, kind=kind, subject=subject, data=row[2], record=row[3], recorded_at=now)
 
 
-def record_many(facts) -> list[Entry]:
+def record_many(facts) -> list[int]:
     """Append several facts ``(kind, subject, public_payload)`` in the caller's transaction,
     in one statement: what a decision touching many events, or a job closing many slots,
-    records at once."""
+    records at once. Returns the new entries' ids, in the order of ``facts``."""
+    now = timezone.now()
+    return _insert(_rows(facts, utc_time(now)), now)
+
+
+def _rows(facts, time: str) -> list[tuple[str, str, bytes, str]]:
+    """``(kind, subject, data, record)`` of each fact: ``data`` is the log's leaf, the RFC 8785
+    form of ``{"kind", "subject", "time", "sha256"}``, ``sha256`` that of the record."""
     if not connection.in_atomic_block:
         raise LedgerError("record() runs inside the transaction of the decision it records")
-    now = timezone.now()
-    time = utc_time(now)
-    entries = []
+    sha256 = hashlib.sha256
+    rows = []
     for kind, subject, public_payload in facts:
         body = canonical(public_payload)
         data = canonical({"kind": kind, "subject": subject, "time": time,
-                          "sha256": hashlib.sha256(body).hexdigest()})
+                          "sha256": sha256(body).hexdigest()})
         if len(data) > MAX_ENTRY_SIZE:
             raise LedgerError("a ledger entry is at most 65,535 bytes")
-        entries.append(Entry(kind=kind, subject=subject, data=data, record=body.decode(), recorded_at=now))
-    return Entry.objects.bulk_create(entries, batch_size=1000)
+        rows.append((kind, subject, data, body.decode()))
+    return rows
+
+
+INSERT_ENTRIES_SQL = (
+    "INSERT INTO ledger_entry (kind, subject, data, record, recorded_at) "
+    "SELECT k, s, d, r, %s FROM unnest(%b::varchar[], %b::varchar[], %b::bytea[], %b::text[]) "
+    "AS u(k, s, d, r) RETURNING id"
+)
+
+
+def _insert(rows: list[tuple[str, str, bytes, str]], now) -> list[int]:
+    """One INSERT of ``rows`` in the current transaction; their ids, in order."""
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        # one statement whatever the number of rows (the same text, prepared once per connection);
+        # the arrays go in binary (%b: no quoting of the JSON they hold; psycopg's client-side
+        # cursors, SEMAINE_DB_SERVER_SIDE_BINDING=0, take %b too); ids are drawn from the
+        # sequence in the order of the arrays
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT_ENTRIES_SQL, [now, *map(list, zip(*rows, strict=True))])
+            return [pk for (pk,) in cursor.fetchall()]
+    entries = [Entry(kind=kind, subject=subject, data=data, record=body, recorded_at=now)
+               for kind, subject, data, body in rows]
+    return [entry.pk for entry in Entry.objects.bulk_create(entries, batch_size=1000)]
 
 
 def commitment(value: str) -> str:
@@ -155,10 +235,12 @@ def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         import psycopg
 
         # A server-side prepared statement (Django's cursors bind on the client and cannot
-        # prepare): a proof's one query is then executed without being parsed and planned again.
+        # prepare): a proof's one query is then executed without being parsed and planned again;
+        # binary results: the tiles come as they are stored, not in hex.
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(FETCH_TILES_SQL, [[k[0] for k in keys], [k[1] for k in keys]], prepare=True)
+            cursor.execute(FETCH_TILES_SQL, [[k[0] for k in keys], [k[1] for k in keys]], prepare=True,
+                           binary=True)
             return {(level, number): bytes(data) for level, number, data in cursor.fetchall()}
     from django.db.models import Q
 
