@@ -30,6 +30,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, parse_http_date_safe
 
 GENERATION_KEY = "semaine:content-generation"
+#: Stored pages are (generation, status, headers, content, expiry time); the prefix names that
+#: shape, so that processes of another version sharing the cache never read each other's pages.
+PAGE_PREFIX = "semaine:page:v2:"
 VARY = ("Cookie", "Accept-Language", "HX-Request")
 #: Set by ``cache_anonymous`` on the response, removed before it leaves the process.
 MARK_HEADER = "X-Semaine-Cache-Timeout"
@@ -107,7 +110,7 @@ def _key(environ) -> str:
         environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
         environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
     ))
-    return "semaine:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _not_modified(environ, headers: list) -> bool:
@@ -194,7 +197,7 @@ class AnonymousPageCache:
         hit = self.local.get(key, current)
         if hit is None:
             hit = cache.get(key)
-            if hit is not None and len(hit) == 5 and hit[0] == current and hit[4] > time.time():
+            if hit is not None and hit[0] == current and hit[4] > time.time():
                 self.local.put(key, hit)
             else:
                 hit = None
