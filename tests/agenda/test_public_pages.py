@@ -154,3 +154,17 @@ def test_event_cards_show_where_when_and_status_escaped(client, edition, organis
     assert html.count("fr-badge--sm fr-badge") == 1
     day = edition.starts_on
     assert f"{day.day} " in html and "09:00" in html
+
+
+def test_a_card_names_a_corsican_departement_and_an_event_without_slots_has_no_date(
+    client, edition, organisation
+):
+    from semaine.ui.templatetags.semaine import event_card
+
+    corsica = factories.VenueFactory(organisation=organisation, postcode="20200", commune="Bastia",
+                                     departement=Departement.objects.get(code="2B"))
+    event = factories.EventFactory(edition=edition, organisation=organisation, venue=corsica,
+                                   slots=0)
+    html = event_card(event)
+    assert "Bastia (2B)" in html
+    assert 'fr-icon-calendar-line"></p>' in html and "None" not in html

@@ -69,6 +69,7 @@ from semaine.agenda.models import (
 from semaine.agenda.services import SlotData
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
+from semaine.territory.codes import departement_code
 from semaine.territory.models import Departement
 
 from .models import ImportStatus, OpenAgendaImport, OpenAgendaLink
@@ -332,19 +333,10 @@ class References:
             self.departement_names[slugify(departement.name)] = departement
 
     def departement(self, location: dict) -> Departement | None:
-        insee = text_of(location.get("insee")).upper()
-        if len(insee) == 5:
-            code = insee[:3] if insee.startswith("97") else insee[:2]
-            if code in self.departements:
-                return self.departements[code]
+        insee = text_of(location.get("insee")).upper()  # « 2A004 »: the code is its start
         postcode = text_of(location.get("postalCode"))
-        if len(postcode) == 5 and postcode.isdigit():
-            if postcode.startswith("97"):
-                code = postcode[:3]
-            elif postcode.startswith("20"):
-                code = "2A" if int(postcode) < 20200 else "2B"
-            else:
-                code = postcode[:2]
+        for code in (departement_code(insee),
+                     departement_code(postcode) if postcode.isdigit() else ""):
             if code in self.departements:
                 return self.departements[code]
         for key in ("department", "adminLevel2"):

@@ -5,6 +5,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from semaine.agenda.models import EventStatus
+from semaine.territory.codes import departement_code
 from semaine.ui.markdown import render_markdown
 
 register = template.Library()
@@ -102,14 +104,14 @@ def checkboxes(name, items, legend="", inline=False):
                        "{}</legend>{}</fieldset>", legend, boxes)
 
 
-_STATUS_BADGES = {"cancelled": "fr-badge--error", "full": "fr-badge--warning"}
+_STATUS_BADGES = {EventStatus.CANCELLED: "fr-badge--error", EventStatus.FULL: "fr-badge--warning"}
 
 
 @register.simple_tag
 def event_status_badge(event):
     """What visitors are told of an event's status (postponed, full…) as a DSFR badge; nothing
     while it is simply scheduled."""
-    if event.status == "scheduled":
+    if event.status == EventStatus.SCHEDULED:
         return ""
     return format_html('<p class="fr-badge fr-badge--sm {}">{}</p>',
                        _STATUS_BADGES.get(event.status, "fr-badge--new"), event.get_status_display())
@@ -120,18 +122,17 @@ def _card_place(event) -> str:
     venue = event.venue
     if not venue:
         return str(event.get_attendance_mode_display())
-    if not venue.postcode:
-        return venue.commune
-    department = venue.postcode[:3] if venue.postcode.startswith("97") else venue.postcode[:2]
-    return f"{venue.commune} ({department})"
+    code = departement_code(venue.postcode)
+    return f"{venue.commune} ({code})" if code else venue.commune
 
 
 @register.simple_tag
 def event_card(event):
     """An event's DSFR card, as lists, home pages and programmes show it (built here: the same
     card included twenty times by a template was most of a list page's rendering time)."""
-    starts = formats.date_format(timezone.localtime(event.first_starts_at, PARIS), "l j F Y, H:i") \
-        if event.first_starts_at else ""
+    starts = ""
+    if event.first_starts_at:
+        starts = formats.date_format(paris(event.first_starts_at), "l j F Y, H:i")
     tags = format_html_join("", '<li><p class="fr-tag fr-tag--sm">{}</p></li>',
                             ((f.name,) for f in event.formats.all()))
     return format_html(
