@@ -42,6 +42,14 @@ def test_a_revoked_token_is_a_401(api, token, admin):
     assert api.get("/organiser", token=token).status_code == 401
 
 
+def test_a_token_of_a_deactivated_account_is_a_401(api, token, admin):
+    assert api.get("/organiser", token=token).status_code == 200
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+    assert api.get("/organiser", token=token).status_code == 401
+    assert api.post("/organiser/events", {}, token=token).status_code == 401
+
+
 def test_using_a_token_records_when(api, token):
     api.get("/organiser", token=token)
     assert ApiToken.objects.get().last_used_at is not None

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from semaine.agenda import services
-from semaine.agenda.models import PARIS, Event, EventState, EventStatus
+from semaine.agenda.models import PARIS, Event, EventState, EventStatus, Slot
 from tests import factories
 
 from .conftest import published_event as publish
@@ -153,6 +153,26 @@ def test_a_slot_someone_registered_to_cannot_be_removed(api, token, edition, org
     assert event.slots.filter(pk=first.pk).exists()
 
 
+def test_a_refused_event_takes_no_new_slot_and_no_event_more_than_fifty(api, token, edition,
+                                                                        organisation):
+    from semaine.agenda.services import MAX_SLOTS
+
+    refused = publish(edition, organisation)
+    Event.objects.filter(pk=refused.pk).update(state=EventState.REFUSED)
+    response = api.post(f"/organiser/events/{refused.public_id}/slots", slot(edition, day=2), token=token)
+    assert response.status_code == 409
+    assert refused.slots.count() == 1
+    full = publish(edition, organisation, day=1)
+    start = full.slots.get().starts_at
+    Slot.objects.bulk_create([Slot(event=full, starts_at=start + timedelta(hours=i),
+                                   ends_at=start + timedelta(hours=i, minutes=30))
+                              for i in range(1, MAX_SLOTS)])
+    response = api.post(f"/organiser/events/{full.public_id}/slots", slot(edition, day=3), token=token)
+    assert response.status_code == 422
+    assert "slots" in [error["field"] for error in response.json()["errors"]]
+    assert full.slots.count() == MAX_SLOTS
+
+
 def test_a_slot_of_another_event_or_organisation_is_not_found(api, token, other_token, edition,
                                                               organisation):
     event = publish(edition, organisation)
@@ -164,7 +184,7 @@ def test_a_slot_of_another_event_or_organisation_is_not_found(api, token, other_
                          (f"/organiser/events/{event.public_id}/slots/99999999999999999999", token),
                          (f"/organiser/events/{event.public_id}/slots/-1", token)]:
         response = api.delete(path, token=secret)
-        assert response.status_code in (400, 404), (path, response.status_code)
+        assert response.status_code == 404, (path, response.status_code)
     assert event.slots.count() == 2 and other.slots.count() == 1
 
 

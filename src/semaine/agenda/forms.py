@@ -21,7 +21,7 @@ from .models import (
     Track,
     Venue,
 )
-from .services import EVENT_FIELDS, EVENT_RELATIONS, SlotData
+from .services import EVENT_FIELDS, EVENT_RELATIONS, MAX_SLOTS, SlotData
 
 #: Boxes (south, west, north, east) that hold France's metropolitan and overseas départements.
 FRANCE_BOXES = (
@@ -174,7 +174,8 @@ class BaseSlotFormSet(forms.BaseFormSet):
 
 
 SlotFormSet = forms.formset_factory(
-    SlotForm, formset=BaseSlotFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+    SlotForm, formset=BaseSlotFormSet, extra=1, can_delete=True, max_num=MAX_SLOTS,
+    validate_max=True
 )
 
 

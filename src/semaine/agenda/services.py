@@ -117,10 +117,23 @@ def _touch(event: Event) -> None:
         content_changed()
 
 
+#: Dates one event may have (the form's and the API's limit).
+MAX_SLOTS = 50
+
+
 def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().select_related("edition", "organisation").get(
         pk=event.pk
     )
+
+
+def _editable(actor, event: Event) -> Event:
+    """The event, locked, once ``actor`` may edit it and it may still be edited."""
+    event = _locked(event)
+    require_event_editor(actor, event)
+    if event.state == EventState.REFUSED:
+        raise TransitionError(_("Un événement refusé ne peut plus être modifié."))
+    return event
 
 
 def _snapshot(event: Event) -> dict:
@@ -221,10 +234,7 @@ def create_event(actor, *, organisation: Organisation, edition: Edition, fields:
 @transaction.atomic
 def update_event(actor, event: Event, *, fields: dict, slots=None, comment: str = "") -> Event:
     """An editor changes an event. A published event stays published; the change is recorded."""
-    event = _locked(event)
-    require_event_editor(actor, event)
-    if event.state == EventState.REFUSED:
-        raise TransitionError(_("Un événement refusé ne peut plus être modifié."))
+    event = _editable(actor, event)
     _check_references(event.organisation, event.edition, fields)
     before = _snapshot(event)
     _apply(event, fields)
@@ -240,10 +250,11 @@ def update_event(actor, event: Event, *, fields: dict, slots=None, comment: str 
 
 @transaction.atomic
 def add_slot(actor, event: Event, slot: SlotData) -> Slot:
-    event = _locked(event)
-    require_event_editor(actor, event)
+    event = _editable(actor, event)
     if slot.ends_at <= slot.starts_at:
         raise ValidationError(_("La fin d'un créneau doit suivre son début."))
+    if event.slots.count() >= MAX_SLOTS:
+        raise ValidationError({"slots": _("Un événement a au plus %(n)s créneaux.") % {"n": MAX_SLOTS}})
     created = Slot.objects.create(
         event=event, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity
     )
@@ -258,10 +269,7 @@ def add_slot(actor, event: Event, slot: SlotData) -> Slot:
 def remove_slot(actor, event: Event, slot_id: int) -> None:
     """Take one date out of the event, under the event's lock, as an edit of its slots would:
     never its last date, never a date someone registered to (cancel it instead)."""
-    event = _locked(event)
-    require_event_editor(actor, event)
-    if event.state == EventState.REFUSED:
-        raise TransitionError(_("Un événement refusé ne peut plus être modifié."))
+    event = _editable(actor, event)
     # the slot's lock: a registration being taken for it (which locks it too) is seen below
     slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id, event=event)
     if not event.slots.exclude(pk=slot.pk).exists():

@@ -48,12 +48,13 @@ def revoke_api_token(actor, token: ApiToken) -> ApiToken:
 
 
 def authenticate_token(secret: str) -> ApiToken | None:
-    """The active token with this secret, its organisation and creator loaded; None otherwise."""
+    """The active token with this secret, its organisation and creator loaded; None otherwise
+    (revoked, or its creator's account deactivated: the token acts as that person)."""
     if not secret or len(secret) > 200 or not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
         ApiToken.objects.select_related("organisation", "created_by")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        .filter(token_hash=hash_token(secret), revoked_at__isnull=True, created_by__is_active=True)
         .first()
     )
     if token is None:

@@ -14,7 +14,6 @@ from semaine.agenda.models import (
     ACCESSIBILITY_FIELDS,
     Audience,
     Event,
-    EventState,
     Format,
     Programme,
     Theme,
@@ -43,8 +42,6 @@ from .schemas import (
 router = Router(tags=["Organisateurs (jeton d’API)"], auth=TokenAuth(), throttle=TokenRateLimit())
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem,
           422: Problem, 429: Problem}
-#: Fields that may be sent as null (the others, when sent, need a value).
-NULLABLE = {"programme", "track", "age_min", "age_max", "venue", "capacity"}
 MISSING = -1  # an id no row has: the form then names the field with its usual message
 
 RELATIONS = {"formats": Format, "themes": Theme, "audiences": Audience}
@@ -216,12 +213,6 @@ def update_event(request, event_id: UUID, payload: EventPatchIn):
     event = _event(request, event_id)
     values = payload.model_dump(exclude_unset=True)
     comment = values.pop("comment", "")
-    for name, value in values.items():
-        if value is None and name not in NULLABLE:
-            raise _invalid([{"field": name, "location": "body",
-                             "detail": _("Ce champ ne peut pas être vide.")}])
-    if event.state == EventState.REFUSED:
-        raise agenda_services.TransitionError(_("Un événement refusé ne peut plus être modifié."))
     form = _validated_form(event, event.organisation, event.edition, values)
     event = agenda_services.update_event(request.auth.created_by, event, fields=form.service_fields(),
                                          comment=comment)
