@@ -220,3 +220,21 @@ def test_synchronising_reads_an_index_in_the_order_of_changes(edition, organisat
         plan = queryset.explain()
     assert "Scan using event_sync" in plan
     assert "Sort" not in plan  # the index's order is the pages' order
+
+
+def test_a_page_whose_rows_vanish_before_they_load_still_leads_to_the_next(edition, organisation):
+    """The keys are read first, the rows loaded after: the cursor comes from the keys' query, so
+    rows deleted (or changed) in between neither end the list nor move it."""
+    from semaine.opendata.api import pagination
+
+    events = [publish(edition, organisation, title=f"Atelier {i}", day=i) for i in range(3)]
+    fields = [("first_starts_at", True), ("pk", False)]
+    queryset = Event.objects.filter(edition=edition)
+    rows, cursor = pagination.page(queryset, kind="events", fields=fields, cursor=None, limit=2,
+                                   load=lambda keys: {})
+    assert rows == [] and cursor is not None
+    Event.objects.filter(pk=events[1].pk).update(first_starts_at=events[2].first_starts_at
+                                                 + timedelta(days=1))
+    rows, cursor = pagination.page(queryset, kind="events", fields=fields, cursor=cursor, limit=2,
+                                   load=lambda keys: Event.objects.in_bulk(keys))
+    assert [row.pk for row in rows] == [events[2].pk, events[1].pk] and cursor is None

@@ -77,20 +77,22 @@ def page(queryset, *, kind: str, fields: list[tuple[str, bool]], cursor: str | N
     queryset = queryset.order_by(*order)
     if cursor:
         queryset = queryset.filter(_after(fields, decode(cursor, kind, len(fields))))
+    names = [name for name, _nullable in fields]
     if load is None:
         rows = list(queryset[: limit + 1])
         more = len(rows) > limit
         rows = rows[:limit]
+        last = [_attr(rows[-1], name) for name in names] if rows else None
     else:
-        keys = list(queryset.values_list("pk", flat=True)[: limit + 1])
+        # the cursor is made of what the keys' query read: a row changed or deleted before it
+        # is loaded moves nothing past the page, and never ends the list early
+        keys = list(queryset.values_list("pk", *names)[: limit + 1])
         more = len(keys) > limit
-        loaded = load(keys[:limit])
-        rows = [loaded[key] for key in keys[:limit] if key in loaded]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = encode(kind, [_attr(last, name) for name, _nullable in fields])
-    return rows, next_cursor
+        keys = keys[:limit]
+        loaded = load([key[0] for key in keys])
+        rows = [loaded[key[0]] for key in keys if key[0] in loaded]
+        last = list(keys[-1][1:]) if keys else None
+    return rows, encode(kind, last) if more and last is not None else None
 
 
 def _attr(row, name: str):
