@@ -707,3 +707,17 @@ def test_entry_proofs_stay_right_while_the_tree_grows_and_once_the_log_is_replac
     assert bytes(replaced.root) != bytes(second.root)
     for index in (0, 7, 260, 305, 309):
         assert checked(index, replaced) == 1
+
+
+def test_no_proof_is_served_from_tiles_that_do_not_lead_to_the_root(site):
+    queries.TILES.clear()
+    with transaction.atomic():
+        ledger.record_many([("test.fact", f"s:{i}", {"n": i}) for i in range(20)])
+    ledger.seal()
+    assert site.get("/ledger/entry/3.json").status_code == 200
+    tile = Tile.objects.get(level=0, number=0)
+    Tile.objects.filter(pk=tile.pk).update(data=bytes(32) + bytes(tile.data)[32:])  # leaf 0 rewritten
+    queries.TILES.clear()
+    response = site.get("/ledger/entry/3.json")
+    assert response.status_code == 503
+    assert "proof" not in response.json()

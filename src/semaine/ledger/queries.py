@@ -24,7 +24,8 @@ def inclusion_proof(index: int, size: int, root: bytes | None = None) -> list[by
     """PATH(index, D[size]). Given the tree's ``root``, the tiles come from the process's cache
     (``TILES``) where it has them, and the proof is checked against ``root`` before it is served:
     on a mismatch (tiles of a log that is no longer in the database) the cache is emptied and the
-    proof computed again from the database alone."""
+    proof computed again from the database alone; if that one does not match either, the stored
+    tiles are not the block's and no proof is served (``merkle.ProofError``)."""
     if root is None:
         return merkle.inclusion_proof(index, size, reader())
     root = bytes(root)
@@ -32,9 +33,9 @@ def inclusion_proof(index: int, size: int, root: bytes | None = None) -> list[by
         read = merkle.TileHashReader(fetch_tiles, size, TILES)
         proof = merkle.inclusion_proof(index, size, read)
         if merkle.root_from_inclusion(index, size, read([(0, index)])[0], proof) == root:
-            break
+            return proof
         TILES.clear()
-    return proof
+    raise merkle.ProofError("the stored tiles do not lead to the block's root")
 
 
 def consistency_proof(old: int, new: int) -> list[bytes]:

@@ -82,7 +82,12 @@ def _json(data, status=200) -> JsonResponse:
 @require_GET
 def entry_json(request, index: int):
     entry = Entry.objects.filter(index=index).first()
-    data = queries.entry_proof(entry) if entry else None
+    try:
+        data = queries.entry_proof(entry) if entry else None
+    except merkle.ProofError:
+        return problem(request, 503, _("Registre indisponible"),
+                       _("Les données du registre sur ce serveur ne correspondent plus au dernier "
+                         "point de contrôle : aucune preuve n’est servie."))
     if data is None:
         return problem(request, 404, _("Introuvable"), _("Aucune entrée scellée à cet indice."))
     return _json(data)
