@@ -1,8 +1,10 @@
 """« Mon compte »: a person sees what is kept about them, downloads it, erases their account."""
 
 import json
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from semaine.accounts.models import User
@@ -69,3 +71,34 @@ def test_deleting_the_account_keeps_what_it_did_without_its_name(client, editor,
     history = EventHistory.objects.get(event=event)
     assert history.actor is None and history.to_state == "submitted"
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_administrators_leaving_at_once_leave_one(migrated_reference_data, organisation):
+    from django.core.exceptions import ValidationError
+
+    from semaine.accounts.services import delete_account
+
+    admins = [factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+              for _ in range(2)]
+    factories.MembershipFactory(organisation=organisation, role=Role.EDITOR)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def leave(user):
+        try:
+            barrier.wait()
+            delete_account(User.objects.get(pk=user.pk), factories.PASSWORD)
+            outcomes.append("deleted")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=leave, args=(user,)) for user in admins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["deleted", "refused"]
+    assert Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count() == 1

@@ -144,8 +144,14 @@ def delete_account(user, password: str) -> None:
     """Erase ``user``'s account: memberships and coordinations go with it; what the account did
     stays, without its name (history entries, reviews, registrations keep their own data and
     are erased from « Mes données »)."""
+    from semaine.organisers.models import Organisation, Role
+
     if not user.check_password(password):
         raise ValidationError({"password": _("Mot de passe incorrect.")})
+    # the organisations this account administers are locked, as removing a member locks its
+    # organisation: two administrators leaving at once never leave it without one
+    administered = user.memberships.filter(role=Role.ADMIN).values("organisation")
+    list(Organisation.objects.select_for_update().filter(pk__in=administered).values_list("pk"))
     blocking = sole_admin_of(user)
     if blocking:
         names = ", ".join(o.name for o in blocking)

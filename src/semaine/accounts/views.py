@@ -71,7 +71,6 @@ def account(request):
     """« Mon compte »: what the platform keeps about me, its export, its erasure."""
     return render(request, "accounts/account.html", {
         "data": services.account_data(request.user),
-        "blocking": services.sole_admin_of(request.user),
     })
 
 
