@@ -143,15 +143,27 @@ def test_slots_the_ledger_recorded_before_the_mark_existed_are_not_recorded_agai
 
 
 def test_an_edit_of_the_slots_keeps_the_mark(edition, organisation, editor):
+    """The recording job may mark a slot between the moment an edit reads it and the moment
+    it writes it: the edit writes only what the editor sets, never the mark it read."""
+    from django.db.models.signals import pre_save
+    from django.utils import timezone
+
     from semaine.agenda import services as agenda_services
 
     event = factories.EventFactory(edition=edition, organisation=organisation, slots=1,
                                    state=EventState.PUBLISHED, registration_mode="platform")
     slot = event.slots.get()
-    stale = Slot.objects.get(pk=slot.pk)
-    assert services.record_closed_registrations(now=slot.starts_at) == 1
-    data = agenda_services.SlotData(stale.starts_at, stale.ends_at, 12, id=stale.pk)
-    agenda_services.update_event(editor, event, fields={}, slots=[data])
+
+    def job_marks_it_meanwhile(sender, instance, **kwargs):
+        if instance.pk == slot.pk and instance.closing_recorded_at is None:
+            Slot.objects.filter(pk=slot.pk).update(closing_recorded_at=timezone.now())
+
+    pre_save.connect(job_marks_it_meanwhile, sender=Slot)
+    try:
+        data = agenda_services.SlotData(slot.starts_at, slot.ends_at, 12, id=slot.pk)
+        agenda_services.update_event(editor, event, fields={}, slots=[data])
+    finally:
+        pre_save.disconnect(job_marks_it_meanwhile, sender=Slot)
     slot.refresh_from_db()
     assert slot.capacity == 12 and slot.closing_recorded_at is not None
     assert services.record_closed_registrations(now=slot.starts_at) == 0
