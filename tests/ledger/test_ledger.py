@@ -256,6 +256,11 @@ def test_rotation_archives_the_old_log_and_starts_a_new_origin_with_the_whole_pr
     assert verify_here()[0].ok
     # a path outside the archive is refused
     assert site.get(f"/ledger/archives/{archive.name}/../../log.key").status_code == 400
+    # its 4 entries are a partial bundle: served at their width, never as a full bundle
+    assert site.get(f"/ledger/archives/{archive.name}/tile/entries/000.p/4").status_code == 200
+    assert site.get(f"/ledger/archives/{archive.name}/tile/entries/000.p/5").status_code == 404
+    assert site.get(f"/ledger/archives/{archive.name}/tile/entries/000").status_code == 404
+    assert site.get(f"/ledger/archives/{archive.name}/tile/0/000").status_code == 404
     # an origin once archived never takes a log again
     settings.LEDGER_ORIGIN = "semaine.test/ledger"
     with pytest.raises(ledger.LedgerError):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from semaine.ui.problems import problem
 
-from . import merkle, queries
+from . import audit, merkle, queries
 from .models import Block, Entry, LedgerArchive
 from .services import verifier
 
@@ -130,6 +130,7 @@ def mirror_file(request, name: str, path: str):
     return _static_log(request, os.path.join(settings.DATA_DIR, "mirrors"), name, path)
 
 
+@require_GET
 def archive_file(request, name: str, path: str):
     """A log this node kept before a key rotation (``semaine ledger rotate``), frozen and
     served read-only in the same layout, with the public records of its entries."""
@@ -159,21 +160,22 @@ def _static_log(request, folder: str, name: str, path: str):
     full = os.path.realpath(os.path.join(root, name, base))
     if not full.startswith(root + os.sep) or not os.path.isfile(full):
         return problem(request, 404, _("Introuvable"), _("Cette copie ne contient pas ce fichier."))
-    with open(full, "rb") as fh:
-        data = fh.read()
-    if match and match["width"]:
-        width = int(match["width"])
-        if match["level"] == "entries":
-            from .audit import make_bundle, parse_bundle
-
-            entries = parse_bundle(data)
-            data = make_bundle(entries[:width]) if len(entries) >= width else None
-        else:
-            data = data[: width * merkle.HASH_SIZE] if len(data) >= width * merkle.HASH_SIZE else None
-        if data is None:
+    if match:
+        # a copy keeps the widest version of each tile: cut it as a verifier of the copy does
+        source = audit.DirectorySource(os.path.join(root, name))
+        width = int(match["width"] or merkle.TILE_WIDTH)
+        try:
+            number = merkle.parse_tile_index(match["index"])
+        except ValueError:
+            return problem(request, 400, _("Requête incorrecte"), _("Chemin de copie invalide."))
+        try:
+            data = (source.bundle(number, width) if match["level"] == "entries"
+                    else source.tile(int(match["level"]), number, width))
+        except audit.AuditError:
             return problem(request, 404, _("Introuvable"), _("Cette tuile dépasse la taille de l’arbre."))
-    elif match and len(data) < (merkle.TILE_WIDTH * merkle.HASH_SIZE if match["level"] != "entries" else 0):
-        return problem(request, 404, _("Introuvable"), _("Cette tuile dépasse la taille de l’arbre."))
+    else:
+        with open(full, "rb") as fh:
+            data = fh.read()
     if path == "checkpoints.json":
         after = int(request.GET["after"]) if request.GET.get("after", "").isdigit() else 0
         listed = [c for c in json.loads(data)["checkpoints"] if c["block"] > after][:1000]
