@@ -172,3 +172,29 @@ def test_the_same_source_in_another_organisation_is_another_event(run_import, pr
 
     assert len(by_outcome(lines)["created"]) == 6
     assert Event.objects.count() == 12
+
+
+def test_a_source_event_linked_meanwhile_by_another_run_is_not_imported_twice(run_import, programme):
+    """Two runs import the same new source event at once: the one that links it second is
+    refused by the link's unique constraint, and its event goes with its transaction."""
+    from django.db.models.signals import post_save
+
+    other = factories.EventFactory(edition=programme.edition, organisation=programme.organisation)
+    competing = {}
+
+    def other_run_links_it_first(sender, instance, created, **kwargs):
+        if created and not competing and instance.title.startswith("Atelier de design"):
+            competing["link"] = OpenAgendaLink.objects.create(
+                organisation=programme.organisation, source_agenda=str(sample()["agenda"]["uid"]),
+                source_uid=str(WORKSHOP), event=other, fingerprint="x")
+
+    before = Event.objects.count()
+    post_save.connect(other_run_links_it_first, sender=Event)
+    try:
+        lines = run_import(sample())
+    finally:
+        post_save.disconnect(other_run_links_it_first, sender=Event)
+    line = next(line for line in lines if line.uid == str(WORKSHOP))
+    assert line.outcome == "skipped" and "même moment" in line.message
+    assert not Event.objects.filter(title__startswith="Atelier de design").exists()
+    assert Event.objects.count() == before + 5

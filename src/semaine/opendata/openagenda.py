@@ -598,11 +598,15 @@ def import_one(actor, programme: Programme, raw: dict, agenda_uid: str, *, refer
                     agenda_services.submit_event(actor, event)
                 except ValidationError as error:
                     mapped.notes.extend(error.messages)
-            OpenAgendaLink.objects.update_or_create(
-                organisation=organisation, source_agenda=agenda_uid, source_uid=uid,
-                defaults={"event": event, "fingerprint": fingerprint,
-                          "source_updated_at": text_of(raw.get("updatedAt"))[:40]},
-            )
+            link_fields = {"event": event, "fingerprint": fingerprint,
+                           "source_updated_at": text_of(raw.get("updatedAt"))[:40]}
+            if link is None:
+                # another run linking the same source event first makes this one fail (and its
+                # event roll back) on the unique constraint, rather than re-point the link
+                OpenAgendaLink.objects.create(organisation=organisation, source_agenda=agenda_uid,
+                                              source_uid=uid, **link_fields)
+            else:
+                OpenAgendaLink.objects.filter(pk=link.pk).update(**link_fields)
     except Skip as reason:
         return Line(uid, title, Outcome.SKIPPED, str(reason))
     except IntegrityError:  # the same source event, imported at the same moment by another run
