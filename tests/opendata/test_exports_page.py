@@ -110,3 +110,22 @@ def test_the_schema_and_data_package_are_cached_for_visitors(site, edition, publ
     assert site.get(url)["X-Cache"] == "miss"
     assert site.get(url)["X-Cache"] == "hit"
     assert "X-Cache" not in site.get(export_url(edition, "csv"))  # streamed: never stored
+
+
+def test_the_page_the_data_package_and_the_csv_share_one_count_of_the_edition(client, edition,
+                                                                              publish):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(url):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        return sum("COUNT(DISTINCT" in q["sql"].upper() for q in queries.captured_queries)
+
+    publish()
+    assert counts(export_url(edition, "edition")) == 1
+    assert counts(export_url(edition, "datapackage")) == 0
+    assert counts(export_url(edition, "csv")) == 0
+    assert counts(export_url(edition, "geojson")) == 1  # its own: the events on a map

@@ -47,7 +47,7 @@ FILES = {
 
 def _selection(request, edition: Edition):
     filters = search.parse_filters(_clean_params(request.GET), edition=edition)  # notices dropped
-    return filters, exports.events(edition, filters)
+    return exports.events(edition, filters)
 
 
 def _validators(request, kind: str, summary: exports.Summary) -> tuple[str, str | None]:
@@ -63,10 +63,13 @@ def _validators(request, kind: str, summary: exports.Summary) -> tuple[str, str 
     return quote_etag(etag), modified
 
 
-def _summary(request, edition: Edition, kind: str, queryset) -> exports.Summary:
-    """The export's size and latest change, kept in the shared cache for this content
-    generation: a conditional request then costs no count over the edition's events."""
-    raw = f"{page_cache.generation()}\n{edition.pk}\n{kind}\n{_clean_params(request.GET).urlencode()}"
+def _summary(edition: Edition, queryset, *, request=None, located: bool = False) -> exports.Summary:
+    """The size and latest change of the edition's published events (those the filters of
+    ``request`` select, when given; those with a place on a map, when ``located``), kept in the
+    shared cache for this content generation: the page, the data package and the exports share
+    it, and a conditional request costs no count over the edition's events."""
+    params = _clean_params(request.GET).urlencode() if request is not None else ""
+    raw = f"{page_cache.generation()}\n{edition.pk}\n{located}\n{params}"
     key = "semaine:export-summary:" + hashlib.sha256(raw.encode()).hexdigest()
     summary = cache.get(key)
     if summary is None:
@@ -96,24 +99,24 @@ def _filename(edition: Edition, kind: str) -> str:
 def csv_export(request, edition):
     """One row per slot of the matching published events."""
     edition = edition_or_404(edition)
-    _filters, queryset = _selection(request, edition)
+    queryset = _selection(request, edition)
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.csv_lines(exports.records(exports.iterate(queryset), url)))
-    return _streamed(request, "csv", body, _summary(request, edition, "csv", queryset), content_type=CSV_TYPE,
-                     filename=_filename(edition, "csv"), attachment=True)
+    return _streamed(request, "csv", body, _summary(edition, queryset, request=request),
+                     content_type=CSV_TYPE, filename=_filename(edition, "csv"), attachment=True)
 
 
 @feed
 def jsonld_export(request, edition):
     """One schema.org Event per slot of the matching published events, in one ``@graph``."""
     edition = edition_or_404(edition)
-    _filters, queryset = _selection(request, edition)
+    queryset = _selection(request, edition)
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.jsonld_parts(
         exports.iterate(queryset), url, site_root=request.build_absolute_uri("/")[:-1],
         document_url=request.build_absolute_uri(), name=edition.name,
     ))
-    summary = _summary(request, edition, "jsonld", queryset)
+    summary = _summary(edition, queryset, request=request)
     return _streamed(request, "jsonld", body, summary, content_type=JSONLD_TYPE,
                      filename=_filename(edition, "jsonld"), attachment=False)
 
@@ -122,11 +125,10 @@ def jsonld_export(request, edition):
 def geojson_export(request, edition):
     """One Point per slot of the matching published events whose venue has coordinates."""
     edition = edition_or_404(edition)
-    _filters, queryset = _selection(request, edition)
-    queryset = exports.located(queryset)
+    queryset = exports.located(_selection(request, edition))
     url = event_url_builder(request, edition)
     body = exports.pieces(exports.geojson_parts(exports.records(exports.iterate(queryset), url)))
-    summary = _summary(request, edition, "geojson", queryset)
+    summary = _summary(edition, queryset, request=request, located=True)
     return _streamed(request, "geojson", body, summary, content_type=GEOJSON_TYPE,
                      filename=_filename(edition, "geojson"), attachment=False)
 
@@ -214,7 +216,7 @@ def data_package(request, edition: Edition, summary: exports.Summary) -> dict:
 def datapackage(request, edition):
     """The Data Package (frictionless v1) of the edition's exports."""
     edition = edition_or_404(edition)
-    return _json(data_package(request, edition, exports.summarise(_published(edition))))
+    return _json(data_package(request, edition, _summary(edition, _published(edition))))
 
 
 @require_safe
@@ -230,7 +232,7 @@ def current(request):
 def edition_page(request, edition):
     """Every dataset of the edition, with format, licence, last update and size."""
     edition = edition_or_404(edition)
-    summary = exports.summarise(_published(edition))
+    summary = _summary(edition, _published(edition))
     programmes = [programme for programme in queries.edition_programmes(edition) if programme.n]
     context = {
         "edition": edition,
