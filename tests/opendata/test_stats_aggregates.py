@@ -139,6 +139,9 @@ def test_organisers_count_once_by_type_co_organisers_included(edition, organisat
     assert by_kind[str(OrganisationKind.HOSPITAL.label)]["organisers"] == 0
     assert by_kind[str(OrganisationKind.SCHOOL.label)]["organisers"] == 0
     assert statistics.figures["organisers"] == 3
+    from semaine.agenda.queries import edition_figures
+
+    assert edition_figures(edition)["figures"]["organisers"] == 3  # the edition's home says the same
 
 
 # Registrations

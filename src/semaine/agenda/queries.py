@@ -94,13 +94,24 @@ def related_events(event: Event, limit: int = 3):
     return published_events(event.edition).filter(condition).exclude(pk=event.pk)[:limit]
 
 
+def organisations_taking_part(edition: Edition):
+    """Organisations with at least one published event in the edition, as organiser or
+    co-organiser (the figure the edition's home and its statistics give)."""
+    events = Event.objects.filter(edition=edition, state=EventState.PUBLISHED)
+    return Organisation.objects.filter(
+        Exists(events.filter(organisation=OuterRef("pk")))
+        | Exists(Event.co_organisers.through.objects.filter(organisation=OuterRef("pk"),
+                                                            event__in=events))
+    )
+
+
 def edition_figures(edition: Edition) -> dict:
     published = Event.objects.filter(edition=edition, state=EventState.PUBLISHED)
     figures = published.aggregate(
         events=Count("pk", distinct=True),
-        organisers=Count("organisation", distinct=True),
         departements=Count("venue__departement", distinct=True),
     )
+    figures["organisers"] = organisations_taking_part(edition).count()
     return {"figures": figures}
 
 

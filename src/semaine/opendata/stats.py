@@ -21,7 +21,7 @@ What counts:
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -36,8 +36,8 @@ from semaine.agenda.models import (
     RegistrationMode,
     Slot,
 )
-from semaine.agenda.queries import label_counts, reference_lists
-from semaine.organisers.models import Organisation, OrganisationKind
+from semaine.agenda.queries import label_counts, organisations_taking_part, reference_lists
+from semaine.organisers.models import OrganisationKind
 from semaine.registrations.models import Registration, RegistrationStatus
 
 NO_VENUE = "online"
@@ -294,13 +294,7 @@ def _registration_tables(edition, lists) -> tuple[list[Table], dict]:
 
 
 def _organisers(edition) -> Table:
-    events = _published(edition)
-    taking_part = Organisation.objects.filter(
-        Exists(events.filter(organisation=OuterRef("pk")))
-        | Exists(Event.co_organisers.through.objects.filter(
-            organisation=OuterRef("pk"), event__in=events))
-    )
-    counts = dict(taking_part.values_list("kind").annotate(n=Count("pk")).order_by())
+    counts = dict(organisations_taking_part(edition).values_list("kind").annotate(n=Count("pk")).order_by())
     rows = [{"label": label, "organisers": counts.get(kind, 0)}
             for kind, label in OrganisationKind.choices]
     rows.sort(key=lambda row: -row["organisers"])
