@@ -228,13 +228,18 @@ def load_or_create_signer(path: str, name: str, alg: int = ALG_ED25519) -> Signe
             os.link(tmp, path)  # never replaces a key another process wrote first
     finally:
         os.unlink(tmp)
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the new name survives a crash too
-    finally:
-        os.close(directory)
+    sync_directory(folder)  # the new name survives a crash too
     with open(path) as fh:
         return Signer.parse(fh.read())
+
+
+def sync_directory(folder: str) -> None:
+    """Make the names just created, linked or replaced in ``folder`` durable."""
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 # --- checkpoints (C2SP tlog-checkpoint) --------------------------------------------------------

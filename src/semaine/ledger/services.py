@@ -9,6 +9,7 @@ the tree, extends the tiles and signs a checkpoint, in one transaction under a l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -40,6 +41,7 @@ from .note import (
     load_or_create_signer,
     parse_signature_lines,
     sign_note,
+    sync_directory,
     verify_cosignature,
 )
 
@@ -461,14 +463,10 @@ def _new_key(origin: str) -> tuple[Signer, str | None]:
     place once the rotation is committed). Returns the signer and that file, if any."""
     if settings.LEDGER_KEY:
         return signer(), None
-    new = Signer.generate(origin)
     path = f"{settings.LEDGER_KEY_FILE}.{os.getpid()}.new"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(str(new) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    return new, path
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # left by a rotation that did not finish: a new key, never that one
+    return load_or_create_signer(path, origin), path
 
 
 def _install_key(new_path: str) -> None:
@@ -477,7 +475,7 @@ def _install_key(new_path: str) -> None:
     if os.path.exists(path):
         os.replace(path, f"{path}.retired-{timezone.now():%Y%m%dT%H%M%S}")
     os.replace(new_path, path)
-    _load_signer.cache_clear()
+    sync_directory(os.path.dirname(os.path.abspath(path)))
 
 
 def rotate() -> LedgerArchive:
