@@ -107,10 +107,16 @@ def _log(event, actor, action, *, from_state="", to_state="", comment="", change
     )
 
 
+def _changed(events) -> None:
+    """Raise the revision (calendar SEQUENCE) and the time of the last change (what the API's
+    synchronisation reads) of these events."""
+    events.update(revision=F("revision") + 1, updated_at=timezone.now())
+
+
 def _touch(event: Event) -> None:
-    """A change visitors may see: raise the revision (calendar SEQUENCE) and the time of the
-    last change (what the API's synchronisation reads), refresh the index and the caches."""
-    Event.objects.filter(pk=event.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    """A change visitors may see: raise the revision and the time of the last change
+    (``_changed``), refresh the index and the caches."""
+    _changed(Event.objects.filter(pk=event.pk))
     event.refresh_from_db(fields=["revision", "updated_at"])
     refresh_search_vector([event.pk])
     if event.state == EventState.PUBLISHED:
@@ -207,13 +213,17 @@ def _set_slots(event: Event, slots) -> None:
         slot.save(update_fields=["starts_at", "ends_at", "capacity"] if slot.pk else None)
         keep.append(slot.pk)
     removed = event.slots.exclude(pk__in=keep)
-    if removed.filter(registrations__isnull=False).exists():
-        raise ValidationError(
-            _("Un créneau supprimé a des inscriptions : gardez-le, ou annulez l’événement pour "
-              "prévenir les inscrits.")
-        )
+    _refuse_removing_registered(removed)
     removed.delete()
     event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
+
+
+def _refuse_removing_registered(slots) -> None:
+    """Dates someone registered to are never removed: they are cancelled, which tells them."""
+    if slots.filter(registrations__isnull=False).exists():
+        raise ValidationError({"slots": _(
+            "Un créneau supprimé a des inscriptions : gardez-le, ou annulez l’événement pour "
+            "prévenir les inscrits.")})
 
 
 @transaction.atomic
@@ -274,10 +284,7 @@ def remove_slot(actor, event: Event, slot_id: int) -> None:
     slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id, event=event)
     if not event.slots.exclude(pk=slot.pk).exists():
         raise ValidationError({"slots": _("Ajoutez au moins un créneau.")})
-    if slot.registrations.exists():
-        raise ValidationError({"slots": _(
-            "Un créneau supprimé a des inscriptions : gardez-le, ou annulez l’événement pour "
-            "prévenir les inscrits.")})
+    _refuse_removing_registered(Slot.objects.filter(pk=slot.pk))
     slot.delete()
     event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
     _touch(event)
@@ -448,8 +455,7 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
         refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
         published = (venue.events.filter(state=EventState.PUBLISHED)
                      .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
-        # what _touch does for one event: the calendars' SEQUENCE and the API's sync time move
-        published.update(revision=F("revision") + 1, updated_at=timezone.now())
+        _changed(published)
         record_events(published, "event.changed")
         content_changed()
     return venue
