@@ -8,6 +8,7 @@ from frictionless import Resource, Schema, validate
 from semaine.agenda import services
 from semaine.agenda.models import (
     ACCESSIBILITY_FIELDS,
+    PARIS,
     AttendanceMode,
     EventState,
     RegistrationMode,
@@ -121,7 +122,7 @@ def test_dates_are_iso_8601_in_paris_time_with_their_offset(csv_rows, edition, p
     event = publish()
     slot = event.slots.get()
     row = csv_rows(edition)[0]
-    assert row["date_debut"] == slot.starts_at.astimezone(exports.PARIS).isoformat()
+    assert row["date_debut"] == slot.starts_at.astimezone(PARIS).isoformat()
     assert row["date_debut"][-6:] in ("+01:00", "+02:00")
 
 

@@ -17,6 +17,11 @@ from semaine.territory.models import Departement
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def paris_isoformat(moment):
+    """``moment`` in ISO 8601 at Paris time (its offset included), None for None."""
+    return timezone.localtime(moment, PARIS).isoformat() if moment else None
+
+
 class ReferenceItem(models.Model):
     """An entry of an editable reference list (themes, formats, audiences)."""
 
@@ -377,6 +382,11 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def shows_venue(self) -> bool:
+        """Its venue is where it happens (an online event's venue, if any, is not shown)."""
+        return self.venue_id is not None and self.attendance_mode != AttendanceMode.ONLINE
 
     @property
     def accessibility(self) -> list[str]:

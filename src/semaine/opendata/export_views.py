@@ -18,14 +18,13 @@ from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from semaine.agenda import queries, search
 from semaine.agenda.geo import GEOJSON_TYPE
 from semaine.agenda.links import event_url_builder
-from semaine.agenda.models import PARIS, Edition
+from semaine.agenda.models import Edition, paris_isoformat
 from semaine.agenda.queries import edition_or_404
 from semaine.ui import cache as page_cache
 
@@ -151,10 +150,6 @@ def _published(edition: Edition):
     return exports.events(edition, search.EventFilters())
 
 
-def _iso(moment) -> str | None:
-    return timezone.localtime(moment, PARIS).isoformat() if moment else None
-
-
 def data_package(request, edition: Edition, summary: exports.Summary) -> dict:
     """The Data Package (v1) describing the edition's exports; paths relative to it."""
     page = request.build_absolute_uri(reverse("opendata:edition", kwargs={"edition": edition.slug}))
@@ -173,7 +168,7 @@ def data_package(request, edition: Edition, summary: exports.Summary) -> dict:
         "homepage": page,
         "keywords": ["innovation publique", "événements", "agenda", edition.slug],
         "licenses": [exports.LICENCE],
-        "last_modified": _iso(summary.last_modified),
+        "last_modified": paris_isoformat(summary.last_modified),
         "resources": [
             {
                 "name": "evenements",

@@ -18,12 +18,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
 from semaine.agenda import jsonld, search
 from semaine.agenda.geo import feature
 from semaine.agenda.models import (
-    PARIS,
     AttendanceMode,
     Edition,
     Event,
@@ -31,6 +29,7 @@ from semaine.agenda.models import (
     EventStatus,
     RegistrationMode,
     Slot,
+    paris_isoformat,
 )
 from semaine.agenda.queries import PREFETCHED, prefetched
 from semaine.registrations.services import capacity_of
@@ -341,10 +340,6 @@ def pieces(parts: Iterable[str], size: int = PIECE_SIZE) -> Iterator[bytes]:
         yield "".join(buffer).encode()
 
 
-def _paris(moment: datetime | None) -> str | None:
-    return timezone.localtime(moment, PARIS).isoformat() if moment else None
-
-
 def _names(items) -> str:
     return LIST_SEPARATOR.join(item.name.replace(LIST_SEPARATOR, ",") for item in items)
 
@@ -353,15 +348,11 @@ def slot_status(event: Event, slot: Slot) -> str:
     return STATUS_CODES[EventStatus.CANCELLED] if slot.cancelled_at else STATUS_CODES[event.status]
 
 
-def _venue_shown(event: Event) -> bool:
-    return event.venue_id is not None and event.attendance_mode != AttendanceMode.ONLINE
-
-
 def records(events: Iterable[Event], event_url: Callable[[object, str], str]) -> Iterator[dict]:
     """One dict per slot, keyed by ``COLUMNS``, with Python values (None when absent)."""
     for event in events:
         url = event_url(event.public_id, event.slug)
-        venue = event.venue if _venue_shown(event) else None
+        venue = event.venue if event.shows_venue else None
         departement = venue.departement if venue else None
         region = departement.region if departement else None
         online = event.online_url if event.attendance_mode != AttendanceMode.IN_PERSON else ""
@@ -403,15 +394,15 @@ def records(events: Iterable[Event], event_url: Callable[[object, str], str]) ->
             "inscription": REGISTRATION_CODES[event.registration_mode],
             "lien_inscription": registration_link,
             **{column: getattr(event, field) for field, column in ACCESSIBILITY_COLUMNS.items()},
-            "date_publication": _paris(event.published_at),
-            "date_mise_a_jour": _paris(event.updated_at),
+            "date_publication": paris_isoformat(event.published_at),
+            "date_mise_a_jour": paris_isoformat(event.updated_at),
         }
         for slot in prefetched(event, "slots"):
             yield {
                 "identifiant": f"{event.public_id}-{slot.pk}",
                 "identifiant_creneau": slot.pk,
-                "date_debut": _paris(slot.starts_at),
-                "date_fin": _paris(slot.ends_at),
+                "date_debut": paris_isoformat(slot.starts_at),
+                "date_fin": paris_isoformat(slot.ends_at),
                 "statut": slot_status(event, slot),
                 "places": capacity_of(slot, event),
                 **common,

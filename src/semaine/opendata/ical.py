@@ -27,13 +27,9 @@ def slot_uid(event: Event, slot: Slot) -> str:
     return f"{event.public_id}-{slot.pk}@semaine"
 
 
-def _shows_venue(event: Event) -> bool:
-    return event.venue is not None and event.attendance_mode != AttendanceMode.ONLINE
-
-
 def location(event: Event) -> str:
     """The venue (name, address, postcode and commune), or the link of an online event."""
-    if _shows_venue(event):
+    if event.shows_venue:
         venue = event.venue
         town = f"{venue.postcode} {venue.commune}".strip()
         return ", ".join(part for part in (venue.name, venue.address, town) if part)
@@ -66,7 +62,7 @@ def slot_component(event: Event, slot: Slot, *, absolute_url: Callable[[str], st
     if where:
         component.location = where
     venue = event.venue
-    if _shows_venue(event) and venue.latitude is not None and venue.longitude is not None:
+    if event.shows_venue and venue.latitude is not None and venue.longitude is not None:
         component.add("geo", (venue.latitude, venue.longitude))
     if event.online_url and event.attendance_mode != AttendanceMode.IN_PERSON:
         component.conferences = [Conference(event.online_url, feature="VIDEO")]

@@ -65,6 +65,7 @@ from semaine.agenda.models import (
     Theme,
     Track,
     Venue,
+    paris_isoformat,
 )
 from semaine.agenda.services import SlotData
 from semaine.organisers.models import Organisation
@@ -756,10 +757,6 @@ def agenda_uid_of(programme: Programme) -> str:
     return f"semaine:{programme.edition.slug}:{programme.slug}"[:64]
 
 
-def _paris(moment: datetime) -> str:
-    return timezone.localtime(moment, PARIS).isoformat()
-
-
 def _export_event(event: Event, agenda: dict, absolute_url: Callable[[str], str]) -> dict:
     keywords = [item.name for item in (*event.formats.all(), *event.themes.all(),
                                         *event.audiences.all())]
@@ -797,7 +794,7 @@ def _export_event(event: Event, agenda: dict, absolute_url: Callable[[str], str]
         "description": {"fr": event.summary},
         "longDescription": {"fr": event.description},
         "keywords": {"fr": keywords},
-        "timings": [{"begin": _paris(slot.starts_at), "end": _paris(slot.ends_at)}
+        "timings": [{"begin": paris_isoformat(slot.starts_at), "end": paris_isoformat(slot.ends_at)}
                     for slot in event.slots.all()],
         "timezone": "Europe/Paris",
         "locationUid": venue.pk if venue else None,

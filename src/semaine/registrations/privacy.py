@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from semaine.accounts.services import send_later
-from semaine.agenda.models import PARIS
+from semaine.agenda.models import paris_isoformat
 
 from . import services
 from .models import ACTIVE, AccessNeed, Question, Registration
@@ -146,10 +146,6 @@ def _question_labels(registrations) -> dict:
             .values_list("pk", "label")}
 
 
-def _paris(moment: datetime | None) -> str | None:
-    return timezone.localtime(moment, PARIS).isoformat() if moment else None
-
-
 def personal_data(email: str) -> dict:
     """Everything the platform holds on an address, ready for `json.dumps`."""
     rows = list(registrations_of(email))
@@ -158,7 +154,8 @@ def personal_data(email: str) -> dict:
         {
             "event": {"title": r.event.title,
                       "url": settings.SITE_URL + r.event.get_absolute_url()},
-            "slot": {"starts_at": _paris(r.slot.starts_at), "ends_at": _paris(r.slot.ends_at)},
+            "slot": {"starts_at": paris_isoformat(r.slot.starts_at),
+                     "ends_at": paris_isoformat(r.slot.ends_at)},
             "status": r.status,
             "status_label": r.get_status_display(),
             "first_name": r.first_name,
@@ -170,12 +167,12 @@ def personal_data(email: str) -> dict:
             "access_other": r.access_other,
             "answers": [{"question": labels.get(str(k), str(k)), "answer": v}
                         for k, v in (getattr(r, "answers", None) or {}).items()],
-            "created_at": _paris(r.created_at),
-            "confirmed_at": _paris(r.confirmed_at),
-            "offered_at": _paris(r.offered_at),
-            "offer_expires_at": _paris(r.offer_expires_at),
-            "cancelled_at": _paris(r.cancelled_at),
-            "checked_in_at": _paris(r.checked_in_at),
+            "created_at": paris_isoformat(r.created_at),
+            "confirmed_at": paris_isoformat(r.confirmed_at),
+            "offered_at": paris_isoformat(r.offered_at),
+            "offer_expires_at": paris_isoformat(r.offer_expires_at),
+            "cancelled_at": paris_isoformat(r.cancelled_at),
+            "checked_in_at": paris_isoformat(r.checked_in_at),
         }
         for r in rows
     ]
@@ -186,13 +183,13 @@ def personal_data(email: str) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "email": user.email,
-            "date_joined": _paris(user.date_joined),
-            "last_login": _paris(user.last_login),
+            "date_joined": paris_isoformat(user.date_joined),
+            "last_login": paris_isoformat(user.last_login),
             "organisations": sorted(m.organisation.name for m in user.memberships.all()),
         }
     return {
         "email": normalise(email),
-        "exported_at": _paris(timezone.now()),
+        "exported_at": paris_isoformat(timezone.now()),
         "registrations": registrations,
         "account": account,
     }
