@@ -236,7 +236,7 @@ def edition_page(request, edition):
         "licence": exports.LICENCE,
         "programmes": programmes,
         "columns": exports.table_schema()["fields"],
-        "resources": len(FILES) - 2,  # the data package describes the three exports
+        "resources": len(data_package(request, edition, summary)["resources"]),
         "max_feed_events": MAX_FEED_EVENTS,
     }
     return render(request, "opendata/edition.html", context)

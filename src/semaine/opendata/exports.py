@@ -47,8 +47,6 @@ LICENCE = {
     "title": "Licence Ouverte / Open Licence version 2.0",
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-#: Queries run once per chunk of events: slots, co-organisers, formats, themes, audiences.
-QUERIES_PER_CHUNK = 5
 
 STATUS_CODES = {
     EventStatus.SCHEDULED: "programme",
@@ -247,6 +245,8 @@ NAMED_RELATIONS = {
     "themes": ("theme", ("theme__position", "theme__name")),
     "audiences": ("audience", ("audience__position", "audience__name")),
 }
+#: Queries run once per chunk of events: slots, co-organisers, then one per named relation.
+QUERIES_PER_CHUNK = 2 + len(NAMED_RELATIONS)
 
 
 def attach_related(events: list[Event]) -> None:
@@ -274,19 +274,13 @@ def attach_related(events: list[Event]) -> None:
             setattr(event, PREFETCHED + name, lists.get(event.pk, []))
 
 
-def iterate(queryset, chunk_size: int | None = None) -> Iterator[Event]:
-    """Each event once, read ``CHUNK_SIZE`` at a time with its related lists.
-
-    A join of the filters could repeat an event: the order (date, then id) keeps repeats
-    adjacent, so they are dropped without remembering every id."""
-    size = chunk_size or CHUNK_SIZE
-    chunk, previous = [], None
-    for event in with_export_data(queryset).iterator(chunk_size=size):
-        if event.pk == previous:
-            continue
-        previous = event.pk
+def iterate(queryset) -> Iterator[Event]:
+    """Each event, read ``CHUNK_SIZE`` at a time with its related lists (the filters never
+    repeat an event: they look up facets, ``EXISTS`` and single-valued relations)."""
+    chunk = []
+    for event in with_export_data(queryset).iterator(chunk_size=CHUNK_SIZE):
         chunk.append(event)
-        if len(chunk) == size:
+        if len(chunk) == CHUNK_SIZE:
             attach_related(chunk)
             yield from chunk
             chunk = []

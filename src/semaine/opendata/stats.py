@@ -85,7 +85,6 @@ class Table:
             yield [(column, row.get(column.key)) for column in self.columns]
 
 
-LABEL = Column("label", gettext_lazy("Libellé"), "label")
 EVENTS = Column("events", gettext_lazy("Événements"))
 SEATS = Column("seats", gettext_lazy("Places"))
 CONFIRMED = Column("confirmed", gettext_lazy("Inscrits"))
@@ -231,10 +230,9 @@ def _fill(edition, slot_key, registration_key) -> dict:
 
 
 def _fill_table(name, title, description, groups: dict, labels: dict, first: list[Column],
-                order=None) -> Table:
-    keys = order if order is not None else sorted(groups, key=lambda k: str(labels.get(k, "")))
+                order: list) -> Table:
     rows = []
-    for key in keys:
+    for key in order:
         values = groups.get(key)
         if not values:
             continue
