@@ -16,10 +16,9 @@ def mark_recorded_slots(apps, schema_editor):
     pks = sorted({pk for _, pk in recorded})
     for start in range(0, len(pks), 1000):
         batch = Slot.objects.filter(pk__in=pks[start:start + 1000]).values_list("pk", "event__public_id")
-        for pk, public_id in batch:
-            at = recorded.get((str(public_id), pk))
-            if at is not None:
-                Slot.objects.filter(pk=pk).update(closing_recorded_at=at)
+        marked = [Slot(pk=pk, closing_recorded_at=recorded[(str(public_id), pk)])
+                  for pk, public_id in batch if (str(public_id), pk) in recorded]
+        Slot.objects.bulk_update(marked, ["closing_recorded_at"])
 
 
 class Migration(migrations.Migration):
