@@ -26,6 +26,9 @@ Environment variables (all optional for the demo):
   locked for 15 minutes (5); ``SEMAINE_LOGIN_ADDRESS_LIMIT``: failed sign-ins from one address,
   whatever the accounts, before every sign-in from it is refused for
   ``SEMAINE_LOGIN_ADDRESS_PERIOD`` seconds (30 per 900).
+- ``SEMAINE_CHECKIN_OPENS_BEFORE`` / ``SEMAINE_CHECKIN_CLOSES_AFTER``: the welcome desk records
+  presences from so many hours before a slot starts until so many hours after it ends (default:
+  from the start of the slot's day to the end of its last day, Paris time).
 """
 
 import ipaddress
@@ -45,6 +48,12 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_float(name: str) -> float | None:
+    """A number of the environment, or None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -364,6 +373,10 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS", "30"))
 SEMAINE_REGISTRATION_LIMIT_PER_EMAIL = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_EMAIL", "5"))
 SEMAINE_RETENTION_MONTHS = int(os.environ.get("SEMAINE_RETENTION_MONTHS", "12"))
+# The welcome desk records presences from this many hours before a slot starts (unset: from the
+# start of its day, Paris time) until this many hours after it ends (unset: the end of its day).
+SEMAINE_CHECKIN_OPENS_BEFORE = env_float("SEMAINE_CHECKIN_OPENS_BEFORE")
+SEMAINE_CHECKIN_CLOSES_AFTER = env_float("SEMAINE_CHECKIN_CLOSES_AFTER")
 
 DSFR_MARK_OPTIONAL_FIELDS = True
 DSFR_USE_INTEGRITY_CHECKSUMS = True

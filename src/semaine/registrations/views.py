@@ -119,7 +119,8 @@ def manage(request, token):
     registration, refusal = _by_token_or_404(request, token)
     if refusal:
         return refusal
-    context = {"registration": registration, "event": registration.event}
+    context = {"registration": registration, "event": registration.event,
+               "certificate_ready": services.certificate_refusal(registration) is None}
     if registration.status == RegistrationStatus.CONFIRMED:
         scan_url = settings.SITE_URL + reverse(
             "registrations:scan", kwargs={"code": services.checkin_token(registration)})
@@ -134,10 +135,9 @@ def certificate(request, token):
     registration, refusal = _by_token_or_404(request, token)
     if refusal:
         return refusal
-    if registration.checked_in_at is None:
-        return render(request, "registrations/invalid.html", {
-            "reason": _("L’attestation est disponible une fois votre présence enregistrée à "
-                        "l’accueil.")}, status=404)
+    refusal = services.certificate_refusal(registration)
+    if refusal:
+        return render(request, "registrations/invalid.html", {"reason": refusal}, status=404)
     return render(request, "registrations/certificate.html",
                   {"registration": registration, "event": registration.event})
 
@@ -159,8 +159,10 @@ def scan(request, code):
         else:
             messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
         return redirect("registrations:desk", pk=registration.event_id)
-    return render(request, "registrations/scan.html", {"registration": registration,
-                                                       "event": registration.event})
+    return render(request, "registrations/scan.html", {
+        "registration": registration, "event": registration.event,
+        "refusal": services.checkin_refusal(registration.event, registration.slot),
+    })
 
 
 @login_required
@@ -174,7 +176,18 @@ def desk(request, pk):
         found = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).filter(
             Q(first_name__icontains=query) | Q(last_name__icontains=query)
         ).select_related("slot").order_by("last_name", "first_name")[:30]
+    closed = _closed_slots(event)
+    found = list(found)
+    for registration in found:
+        registration.checkin_refusal = closed.get(registration.slot_id)
     return render(request, "registrations/desk.html", {"event": event, "query": query, "found": found})
+
+
+def _closed_slots(event) -> dict:
+    """The slots of ``event`` on which no presence can be recorded now, with the reason."""
+    now = timezone.now()
+    reasons = {slot.pk: services.checkin_refusal(event, slot, now) for slot in event.slots.all()}
+    return {pk: reason for pk, reason in reasons.items() if reason}
 
 
 @require_POST
@@ -241,6 +254,7 @@ def attendees(request, pk):
         "event": event, "slots": [(s, services.capacity_of(s)) for s in slots],
         "page_obj": paginate(request, registrations, ATTENDEES_PER_PAGE), "query": query,
         "needs": [(labels[k], n) for k, n in sorted(needs.items())],
+        "closed": _closed_slots(event),
     })
 
 
