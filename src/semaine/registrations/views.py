@@ -52,7 +52,10 @@ def register(request, public_id):
     user = request.user if request.user.is_authenticated else None
     initial = ({"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
                if user else {})
-    form = RegistrationForm(request.POST or None, slots=list(event.slots.all()), seats=_seats(event),
+    slots = event.registration_slots()
+    if not slots:
+        return render(request, "registrations/register.html", {"event": event, "closed": True})
+    form = RegistrationForm(request.POST or None, slots=slots, seats=_seats(event),
                             initial=initial, questions=event.questions.all(),
                             per_slot=event.registration_per_slot)
     if request.method == "POST" and form.is_valid() and not _too_many(request, form):
@@ -60,7 +63,7 @@ def register(request, public_id):
         verified = bool(user and data["email"].lower() == user.email.lower())
         try:
             registration = services.register(
-                slot=event.slots.get(pk=data["slot"]), email=data["email"],
+                slot=next(slot for slot in slots if slot.pk == data["slot"]), email=data["email"],
                 first_name=data["first_name"], last_name=data["last_name"],
                 user=user if verified else None, any_slot=data.get("any_slot", False),
                 access_needs=data["access_needs"], access_other=data["access_other"],
