@@ -130,7 +130,7 @@ def test_no_certificate_before_the_event_starts(editor, slot, registration):
     assert services.certificate_refusal(checked, now=paris(slot, hour=9)) is None
 
 
-def test_a_certificate_page_never_says_took_part_before_the_start(client, editor, slot, registration,
+def test_the_certificate_says_took_part_only_once_the_event_started(client, editor, slot, registration,
                                                                   settings):
     settings.SEMAINE_CHECKIN_OPENS_BEFORE = 2  # whatever the hour the test runs at
     factories.move_slot(slot, starts_in=timedelta(hours=1))
@@ -141,11 +141,7 @@ def test_a_certificate_page_never_says_took_part_before_the_start(client, editor
     assert page.status_code == 404
     assert "a participé" not in page.text
     assert "L’attestation sera disponible à partir du" in page.text
-
-
-def test_the_certificate_says_took_part_once_the_event_started(client, editor, slot, registration):
-    factories.move_slot(slot)
-    services.check_in(editor, registration)
+    factories.move_slot(slot)  # the event has started
     ticket = client.get(reverse("registrations:manage", kwargs={"token": registration.token}))
     assert "Mon attestation de présence" in ticket.text
     page = client.get(reverse("registrations:certificate", kwargs={"token": registration.token}))
