@@ -173,3 +173,13 @@ def published_event(edition, organisation, *, title="Atelier", themes=(), format
     event.themes.set(Theme.objects.filter(slug__in=themes))
     refresh_search_vector([event.pk])
     return event
+
+
+def move_slot(slot, *, starts_in=timedelta(minutes=-30), lasts=timedelta(hours=2)):
+    """Move ``slot`` (after people registered to it) so that it starts ``starts_in`` from now:
+    under way by default, when the welcome desk records presences."""
+    start = timezone.now() + starts_in
+    Slot.objects.filter(pk=slot.pk).update(starts_at=start, ends_at=start + lasts)
+    slot.refresh_from_db()
+    slot.event.refresh_span()
+    return slot

@@ -17,8 +17,21 @@ Environment variables (all optional for the demo):
 - ``SEMAINE_RETENTION_MONTHS``: personal data of registrations is anonymised this many months
   after the event (12); ``SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS`` / ``…_PER_EMAIL``: registration
   attempts per hour (30 / 5).
+- ``SEMAINE_TRUSTED_PROXIES``: the reverse proxies (load balancer, CDN) in front of the platform,
+  comma-separated addresses or CIDR ranges (default: none). Every limit per address (sign-ins,
+  registrations, data requests) counts the client's address: the connection's peer, or, when
+  that peer is a trusted proxy, the right-most address of ``X-Forwarded-For`` that no trusted
+  proxy added. Without it, behind a proxy every visitor shares the proxy's address.
+- ``SEMAINE_LOGIN_FAILURE_LIMIT``: failed sign-ins to one account from one address before it is
+  locked for 15 minutes (5); ``SEMAINE_LOGIN_ADDRESS_LIMIT``: failed sign-ins from one address,
+  whatever the accounts, before every sign-in from it is refused for
+  ``SEMAINE_LOGIN_ADDRESS_PERIOD`` seconds (30 per 900).
+- ``SEMAINE_CHECKIN_OPENS_BEFORE`` / ``SEMAINE_CHECKIN_CLOSES_AFTER``: the welcome desk records
+  presences from so many hours before a slot starts until so many hours after it ends (default:
+  from the start of the slot's day to the end of its last day, Paris time).
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -35,6 +48,12 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_float(name: str) -> float | None:
+    """A number of the environment, or None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -185,6 +204,7 @@ SEMAINE_PAGE_GENERATION_TTL = float(os.environ.get("SEMAINE_PAGE_GENERATION_TTL"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "semaine.accounts.backends.AddressThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -212,6 +232,22 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("SEMAINE_AXES", True)
+AXES_CLIENT_IP_CALLABLE = "semaine.ui.ratelimit.client_address"
+# Password spraying: failed sign-ins from one address over any accounts (semaine.accounts.backends).
+SEMAINE_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SEMAINE_LOGIN_ADDRESS_LIMIT", "30"))
+SEMAINE_LOGIN_ADDRESS_PERIOD = int(os.environ.get("SEMAINE_LOGIN_ADDRESS_PERIOD", "900"))
+
+# The reverse proxies whose X-Forwarded-For is believed (semaine.ui.ratelimit.client_address).
+SEMAINE_TRUSTED_PROXIES = os.environ.get("SEMAINE_TRUSTED_PROXIES", "").strip()
+for _proxy in filter(None, (item.strip() for item in SEMAINE_TRUSTED_PROXIES.split(","))):
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"SEMAINE_TRUSTED_PROXIES: {_proxy!r} is neither an address nor a CIDR range."
+        ) from _error
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -337,6 +373,10 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS", "30"))
 SEMAINE_REGISTRATION_LIMIT_PER_EMAIL = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_EMAIL", "5"))
 SEMAINE_RETENTION_MONTHS = int(os.environ.get("SEMAINE_RETENTION_MONTHS", "12"))
+# The welcome desk records presences from this many hours before a slot starts (unset: from the
+# start of its day, Paris time) until this many hours after it ends (unset: the end of its day).
+SEMAINE_CHECKIN_OPENS_BEFORE = env_float("SEMAINE_CHECKIN_OPENS_BEFORE")
+SEMAINE_CHECKIN_CLOSES_AFTER = env_float("SEMAINE_CHECKIN_CLOSES_AFTER")
 
 DSFR_MARK_OPTIONAL_FIELDS = True
 DSFR_USE_INTEGRITY_CHECKSUMS = True

@@ -62,14 +62,70 @@ def test_the_honeypot_stops_robots(client, django_capture_on_commit_callbacks):
     assert not mail.outbox
 
 
-def test_a_weak_password_and_a_taken_address_are_explained(client):
-    factories.UserFactory(email="pris@example.fr")
-    response = client.post(reverse("accounts:signup"), signup_data(email="pris@example.fr",
-                                                                   password="12345678901"))
+def test_a_weak_password_is_explained(client):
+    response = client.post(reverse("accounts:signup"), signup_data(password="12345678901"))
     assert "entièrement numérique" in response.text
-    response = client.post(reverse("accounts:signup"), signup_data(email="pris@example.fr"))
-    assert "Un compte existe déjà" in response.text
+    assert not User.objects.exists()
+
+
+def test_signing_up_with_a_taken_address_answers_exactly_as_for_a_new_one(
+    client, django_capture_on_commit_callbacks
+):
+    factories.UserFactory(email="pris@example.fr", first_name="Paul")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post(reverse("accounts:signup"), signup_data(email="libre@example.fr"))
+        taken = client.post(reverse("accounts:signup"), signup_data(email="pris@example.fr"))
+    assert taken.status_code == new.status_code == 200
+    def pages(response):  # the templates of the page (the e-mails differ, and must)
+        return [t.name for t in response.templates if not t.name.startswith("accounts/email")]
+
+    assert pages(taken) == pages(new)
+    assert taken.content.decode().replace("pris@", "libre@") == new.content.decode()
+    assert "Un compte existe déjà" not in taken.text
+
+
+def test_signing_up_with_a_taken_address_changes_nothing_and_tells_its_owner(
+    client, django_capture_on_commit_callbacks
+):
+    owner = factories.UserFactory(email="pris@example.fr", first_name="Paul")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), signup_data(email="pris@example.fr", first_name="Eve"))
     assert User.objects.count() == 1
+    owner.refresh_from_db()
+    assert owner.first_name == "Paul" and owner.check_password(factories.PASSWORD)
+    assert not owner.organisations.exists()
+    [message] = mail.outbox
+    assert message.to == ["pris@example.fr"]
+    assert "déjà un compte" in message.subject
+    assert "/compte/connexion/" in message.body
+    path = re.search(r"/compte/mot-de-passe/nouveau/\S+/", message.body).group(0)
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "nouvelle phrase solide",
+                           "new_password2": "nouvelle phrase solide"})
+    owner.refresh_from_db()
+    assert owner.check_password("nouvelle phrase solide")
+
+
+def test_signing_up_again_before_confirming_sends_a_new_confirmation_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), signup_data())
+        client.post(reverse("accounts:signup"), signup_data())
+    assert User.objects.count() == 1
+    assert len(mail.outbox) == 2
+    link = re.search(r"/compte/verifier/\S+/", mail.outbox[1].body).group(0)
+    assert client.get(link).status_code == 302
+    assert User.objects.get().is_active
+
+
+def test_sign_ups_are_limited_per_address(client, settings):
+    settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = 2
+    for n in range(2):
+        client.post(reverse("accounts:signup"), signup_data(email=f"agent{n}@example.fr"))
+    response = client.post(reverse("accounts:signup"), signup_data(email="agent9@example.fr"))
+    assert "Trop de demandes de création de compte" in response.text
+    assert User.objects.count() == 2
 
 
 def test_sign_in_and_sign_out(client):
@@ -104,6 +160,49 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, django_cap
     client.post(form_url, {"new_password1": new, "new_password2": new})
     user.refresh_from_db()
     assert user.check_password("nouvelle phrase solide")
+
+
+def test_many_accounts_tried_from_one_address_close_sign_in_from_that_address(client, settings):
+    settings.SEMAINE_LOGIN_ADDRESS_LIMIT = 4
+    user = factories.UserFactory(email="agent@example.fr")
+    for n in range(4):
+        client.post(reverse("accounts:login"), {"username": f"cible{n}@example.fr", "password": "faux"})
+    response = client.post(reverse("accounts:login"),
+                           {"username": "agent@example.fr", "password": factories.PASSWORD})
+    assert response.status_code == 429
+    assert "Trop de connexions ont échoué depuis votre adresse" in response.text
+    assert "_auth_user_id" not in client.session
+    elsewhere = client.post(reverse("accounts:login"),
+                            {"username": "agent@example.fr", "password": factories.PASSWORD},
+                            REMOTE_ADDR="198.51.100.9")
+    assert elsewhere.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_address_limit_also_guards_the_admin_sign_in(client, settings):
+    settings.SEMAINE_LOGIN_ADDRESS_LIMIT = 2
+    factories.UserFactory(email="admin@example.fr", is_staff=True, is_superuser=True)
+    for n in range(2):
+        client.post(reverse("accounts:login"), {"username": f"cible{n}@example.fr", "password": "faux"})
+    client.post("/admin/login/", {"username": "admin@example.fr", "password": factories.PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_trusted_proxy_an_account_locked_for_one_client_opens_for_another(client, settings):
+    settings.SEMAINE_TRUSTED_PROXIES = "10.0.0.1"
+    factories.UserFactory(email="agent@example.fr")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "agent@example.fr", "password": "faux"},
+                    HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    locked = client.post(reverse("accounts:login"),
+                         {"username": "agent@example.fr", "password": factories.PASSWORD},
+                         HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    assert locked.status_code == 429
+    other = client.post(reverse("accounts:login"),
+                        {"username": "agent@example.fr", "password": factories.PASSWORD},
+                        HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert other.status_code == 302
 
 
 def test_passwords_are_hashed_with_argon2_in_the_real_settings():

@@ -35,10 +35,20 @@ def verification_link(user) -> str:
 @transaction.atomic
 def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict):
     """A person and the organisation they publish for. Inactive until the address is verified;
-    the organisation waits for a coordinator's approval before it can submit events."""
+    the organisation waits for a coordinator's approval before it can submit events.
+
+    An address that already has an account gets an e-mail saying so (how to sign in, or to
+    choose a new password), nothing is created or changed, and the caller answers as for a new
+    account: the page never tells whether an address has an account. Returns the new user and
+    organisation, or None for an address already known."""
+    from django.contrib.auth.hashers import make_password
+
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # as long as a new account takes: the timing tells nothing either
+        _tell_account_exists(existing)
+        return None
     user = User.objects.create_user(
         email, password, first_name=first_name, last_name=last_name, is_active=False
     )
@@ -48,6 +58,23 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     )
     send_later(user.email, _("Confirmez votre adresse électronique"), body)
     return user, org
+
+
+def _tell_account_exists(user) -> None:
+    """Someone tried to create an account with ``user``'s address: tell its owner how to get in."""
+    from django.contrib.auth.tokens import default_token_generator
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    context = {
+        "user": user, "login_link": settings.SITE_URL + reverse("accounts:login"),
+        "reset_link": settings.SITE_URL + reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+        ),
+        "verify_link": None if user.is_active else verification_link(user),
+    }
+    send_later(user.email, _("Vous avez déjà un compte"),
+               render_to_string("accounts/email_account_exists.txt", context))
 
 
 @transaction.atomic

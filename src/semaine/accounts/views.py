@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -10,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
 
 from . import services
+from .backends import address_blocked
 from .forms import DeleteAccountForm, PasswordResetForm, SignUpForm
 
 
@@ -20,7 +23,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("organisers:home")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _too_many_sign_ups(request, form):
         data = form.cleaned_data
         try:
             services.sign_up_organiser(
@@ -34,6 +37,19 @@ def signup(request):
         else:
             return render(request, "accounts/signup_done.html", {"email": data["email"]})
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _too_many_sign_ups(request, form) -> bool:
+    """Sign-ups per hour from one address and for one e-mail (each sends an e-mail, whether the
+    address has an account or not): the registration limits of the settings."""
+    if ratelimit.hit("signup-ip", ratelimit.client_address(request),
+                     limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS, period=3600) and \
+            ratelimit.hit("signup-email", form.cleaned_data["email"],
+                          limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_EMAIL, period=3600):
+        return False
+    form.add_error(None, _("Trop de demandes de création de compte en peu de temps : réessayez "
+                           "dans une heure."))
+    return True
 
 
 def verify(request, uidb64, token):
@@ -51,6 +67,13 @@ def verify(request, uidb64, token):
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if address_blocked(request):
+            return render(request, "accounts/locked_out.html", {
+                "whole_address": True, "minutes": -(-settings.SEMAINE_LOGIN_ADDRESS_PERIOD // 60),
+            }, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -384,6 +384,25 @@ class Event(models.Model):
         return self.status == EventStatus.CANCELLED
 
     @property
+    def takes_registrations(self) -> bool:
+        """Published, neither cancelled nor postponed, with registration (here or elsewhere)."""
+        return (self.registration_mode != RegistrationMode.NONE and self.is_published
+                and self.status not in (EventStatus.CANCELLED, EventStatus.POSTPONED))
+
+    def registration_slots(self, now=None) -> list:
+        """The slots one may still register to, in order: registration to a slot closes when
+        it starts (``registrations.services``), and to an event registered as a whole when its
+        first slot starts; a cancelled slot takes none. Empty when the event takes none.
+        Reads ``self.slots.all()`` (prefetch it)."""
+        if not self.takes_registrations:
+            return []
+        now = now or timezone.now()
+        slots = sorted(self.slots.all(), key=lambda slot: slot.starts_at)
+        if not self.registration_per_slot:
+            slots = slots[:1]
+        return [slot for slot in slots if slot.starts_at > now and slot.cancelled_at is None]
+
+    @property
     def shows_venue(self) -> bool:
         """Its venue is where it happens (an online event's venue, if any, is not shown)."""
         return self.venue_id is not None and self.attendance_mode != AttendanceMode.ONLINE

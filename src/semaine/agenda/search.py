@@ -346,8 +346,15 @@ def filter_events(queryset, filters: EventFilters):
     for key in f.accessibility:
         queryset = queryset.filter(**{f"access_{key}": True})
     if f.free:
-        queryset = queryset.exclude(status__in=[EventStatus.FULL, EventStatus.CANCELLED]).filter(
-            ~Q(registration_mode=RegistrationMode.PLATFORM) | Exists(_slots_with_a_free_seat())
+        # places one can still take: a slot to come (registration closes when it starts; for an
+        # event registered as a whole, when its first slot starts), with a free seat when the
+        # platform counts them (Event.registration_slots is the same rule for one event)
+        queryset = queryset.exclude(
+            status__in=[EventStatus.FULL, EventStatus.CANCELLED, EventStatus.POSTPONED]
+        ).filter(
+            Q(registration_per_slot=True) | Q(first_starts_at__gt=Now()),
+            Q(~Q(registration_mode=RegistrationMode.PLATFORM) & Exists(_slots_to_come()))
+            | Exists(_slots_with_a_free_seat()),
         )
     if f.near:
         span_lat = f.near.radius_km / KM_PER_DEGREE
@@ -396,10 +403,15 @@ def _filter_dates(queryset, f: EventFilters):
 SEAT_HOLDING = ("confirmed", "offered")
 
 
+def _slots_to_come():
+    """Not yet started, not cancelled slots of the outer event."""
+    return Slot.objects.filter(event=OuterRef("pk"), starts_at__gt=Now(), cancelled_at__isnull=True)
+
+
 def _slots_with_a_free_seat():
     """Upcoming, not cancelled slots of the outer event with fewer seats held than offered."""
     return (
-        Slot.objects.filter(event=OuterRef("pk"), starts_at__gt=Now(), cancelled_at__isnull=True)
+        _slots_to_come()
         .annotate(
             seats=Coalesce("capacity", "event__capacity"),
             held=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING)),

@@ -204,6 +204,7 @@ def event_page(request, edition, public_id, slug):
         "can_edit": can_edit_event(request.user, event),
         "is_preview": event.state != EventState.PUBLISHED,
         "related": queries.related_events(event) if event.is_published else [],
+        "registration_slots": event.registration_slots(),
     }
     if event.is_published:
         from semaine.ledger.queries import recorded_in
@@ -211,7 +212,11 @@ def event_page(request, edition, public_id, slug):
         context["ledger_entry"], context["ledger_block"] = recorded_in(f"event:{event.public_id}")
     if context["can_edit"] or is_coordinator(request.user, event.edition):
         context["history"] = event.history.select_related("actor")[:50]
-    return render(request, "agenda/event.html", context)
+    response = render(request, "agenda/event.html", context)
+    if context["registration_slots"]:
+        # the « S’inscrire » button goes when the last slot open to registration starts
+        response.cache_until = context["registration_slots"][-1].starts_at
+    return response
 
 
 @cache_anonymous()

@@ -5,7 +5,7 @@ first locks that slot's row (`SELECT … FOR UPDATE`), so two transactions never
 free seat: 200 people racing for 50 seats give exactly 50 confirmed and 150 waiting.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from semaine.agenda.models import EventState, EventStatus, RegistrationMode, Slot
+from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
 
 from .ics import slot_calendar
@@ -291,16 +291,76 @@ def expire_offers(now=None) -> int:
     return count
 
 
+def checkin_window(event, slot) -> tuple[datetime, datetime]:
+    """When the welcome desk may record a presence on ``slot`` (or, for an event registered as a
+    whole, on any of its slots): from ``SEMAINE_CHECKIN_OPENS_BEFORE`` hours before the start,
+    or from the start of its day (Paris time) when unset, until ``SEMAINE_CHECKIN_CLOSES_AFTER``
+    hours after the end, or the end of its last day when unset."""
+    start, end = slot.starts_at, slot.ends_at
+    if not event.registration_per_slot and event.first_starts_at and event.last_ends_at:
+        start, end = event.first_starts_at, event.last_ends_at
+    before = settings.SEMAINE_CHECKIN_OPENS_BEFORE
+    after = settings.SEMAINE_CHECKIN_CLOSES_AFTER
+    opens = (start - timedelta(hours=before) if before is not None
+             else datetime.combine(timezone.localtime(start, PARIS).date(), time.min, PARIS))
+    closes = (end + timedelta(hours=after) if after is not None
+              else datetime.combine(timezone.localtime(end, PARIS).date() + timedelta(days=1),
+                                    time.min, PARIS))
+    return opens, closes
+
+
+def checkin_refusal(event, slot, now=None) -> str | None:
+    """Why no presence can be recorded on ``slot`` now, in French; None when it can."""
+    if slot.cancelled_at:
+        return _("Ce créneau est annulé : on n’y enregistre pas de présence.")
+    now = now or timezone.now()
+    opens, closes = checkin_window(event, slot)
+    if now < opens:
+        return _("L’accueil ouvre le %(d)s : on n’enregistre pas de présence avant le jour "
+                 "de l’événement.") % {"d": _paris(opens)}
+    if now >= closes:
+        return _("L’accueil a fermé le %(d)s : on n’enregistre plus de présence après "
+                 "l’événement.") % {"d": _paris(closes)}
+    return None
+
+
+def _paris(moment) -> str:
+    from django.utils import formats
+
+    return formats.date_format(timezone.localtime(moment, PARIS), "j F Y à H:i")
+
+
 @transaction.atomic
-def check_in(actor, registration: Registration) -> Registration:
+def check_in(actor, registration: Registration, *, now=None) -> Registration:
+    """Record that a confirmed attendee came, within the check-in window of their slot."""
     require_event_editor(actor, registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update().select_related("event", "slot").get(
+        pk=registration.pk)
     if registration.status != Status.CONFIRMED:
         raise ValidationError(_("Seule une personne inscrite peut être pointée."))
     if registration.checked_in_at is None:
-        registration.checked_in_at = timezone.now()
+        refusal = checkin_refusal(registration.event, registration.slot, now)
+        if refusal:
+            raise ValidationError(refusal)
+        registration.checked_in_at = now or timezone.now()
         registration.save(update_fields=["checked_in_at"])
     return registration
+
+
+def certificate_refusal(registration: Registration, now=None) -> str | None:
+    """Why ``registration`` has no attendance certificate yet, in French; None when it has one:
+    a confirmed attendee whose presence was recorded, once the event has started (a certificate
+    says the person took part)."""
+    if registration.status != Status.CONFIRMED or registration.checked_in_at is None:
+        return _("L’attestation est disponible une fois votre présence enregistrée à l’accueil.")
+    event, slot = registration.event, registration.slot
+    start = slot.starts_at
+    if not event.registration_per_slot and event.first_starts_at:
+        start = event.first_starts_at
+    if (now or timezone.now()) < start:
+        return _("L’attestation sera disponible à partir du %(d)s, quand l’événement aura "
+                 "commencé.") % {"d": _paris(start)}
+    return None
 
 
 def cancel_for_cancelled_slot(sender, slot, reason="", **kwargs) -> int:

@@ -52,7 +52,10 @@ def register(request, public_id):
     user = request.user if request.user.is_authenticated else None
     initial = ({"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
                if user else {})
-    form = RegistrationForm(request.POST or None, slots=list(event.slots.all()), seats=_seats(event),
+    slots = event.registration_slots()
+    if not slots:
+        return render(request, "registrations/register.html", {"event": event, "closed": True})
+    form = RegistrationForm(request.POST or None, slots=slots, seats=_seats(event),
                             initial=initial, questions=event.questions.all(),
                             per_slot=event.registration_per_slot)
     if request.method == "POST" and form.is_valid() and not _too_many(request, form):
@@ -60,7 +63,7 @@ def register(request, public_id):
         verified = bool(user and data["email"].lower() == user.email.lower())
         try:
             registration = services.register(
-                slot=event.slots.get(pk=data["slot"]), email=data["email"],
+                slot=next(slot for slot in slots if slot.pk == data["slot"]), email=data["email"],
                 first_name=data["first_name"], last_name=data["last_name"],
                 user=user if verified else None, any_slot=data.get("any_slot", False),
                 access_needs=data["access_needs"], access_other=data["access_other"],
@@ -119,7 +122,8 @@ def manage(request, token):
     registration, refusal = _by_token_or_404(request, token)
     if refusal:
         return refusal
-    context = {"registration": registration, "event": registration.event}
+    context = {"registration": registration, "event": registration.event,
+               "certificate_ready": services.certificate_refusal(registration) is None}
     if registration.status == RegistrationStatus.CONFIRMED:
         scan_url = settings.SITE_URL + reverse(
             "registrations:scan", kwargs={"code": services.checkin_token(registration)})
@@ -134,10 +138,9 @@ def certificate(request, token):
     registration, refusal = _by_token_or_404(request, token)
     if refusal:
         return refusal
-    if registration.checked_in_at is None:
-        return render(request, "registrations/invalid.html", {
-            "reason": _("L’attestation est disponible une fois votre présence enregistrée à "
-                        "l’accueil.")}, status=404)
+    refusal = services.certificate_refusal(registration)
+    if refusal:
+        return render(request, "registrations/invalid.html", {"reason": refusal}, status=404)
     return render(request, "registrations/certificate.html",
                   {"registration": registration, "event": registration.event})
 
@@ -159,8 +162,10 @@ def scan(request, code):
         else:
             messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
         return redirect("registrations:desk", pk=registration.event_id)
-    return render(request, "registrations/scan.html", {"registration": registration,
-                                                       "event": registration.event})
+    return render(request, "registrations/scan.html", {
+        "registration": registration, "event": registration.event,
+        "refusal": services.checkin_refusal(registration.event, registration.slot),
+    })
 
 
 @login_required
@@ -174,7 +179,18 @@ def desk(request, pk):
         found = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).filter(
             Q(first_name__icontains=query) | Q(last_name__icontains=query)
         ).select_related("slot").order_by("last_name", "first_name")[:30]
+    closed = _closed_slots(event)
+    found = list(found)
+    for registration in found:
+        registration.checkin_refusal = closed.get(registration.slot_id)
     return render(request, "registrations/desk.html", {"event": event, "query": query, "found": found})
+
+
+def _closed_slots(event) -> dict:
+    """The slots of ``event`` on which no presence can be recorded now, with the reason."""
+    now = timezone.now()
+    reasons = {slot.pk: services.checkin_refusal(event, slot, now) for slot in event.slots.all()}
+    return {pk: reason for pk, reason in reasons.items() if reason}
 
 
 @require_POST
@@ -241,6 +257,7 @@ def attendees(request, pk):
         "event": event, "slots": [(s, services.capacity_of(s)) for s in slots],
         "page_obj": paginate(request, registrations, ATTENDEES_PER_PAGE), "query": query,
         "needs": [(labels[k], n) for k, n in sorted(needs.items())],
+        "closed": _closed_slots(event),
     })
 
 

@@ -71,14 +71,21 @@ def content_changed() -> None:
 
 
 def cache_anonymous(timeout: int = 300):
-    """Let the page cache keep this view's successful responses for anonymous visitors."""
+    """Let the page cache keep this view's successful responses for anonymous visitors.
+
+    A view whose page changes by itself at a known moment (registration closing when a slot
+    starts) sets ``response.cache_until`` to it: the page is not kept past that moment."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                response[MARK_HEADER] = str(timeout)
+            keep = timeout
+            until = getattr(response, "cache_until", None)
+            if until is not None:
+                keep = min(keep, int(until.timestamp() - time.time()))
+            if response.status_code == 200 and not response.streaming and keep > 0:
+                response[MARK_HEADER] = str(keep)
             patch_vary_headers(response, VARY)
             return response
 

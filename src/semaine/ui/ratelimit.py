@@ -7,8 +7,11 @@ address nor an e-mail is stored.
 """
 
 import hashlib
+import ipaddress
 import time
+from functools import lru_cache
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -35,10 +38,66 @@ def hit(kind: str, value: str, *, limit: int, period: int) -> bool:
     return count <= limit
 
 
+def exceeded(kind: str, value: str, *, limit: int, period: int) -> bool:
+    """True when the client already spent its `limit` attempts of the current window
+    (reads the counter without counting)."""
+    window = int(time.time()) // period * period
+    count = RateCounter.objects.filter(key=_key(kind, value), window=window).values_list(
+        "count", flat=True).first()
+    return (count or 0) >= limit
+
+
+@lru_cache(maxsize=8)
+def _networks(setting: str) -> tuple:
+    """``SEMAINE_TRUSTED_PROXIES`` (comma-separated addresses or CIDR ranges) as networks."""
+    return tuple(ipaddress.ip_network(item.strip(), strict=False)
+                 for item in setting.split(",") if item.strip())
+
+
+def _ip(value: str):
+    """``value`` as an address (IPv4, IPv6, IPv4 with a port or IPv6 in brackets), or None."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:  # 203.0.113.7:443
+        value = value.split(":")[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return address.ipv4_mapped or address if address.version == 6 else address
+
+
 def client_address(request) -> str:
-    """The visitor's address (behind a proxy, set SECURE_PROXY_SSL_HEADER and let the proxy
-    overwrite REMOTE_ADDR, e.g. with gunicorn's --forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The address of the person behind the request, the one every limit counts.
+
+    ``REMOTE_ADDR``, the peer of the connection, unless that peer is a trusted proxy
+    (``SEMAINE_TRUSTED_PROXIES``): then ``X-Forwarded-For`` is read from the right, each trusted
+    proxy's entry skipped, and the first address the platform's own proxies did not add is the
+    client's. A visitor can write anything in that header; only what trusted proxies appended
+    to it is believed, and an entry that is not an address ends the walk at the last proxy.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = _networks(getattr(settings, "SEMAINE_TRUSTED_PROXIES", "") or "")
+    peer = _ip(remote)
+    if peer is None or not trusted:
+        return str(peer) if peer is not None else remote
+
+    def is_trusted(address) -> bool:
+        return any(address.version == net.version and address in net for net in trusted)
+
+    if not is_trusted(peer):
+        return str(peer)
+    client = peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for item in reversed(forwarded.split(",")[-32:] if forwarded else []):
+        address = _ip(item)
+        if address is None:
+            break  # garbage: believe nothing further left than the last proxy
+        client = address
+        if not is_trusted(address):
+            break
+    return str(client)
 
 
 def forget_old(older_than: int = 86400) -> int:
