@@ -1,7 +1,7 @@
 """Calendar feeds: every feed is parsed back with icalendar and checked property by property."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -14,7 +14,7 @@ from icalendar import Calendar
 from semaine.agenda import services
 from semaine.agenda.models import PARIS, AttendanceMode, EventState, EventStatus, Theme
 from semaine.opendata import views
-from tests import factories
+from tests import calendars, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +370,33 @@ def test_a_cancelled_slot_is_cancelled_in_the_feed(client, edition, organisation
     calendar = Calendar.from_ical(client.get(event_url(event)).content)
     statuses = sorted(str(component["STATUS"]) for component in calendar.walk("VEVENT"))
     assert statuses == ["CANCELLED", "CONFIRMED"]
+
+
+# Every feed read by two independent parsers
+
+WINTER_AND_SUMMER = pytest.mark.parametrize("starts_on", [date(2027, 11, 22), date(2027, 6, 14)],
+                                            ids=["winter", "summer"])
+
+
+@WINTER_AND_SUMMER
+def test_every_feed_gives_two_parsers_the_instants_of_the_database(client, organisation, starts_on):
+    edition = factories.EditionFactory(starts_on=starts_on, ends_on=starts_on + timedelta(days=6))
+    programme = factories.ProgrammeFactory(edition=edition, organisation=organisation)
+    event = published(edition, organisation, programme=programme, slots=2)
+    urls = [
+        event_url(event),
+        search_url(edition),
+        reverse("opendata:programme_ics", kwargs={"edition": edition.slug, "slug": programme.slug}),
+        reverse("opendata:organisation_ics", kwargs={"slug": organisation.slug}),
+    ]
+    feeds = [client.get(url).content for url in urls]
+    expected = calendars.slot_instants(event.slots.order_by("starts_at"))
+    for reading in calendars.read_twice(*feeds):
+        assert [(start, end) for _uid, start, end in reading.events] == expected
+        assert [tzid for tzid, _standard, _daylight in reading.timezones] == ["Europe/Paris"]
+
+
+def test_an_empty_feed_has_a_complete_vtimezone(client, edition):
+    [reading] = calendars.read_twice(client.get(search_url(edition)).content)
+    assert reading.events == []
+    assert [tzid for tzid, _standard, _daylight in reading.timezones] == ["Europe/Paris"]

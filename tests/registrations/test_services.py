@@ -1,6 +1,6 @@
 import contextlib
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -295,3 +295,26 @@ def test_cancelling_one_slot_tells_its_attendees_only(
     assert "Formateur absent." in mail.outbox[0].body
     with pytest.raises(ValidationError, match="annulé"):
         register(slot, 3)
+
+
+@pytest.mark.parametrize("starts_on", [date(2027, 11, 22), date(2027, 6, 14)],
+                         ids=["winter", "summer"])
+def test_the_mail_calendars_give_two_parsers_the_instants_of_the_slot(
+    organisation, starts_on, django_capture_on_commit_callbacks
+):
+    from tests import calendars
+
+    edition = factories.EditionFactory(starts_on=starts_on, ends_on=starts_on + timedelta(days=6))
+    event = factories.EventFactory(edition=edition, organisation=organisation,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    slot = event.slots.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(slot, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(registration)
+    attachments = [content for message in mail.outbox
+                   for name, content, _mimetype in message.attachments if name.endswith(".ics")]
+    confirmed, cancelled = calendars.read_twice(*attachments)
+    assert (confirmed.method, cancelled.method) == ("PUBLISH", "CANCEL")
+    for reading in (confirmed, cancelled):
+        assert [(start, end) for _uid, start, end in reading.events] == calendars.slot_instants([slot])

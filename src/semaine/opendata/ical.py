@@ -78,16 +78,33 @@ def slot_component(event: Event, slot: Slot, *, absolute_url: Callable[[str], st
     return component
 
 
-def _timezone_span(slots: list[Slot], stamp: datetime) -> tuple[date, date]:
-    """The whole years the VTIMEZONE covers: those of the slots, or the current one.
+def paris_timezone(first: datetime, last: datetime) -> Timezone:
+    """The Europe/Paris VTIMEZONE of a calendar whose times lie between ``first`` and ``last``.
 
-    Whole years, so that both observances (CET and CEST) are always described.
+    Every calendar the platform produces takes its VTIMEZONE from here. It is drawn from the time
+    zone database and covers the whole Paris years of both moments, so that it always describes
+    both observances (STANDARD for CET, DAYLIGHT for CEST) and starts before the earliest time:
+    a client converts each DTSTART with it, not with a database of its own.
     """
-    if not slots:
-        return date(stamp.year, 1, 1), date(stamp.year + 1, 1, 1)
-    first = min(slot.starts_at for slot in slots).astimezone(PARIS).year
-    last = max(slot.ends_at for slot in slots).astimezone(PARIS).year
-    return date(first, 1, 1), date(last + 1, 1, 1)
+    first_year = min(first, last).astimezone(PARIS).year
+    last_year = max(first, last).astimezone(PARIS).year
+    return Timezone.from_tzid(
+        "Europe/Paris", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+
+
+def add_timezones(calendar: Calendar, slots: list[Slot], stamp: datetime) -> None:
+    """Put the Europe/Paris VTIMEZONE covering the slots first in the calendar.
+
+    A calendar without slots describes the year of ``stamp``, so that even an empty feed has a
+    component (RFC 5545 §3.6).
+    """
+    if slots:
+        first = min(slot.starts_at for slot in slots)
+        last = max(slot.ends_at for slot in slots)
+    else:
+        first = last = stamp
+    calendar.subcomponents.insert(0, paris_timezone(first, last))
 
 
 def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],
@@ -109,12 +126,7 @@ def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable
                 slot_component(event, slot, absolute_url=absolute_url, stamp=stamp)
             )
             slots.append(slot)
-    # Always present, so that even an empty feed has a component (RFC 5545 §3.6).
-    first, last = _timezone_span(slots, stamp)
-    calendar.subcomponents.insert(
-        0, Timezone.from_tzid("Europe/Paris", first_date=first, last_date=last)
-    )
-    calendar.add_missing_timezones(first_date=first, last_date=last)
+    add_timezones(calendar, slots, stamp)
     return calendar
 
 

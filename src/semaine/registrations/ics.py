@@ -6,9 +6,9 @@ applications take the appointment out (RFC 5546 §3.2.5).
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Timezone
+from icalendar import Calendar
 
-from semaine.opendata.ical import PRODID, slot_component
+from semaine.opendata.ical import PRODID, add_timezones, slot_component
 
 
 def slot_calendar(event, slot, *, cancelled: bool = False) -> str:
@@ -25,7 +25,5 @@ def slot_calendar(event, slot, *, cancelled: bool = False) -> str:
         component.pop("SEQUENCE", None)
         component.add("sequence", event.revision + 1)
     calendar.add_component(component)
-    first, last = slot.starts_at.date(), slot.ends_at.date()
-    calendar.subcomponents.insert(0, Timezone.from_tzid("Europe/Paris", first_date=first,
-                                                         last_date=last))
+    add_timezones(calendar, [slot], stamp)
     return calendar.to_ical().decode()

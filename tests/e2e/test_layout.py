@@ -1,0 +1,246 @@
+"""Every page shape is laid out sanely at a desktop and a phone width, and shows only icons that
+exist in the stylesheets it loads.
+
+One data set (the demo, plus a cancelled event and a registration of the demo editor), one live
+server and one browser serve every page; each signed-in role has one browser tab, resized from
+one width to the other. A page shape is one line of ``PAGES``: its name, who looks at it and how
+to build its address from the data. Set ``SEMAINE_E2E_LAYOUT_SCREENSHOTS`` to a folder to keep a
+full-page screenshot of every page at every width.
+"""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from semaine.agenda.demo import DEMO_PASSWORD, UPCOMING_SLUG
+from semaine.agenda.models import Event, EventState, Programme
+from tests.ui.test_icons import missing_icons
+
+pytestmark = pytest.mark.e2e
+
+EDITOR = "editeur.loire-atlantique@demo.semaine.fr"
+COORDINATOR = "coordination@demo.semaine.fr"
+#: name → (width, height) in CSS pixels
+VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 740)}
+SCREENSHOTS = os.environ.get("SEMAINE_E2E_LAYOUT_SCREENSHOTS", "")
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    path: Callable[[SimpleNamespace], str]
+    #: who looks at it: "" for a visitor, else the e-mail address of a demo account
+    who: str = ""
+    status: int = 200
+
+
+def _event(data, key: str) -> str:
+    return getattr(data, key).get_absolute_url()
+
+
+PAGES = [
+    Shape("home", lambda d: "/"),
+    Shape("edition home", lambda d: "/editions/2017/"),
+    Shape("upcoming edition home", lambda d: f"/editions/{UPCOMING_SLUG}/"),
+    Shape("agenda with results", lambda d: "/editions/2017/agenda/"),
+    Shape("agenda searched", lambda d: "/editions/2017/agenda/?q=blockchain&departement=44"),
+    Shape("agenda empty", lambda d: "/editions/2017/agenda/?q=zzzzzzzz"),
+    Shape("calendar", lambda d: "/editions/2017/calendrier/"),
+    Shape("map", lambda d: "/editions/2017/carte/"),
+    Shape("themes", lambda d: "/editions/2017/themes/"),
+    Shape("theme", lambda d: "/editions/2017/themes/data/"),
+    Shape("département", lambda d: "/editions/2017/departements/44/"),
+    Shape("région", lambda d: "/editions/2017/regions/pays-de-la-loire/"),
+    Shape("programme", lambda d: d.programme.get_absolute_url()),
+    Shape("organisation", lambda d: d.organisation.get_absolute_url()),
+    Shape("event with related events", lambda d: _event(d, "related")),
+    Shape("event with registration", lambda d: _event(d, "registering")),
+    Shape("cancelled event", lambda d: _event(d, "cancelled")),
+    Shape("registration form", lambda d: reverse(
+        "registrations:register", kwargs={"public_id": d.registering.public_id})),
+    Shape("ticket", lambda d: reverse("registrations:manage", kwargs={"token": d.ticket.token})),
+    Shape("my data, asked for", lambda d: reverse("privacy:request")),
+    Shape("open data", lambda d: "/editions/2017/donnees-ouvertes/"),
+    Shape("statistics", lambda d: "/editions/2017/statistiques/"),
+    Shape("ledger register", lambda d: reverse("ledger:register")),
+    Shape("ledger block", lambda d: reverse("ledger:block", kwargs={"number": 1})),
+    Shape("ledger entry", lambda d: reverse("ledger:entry", kwargs={"index": 0})),
+    Shape("sign in", lambda d: reverse("accounts:login")),
+    Shape("sign up", lambda d: reverse("accounts:signup")),
+    Shape("accessibility", lambda d: reverse("ui:accessibility")),
+    Shape("legal notice", lambda d: reverse("ui:legal")),
+    Shape("not found", lambda d: "/editions/2017/nulle-part/", status=404),
+    Shape("my registrations", lambda d: reverse("registrations:mine"), EDITOR),
+    Shape("account", lambda d: reverse("accounts:account"), EDITOR),
+    Shape("organiser space", lambda d: reverse("organisers:home"), EDITOR),
+    Shape("organiser's events", lambda d: reverse(
+        "organisers:events", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("organiser's event", lambda d: reverse(
+        "organisers:event", kwargs={"pk": d.registering.pk}), EDITOR),
+    Shape("event form", lambda d: reverse(
+        "organisers:event_create", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("event edit form", lambda d: reverse(
+        "organisers:event_edit", kwargs={"pk": d.registering.pk}), EDITOR),
+    Shape("attendees", lambda d: reverse(
+        "registrations:attendees", kwargs={"pk": d.registering.pk}), EDITOR),
+    Shape("welcome desk", lambda d: reverse(
+        "registrations:desk", kwargs={"pk": d.registering.pk}), EDITOR),
+    Shape("venues", lambda d: reverse("organisers:venues", kwargs={"slug": d.organisation.slug}),
+          EDITOR),
+    Shape("OpenAgenda import", lambda d: reverse(
+        "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
+    Shape("coordination review", lambda d: reverse(
+        "coordination:review", kwargs={"pk": d.related.pk}), COORDINATOR),
+    Shape("organisations to approve", lambda d: reverse("coordination:organisations"),
+          COORDINATOR),
+    Shape("statistics for coordinators", lambda d: "/editions/2017/statistiques/", COORDINATOR),
+]
+
+#: Run in the page: every way its layout can be broken, as sentences (none when it is sane).
+LAYOUT_PROBLEMS = """
+() => {
+  const problems = [];
+  const width = window.innerWidth, height = window.innerHeight;
+  const top = (rect) => rect.top + window.scrollY, bottom = (rect) => rect.bottom + window.scrollY;
+  const name = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+    + [...element.classList].slice(0, 3).map((c) => "." + c).join("");
+  const main = document.querySelector("main");
+  const footer = document.querySelector("footer");
+  if (!main || !footer) return ["no main or no footer"];
+  if (document.documentElement.scrollWidth > width) {
+    problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} px wide for ${width}`);
+  }
+  const footerBox = footer.getBoundingClientRect();
+  const footerTop = top(footerBox);
+  if (footerTop + 1 < bottom(main.getBoundingClientRect())) {
+    problems.push(`the footer starts at ${Math.round(footerTop)} px, above the end of main`
+      + ` (${Math.round(bottom(main.getBoundingClientRect()))} px)`);
+  }
+  // What of an element is drawn: its box cut by every ancestor that clips its overflow.
+  const clipped = (element) => {
+    let rect = element.getBoundingClientRect();
+    let box = {left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom};
+    for (let parent = element.parentElement; parent && parent !== document.body;
+         parent = parent.parentElement) {
+      const style = getComputedStyle(parent);
+      if (style.overflowX !== "visible" || style.overflowY !== "visible") {
+        const p = parent.getBoundingClientRect();
+        box = {left: Math.max(box.left, p.left), right: Math.min(box.right, p.right),
+               top: Math.max(box.top, p.top), bottom: Math.min(box.bottom, p.bottom)};
+      }
+    }
+    return box;
+  };
+  const reported = [];
+  for (const element of main.querySelectorAll("*")) {
+    if (!element.checkVisibility({visibilityProperty: true})) continue;
+    if (reported.some((outer) => outer.contains(element))) continue;
+    const box = clipped(element);
+    if (box.right - box.left <= 1 || box.bottom - box.top <= 1) continue;
+    if (box.bottom > footerBox.top + 1 && box.top < footerBox.bottom
+        && box.right > footerBox.left && box.left < footerBox.right) {
+      reported.push(element);
+      problems.push(`${name(element)} (${Math.round(box.top + window.scrollY)}–`
+        + `${Math.round(box.bottom + window.scrollY)} px) overlaps the footer`
+        + ` (from ${Math.round(footerTop)} px)`);
+    }
+  }
+  // Cards: DSFR's cards and tiles, and the project's (a class ending in "card").
+  const isCard = (element) => [...element.classList].some((c) => /(^|[-_])(card|tile)$/.test(c));
+  for (const card of [...document.querySelectorAll("[class]")].filter(isCard)) {
+    const rect = card.getBoundingClientRect();
+    if (rect.height > 2 * height) {
+      problems.push(`${name(card)} is ${Math.round(rect.height)} px tall, more than two screens`);
+    }
+  }
+  return problems;
+}
+"""
+
+#: Run in the page: every icon class of its elements.
+ICON_CLASSES = """
+() => [...new Set([...document.querySelectorAll("[class]")].flatMap(
+  (element) => [...element.classList].filter((c) => /^(fr-icon|ri)-./.test(c))))]
+"""
+
+
+@pytest.fixture
+def layout_data(demo, migrated_reference_data):
+    """The demo, with a cancelled event and a registration of the demo editor."""
+    from semaine.accounts.models import User
+    from semaine.agenda import services as agenda
+    from semaine.registrations import services as registrations
+
+    editor = User.objects.get(email=EDITOR)
+    published = Event.objects.filter(state=EventState.PUBLISHED)
+    related = published.get(title="La blockchain expliquée aux agents publics")
+    registering = published.filter(edition__slug=UPCOMING_SLUG,
+                                   organisation__memberships__user=editor).first()
+    cancelled = published.filter(edition__slug="2017").exclude(pk=related.pk).first()
+    agenda.cancel_event(User.objects.get(email=COORDINATOR), cancelled, "Salle indisponible.")
+    ticket = registrations.register(
+        slot=registering.slots.first(), email=EDITOR, first_name=editor.first_name,
+        last_name=editor.last_name, user=editor, email_verified=True,
+    )
+    return SimpleNamespace(
+        related=related, registering=registering, cancelled=cancelled, ticket=ticket,
+        organisation=registering.organisation,
+        programme=Programme.objects.filter(events__in=published).first(),
+    )
+
+
+def _tab(browser, base_url: str, who: str):
+    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(15_000)
+    # No tile server nor any other host is reachable from the tests.
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+                  else route.abort())
+    page = context.new_page()
+    if who:
+        page.goto(reverse("accounts:login"))
+        page.get_by_label("Adresse électronique").fill(who)
+        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    return context, page
+
+
+def test_every_page_shape_is_laid_out_at_a_desktop_and_a_phone_width(
+    browser, live_server, layout_data
+):
+    problems, icons = [], set()
+    tabs = {who: _tab(browser, live_server.url, who) for who in {shape.who for shape in PAGES}}
+    try:
+        for viewport, (width, height) in VIEWPORTS.items():
+            for _context, page in tabs.values():
+                page.set_viewport_size({"width": width, "height": height})
+            for shape in PAGES:
+                page = tabs[shape.who][1]
+                path = shape.path(layout_data)
+                response = page.goto(path)
+                assert response.status == shape.status, f"{shape.name} ({path}): {response.status}"
+                page.wait_for_load_state("load")
+                page.evaluate("document.fonts.ready")
+                for problem in page.evaluate(LAYOUT_PROBLEMS):
+                    problems.append(f"{shape.name} ({path}) at {viewport} width: {problem}")
+                icons.update(page.evaluate(ICON_CLASSES))
+                if SCREENSHOTS:
+                    folder = Path(SCREENSHOTS)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    slug = "".join(c if c.isalnum() else "-" for c in shape.name)
+                    page.screenshot(path=folder / f"{slug}-{viewport}.png", full_page=True)
+    finally:
+        for context, _page in tabs.values():
+            context.close()
+    assert not problems, "\n".join(problems)
+    assert icons, "no icon found on any page"
+    assert not missing_icons(icons), (
+        f"icons shown on the pages that no stylesheet defines: {sorted(missing_icons(icons))}"
+    )
