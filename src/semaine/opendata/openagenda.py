@@ -35,6 +35,7 @@ Images are not downloaded (no network at run time): the report says so.
 
 import hashlib
 import json
+import math
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -148,7 +149,12 @@ def read_document(data: bytes) -> dict:
         raise FormatError(_("Le fichier n’est pas un texte UTF-8 : exportez-le en JSON depuis "
                             "OpenAgenda.")) from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_integer, parse_float=_decimal,
+                              parse_constant=_constant)
+    except RecursionError:
+        raise FormatError(_too_deep()) from None
+    except _NumberError as error:
+        raise FormatError(str(error)) from None
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string"):
             raise FormatError(_("Le fichier JSON est tronqué : il s’arrête avant la fin. "
@@ -157,7 +163,61 @@ def read_document(data: bytes) -> dict:
             _("Le fichier n’est pas un JSON valide (ligne %(line)s, colonne %(column)s).")
             % {"line": error.lineno, "column": error.colno}
         ) from None
+    if _depth(document) > MAX_DEPTH:
+        raise FormatError(_too_deep())
     return check_document(document)
+
+
+#: levels of nested arrays and objects a file may have (an OpenAgenda export has about six)
+MAX_DEPTH = 32
+#: digits an integer of the file may have (identifiers, ages, codes: none comes near)
+MAX_DIGITS = 18
+
+
+class _NumberError(ValueError):
+    """A number of the file that no OpenAgenda export holds; the message says which, in French."""
+
+
+def _too_deep() -> str:
+    return _("Le fichier imbrique trop de listes ou d’objets (plus de %(max)s niveaux) : ce "
+             "n’est pas un export OpenAgenda.") % {"max": MAX_DEPTH}
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NumberError(_("Le fichier contient un nombre entier trop grand (« %(start)s… », "
+                             "%(digits)s chiffres) : ce n’est pas un export OpenAgenda.")
+                           % {"start": text[:12], "digits": len(text.lstrip("-"))})
+    return int(text)
+
+
+def _decimal(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NumberError(_("Le fichier contient un nombre trop grand pour être lu "
+                             "(« %(text)s ») : ce n’est pas un export OpenAgenda.")
+                           % {"text": text[:20]})
+    return number
+
+
+def _constant(text: str):
+    raise _NumberError(_("Le fichier contient « %(text)s », qui n’est pas un nombre JSON : "
+                         "ce n’est pas un export OpenAgenda.") % {"text": text})
+
+
+def _depth(document) -> int:
+    """How deeply arrays and objects nest (counted without recursion)."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((item, level + 1) for item in value if isinstance(item, dict | list))
+    return deepest
 
 
 def check_document(document) -> dict:
@@ -739,8 +799,8 @@ def execute_import(run_id: int) -> OpenAgendaImport | None:
     except Exception:
         OpenAgendaImport.objects.filter(pk=run_id).update(
             status=ImportStatus.FAILED, document=None, finished_at=timezone.now(),
-            error="L’import s’est arrêté sur une erreur inattendue ; les événements déjà traités "
-                  "sont enregistrés.")
+            error=_("L’import s’est arrêté sur une erreur inattendue ; les événements déjà "
+                    "traités sont enregistrés."))
         raise
     else:
         OpenAgendaImport.objects.filter(pk=run_id).update(
