@@ -188,3 +188,17 @@ def test_the_command_line_refuses_unreadable_numbers_in_french(tmp_path, editor,
     assert code == 1
     assert "ÉCHEC : Le fichier contient un nombre trop grand" in capsys.readouterr().err
     assert not Event.objects.exists()
+
+
+def test_control_characters_of_an_imported_event_become_spaces_on_one_line_fields(run_import):
+    document = sample()
+    raw = document["events"][0]
+    raw["title"] = {"fr": "Atelier\r\ndata\x07 ouverte"}
+    raw["location"]["name"] = "Salle\u2028B"
+    raw["longDescription"] = {"fr": "Premier paragraphe.\n\nSecond\x1b paragraphe."}
+
+    run_import(document)
+
+    event = Event.objects.get(title="Atelier data ouverte")
+    assert event.venue.name == "Salle B"
+    assert event.description.startswith("Premier paragraphe.\n\nSecond paragraphe.")

@@ -73,6 +73,7 @@ from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.territory.codes import departement_code
 from semaine.territory.models import Departement
+from semaine.ui.text import one_line, without_controls
 
 from .models import ImportStatus, OpenAgendaImport, OpenAgendaLink
 
@@ -243,8 +244,15 @@ def check_document(document) -> dict:
 # --- Reading one event --------------------------------------------------------------------------
 
 
-def text_of(value, language: str = "fr") -> str:
-    """A multilingual field (``{"fr": …, "en": …}``) or a plain string, in French first."""
+def text_of(value, language: str = "fr", *, multiline: bool = False) -> str:
+    """A multilingual field (``{"fr": …, "en": …}``) or a plain string, in French first; on one
+    line (control characters become spaces) unless ``multiline`` (line breaks kept, other
+    control characters dropped)."""
+    text = _raw_text(value, language)
+    return without_controls(text).strip() if multiline else one_line(text)
+
+
+def _raw_text(value, language: str) -> str:
     if isinstance(value, dict):
         for key in (language, *sorted(value)):
             item = value.get(key)
@@ -443,11 +451,11 @@ def map_event(raw: dict, programme: Programme, references: References,
     slots = _timings(raw, programme.edition)
     notes = []
 
-    summary = text_of(raw.get("description"))
-    description = text_of(raw.get("longDescription"))
+    summary = text_of(raw.get("description"), multiline=True)
+    description = text_of(raw.get("longDescription"), multiline=True)
     if not summary:
         summary = description.split("\n\n", 1)[0] if description else title
-    conditions = text_of(raw.get("conditions"))
+    conditions = text_of(raw.get("conditions"), multiline=True)
     if conditions:
         description = f"{description}\n\n**Conditions :** {conditions}".strip()
 
@@ -761,7 +769,7 @@ def start_import(actor, programme: Programme, document: dict, *, track: Track | 
     run = OpenAgendaImport.objects.create(
         organisation=programme.organisation, programme=programme, track=track, submit=submit,
         track_keywords={keyword: t.pk for keyword, t in (track_keywords or {}).items()},
-        created_by=actor, file_name=file_name[:200], document=document,
+        created_by=actor, file_name=one_line(file_name)[:200], document=document,
         total=len(document["events"]),
     )
     from .tasks import run_openagenda_import
