@@ -13,17 +13,19 @@ from django.utils.translation import gettext as _
 
 from semaine.organisers.services import register_organisation
 
-from .tasks import send_email
+from . import outbox
+from .models import Email, EmailKind
 from .tokens import email_verification_token
 
 User = get_user_model()
 
 
-def send_later(to: str, subject: str, body: str, attachments: list | None = None) -> None:
-    """Queue an e-mail once the current transaction has committed."""
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=to, subject=subject, body=body, attachments=attachments)
-    )
+def send_later(to: str, subject: str, body: str, attachments: list | None = None, *,
+               kind: str = EmailKind.ACCOUNT, organisation=None) -> Email:
+    """Queue an e-mail in the outbox; the worker sends it once the current transaction has
+    committed, and retries it if sending fails."""
+    return outbox.queue(to=to, subject=subject, body=body, attachments=attachments, kind=kind,
+                        organisation=organisation)
 
 
 def verification_link(user) -> str:
@@ -46,7 +48,7 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     body = render_to_string(
         "accounts/email_verify.txt", {"user": user, "link": verification_link(user), "organisation": org}
     )
-    send_later(user.email, _("Confirmez votre adresse électronique"), body)
+    user.verification_email = send_later(user.email, _("Confirmez votre adresse électronique"), body)
     return user, org
 
 
@@ -86,7 +88,8 @@ def invite_member(actor, organisation, *, email: str, role: str):
             kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
         )
     body = render_to_string("accounts/email_invitation.txt", context)
-    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body)
+    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
+               kind=EmailKind.INVITATION, organisation=organisation)
     return membership
 
 
