@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from semaine.ui.text import one_line
 
-from .models import Email, EmailKind, EmailStatus
+from .models import Email, EmailStatus
 
 logger = logging.getLogger(__name__)
 
@@ -193,4 +193,30 @@ def counts() -> dict:
     }
 
 
-__all__ = ["EmailKind", "EmailStatus", "queue", "deliver", "retry_due", "send_again", "prune"]
+
+
+# --- the page that tells a visitor whether their e-mail left ------------------------------------
+
+STATUS_SALT = "semaine.accounts.email-status"
+#: how long the link to an e-mail's status page works
+STATUS_LINK_SECONDS = 2 * 24 * 3600
+
+
+def status_url(email: Email) -> str:
+    """The page where the person who caused ``email`` (a visitor registering, someone signing
+    up) sees whether it left, and sends it again if it could not be sent."""
+    from django.core import signing
+    from django.urls import reverse
+
+    return reverse("accounts:email_status",
+                   kwargs={"token": signing.dumps(email.pk, salt=STATUS_SALT)})
+
+
+def from_status_token(token: str) -> Email | None:
+    from django.core import signing
+
+    try:
+        pk = signing.loads(token[:200], salt=STATUS_SALT, max_age=STATUS_LINK_SECONDS)
+    except signing.BadSignature:
+        return None
+    return Email.objects.filter(pk=pk).first()
