@@ -93,6 +93,15 @@ def invite_member(actor, organisation, *, email: str, role: str):
     return membership
 
 
+@transaction.atomic
+def send_invitations_again(actor, organisation) -> int:
+    """An organisation's admin asks to try again the invitations that could not be sent."""
+    from semaine.organisers.permissions import require_org_admin
+
+    require_org_admin(actor, organisation)
+    return outbox.send_again(organisation.emails.filter(kind=EmailKind.INVITATION))
+
+
 # --- one's own account (RGPD: see, export, erase) ----------------------------------------------
 
 
