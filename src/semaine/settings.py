@@ -252,6 +252,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A server that stops answering fails the try (it is retried) instead of holding the worker.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 elif os.environ.get("SEMAINE_EMAIL_DIR"):
     # The demo writes each e-mail as a file to read (data/e-mails/).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
