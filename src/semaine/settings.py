@@ -9,7 +9,9 @@ Environment variables (all optional for the demo):
 - ``SECRET_KEY``, ``ALLOWED_HOSTS`` (comma separated), ``CSRF_TRUSTED_ORIGINS``.
 - ``EMAIL_URL``-like settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
   ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``, ``DEFAULT_FROM_EMAIL``; without ``EMAIL_HOST`` the
-  e-mails are written to the console.
+  e-mails are written to the console. ``SEMAINE_EMAIL_ATTEMPTS`` (4) and
+  ``SEMAINE_EMAIL_RETRY_SECONDS`` (60): how often, and after how long, an e-mail that could not
+  be sent is tried again.
 - ``SEMAINE_THEME``: ``dsfr`` (State-run deployments) or ``neutral`` (collectivités).
 - ``SEMAINE_SITE_URL``: the public address used in e-mails (default http://127.0.0.1:8000).
 - ``SEMAINE_CACHE_URL``: a Redis server for the shared cache (default: a database table).
@@ -286,6 +288,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A server that stops answering fails the try (it is retried) instead of holding the worker.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 elif os.environ.get("SEMAINE_EMAIL_DIR"):
     # The demo writes each e-mail as a file to read (data/e-mails/).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -296,6 +300,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Semaine de l'innovation publique <ne-pas-repondre@semaine.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An e-mail that cannot be sent is tried this many times in all, waiting 1, 5, 25… times
+# SEMAINE_EMAIL_RETRY_SECONDS between tries, then shown as not sent (see accounts/outbox.py).
+SEMAINE_EMAIL_ATTEMPTS = int(os.environ.get("SEMAINE_EMAIL_ATTEMPTS", "4"))
+SEMAINE_EMAIL_RETRY_SECONDS = int(os.environ.get("SEMAINE_EMAIL_RETRY_SECONDS", "60"))
 
 # Background work: Django's tasks framework, stored in the database, run by `semaine worker`.
 TASKS = {

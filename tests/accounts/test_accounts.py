@@ -29,7 +29,7 @@ def test_sign_up_verifies_the_address_before_the_account_works(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:signup"), signup_data())
-    assert response.status_code == 200
+    assert "a été envoyé à lea.durand@cg14.fr" in client.get(response.url).text
     user = User.objects.get(email="lea.durand@cg14.fr")
     assert not user.is_active
     assert user.organisations.get().status == OrganisationStatus.PENDING

@@ -115,7 +115,9 @@ def test_the_programme_page_groups_events_by_track(client, edition, organisation
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok",
+                               "emails": {"failed": 0, "retrying": 0, "overdue": 0},
+                               "tasks": {"failed": 0}}
 
 
 def test_pages_are_served_with_security_headers(client, edition):

@@ -114,3 +114,91 @@ def test_an_oversized_upload_is_refused_before_reading(client, editor, programme
 
     assert "dépasse 1 Mo" in response.content.decode()
     assert not OpenAgendaImport.objects.exists()
+
+
+def test_deeply_nested_json_is_refused():
+    data = b'{"events": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+
+    assert "imbrique trop" in refusal(data)
+
+
+def test_json_nested_deeper_than_any_export_but_within_python_limits_is_refused():
+    data = b'{"events": [{"uid": 1, "title": "x", "a": ' + b"[" * 200 + b"]" * 200 + b"}]}"
+
+    assert "imbrique trop" in refusal(data)
+
+
+def test_an_integer_with_thousands_of_digits_is_refused():
+    data = b'{"events": [{"uid": ' + b"9" * 5000 + b', "title": "x"}]}'
+
+    assert "nombre entier trop grand" in refusal(data)
+
+
+def test_an_integer_beyond_64_bits_is_refused():
+    data = b'{"events": [{"uid": 123456789012345678901234, "title": "x"}]}'
+
+    assert "nombre entier trop grand" in refusal(data)
+
+
+@pytest.mark.parametrize("number", [b"1e999999", b"-1e400"])
+def test_a_number_too_large_for_a_float_is_refused(number):
+    data = b'{"events": [{"uid": 1, "title": "x", "age": {"min": ' + number + b'}}]}'
+
+    assert "nombre trop grand pour être lu" in refusal(data)
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_standard_number_literals_are_refused(literal):
+    data = b'{"events": [{"uid": 1, "title": "x", "age": {"min": ' + literal + b'}}]}'
+
+    assert "n’est pas un nombre JSON" in refusal(data)
+
+
+def test_invalid_utf8_in_the_middle_of_a_valid_file_is_refused():
+    assert "UTF-8" in refusal(b'{"events": [{"uid": 1, "title": "Atelier \xff\xfe"}]}')
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b'{"events": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}", "imbrique trop"),
+    (b'{"events": [{"uid": ' + b"9" * 5000 + b', "title": "x"}]}', "nombre entier trop grand"),
+    (b'{"events": [{"uid": 1, "title": "x", "age": {"min": 1e999999}}]}', "trop grand pour"),
+    (b'{"events": [{"uid": 1, "title": "x", "age": {"min": NaN}}]}', "pas un nombre JSON"),
+])
+def test_the_upload_page_refuses_unreadable_numbers_and_nesting_in_french(
+        client, editor, programme, data, message):
+    client.force_login(editor)
+
+    response = upload(client, programme, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not OpenAgendaImport.objects.exists()
+
+
+def test_the_command_line_refuses_unreadable_numbers_in_french(tmp_path, editor, programme, capsys):
+    from semaine import cli
+
+    path = tmp_path / "export.json"
+    path.write_bytes(b'{"events": [{"uid": 1, "title": "x", "age": {"min": 1e999999}}]}')
+
+    code = cli.main(["openagenda", "import", str(path), "--organisation",
+                     programme.organisation.slug, "--programme", programme.slug,
+                     "--user", editor.email])
+
+    assert code == 1
+    assert "ÉCHEC : Le fichier contient un nombre trop grand" in capsys.readouterr().err
+    assert not Event.objects.exists()
+
+
+def test_control_characters_of_an_imported_event_become_spaces_on_one_line_fields(run_import):
+    document = sample()
+    raw = document["events"][0]
+    raw["title"] = {"fr": "Atelier\r\ndata\x07 ouverte"}
+    raw["location"]["name"] = "Salle\u2028B"
+    raw["longDescription"] = {"fr": "Premier paragraphe.\n\nSecond\x1b paragraphe."}
+
+    run_import(document)
+
+    event = Event.objects.get(title="Atelier data ouverte")
+    assert event.venue.name == "Salle B"
+    assert event.description.startswith("Premier paragraphe.\n\nSecond paragraphe.")

@@ -38,7 +38,7 @@ def form(event, **extra):
 def test_a_visitor_registers_confirms_by_mail_and_cancels(client, event, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url(event), form(event))
-    assert "Vérifiez votre messagerie" in response.text
+    assert "Vérifiez votre messagerie" in client.get(response.url).text
     link = re.search(r"/inscriptions/confirmer/\S+/", mail.outbox[0].body).group(0)
     with django_capture_on_commit_callbacks(execute=True):
         ticket = client.get(link, follow=True)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from semaine.organisers.models import OrganisationKind
 from semaine.territory.models import Departement
-from semaine.ui.forms import Form
+from semaine.ui.forms import Form, RefuseControlCharacters
 
 
 class SignUpForm(Form):
@@ -50,7 +50,7 @@ class SignUpForm(Form):
         return data
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(RefuseControlCharacters, auth_forms.PasswordResetForm):
     """Django's form, with the e-mail sent by the background worker."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,

@@ -50,3 +50,58 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email.split("@", 1)[0]
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("en cours d’envoi")
+    SENDING = "sending", _("en cours d’envoi")
+    SENT = "sent", _("envoyé")
+    FAILED = "failed", _("non envoyé")
+
+
+class EmailKind(models.TextChoices):
+    REGISTRATION = "registration", _("inscription")
+    MESSAGE = "message", _("message de l’organisateur")
+    ACCOUNT = "account", _("compte")
+    INVITATION = "invitation", _("invitation")
+
+
+class Email(models.Model):
+    """One e-mail to send: kept until it is sent (then for a day), retried with a growing delay,
+    and, when it finally cannot be sent, shown to whoever caused it (see ``outbox``).
+
+    Either its ``body`` is written when it is queued, or it is a registrant's e-mail rendered by
+    the worker from ``registration``, ``template`` and ``extra`` (with the .ics if ``with_ics``)."""
+
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    attachments = models.JSONField(null=True, blank=True)
+    registration = models.ForeignKey("registrations.Registration", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="emails")
+    template = models.CharField(max_length=40, blank=True)
+    with_ics = models.BooleanField(default=False)
+    extra = models.JSONField(default=dict, blank=True)
+    event = models.ForeignKey("agenda.Event", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="emails")
+    organisation = models.ForeignKey("organisers.Organisation", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="emails")
+    batch = models.UUIDField(null=True, blank=True, help_text="the e-mails of one message")
+    status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel")
+        verbose_name_plural = _("courriels")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="email_due"),
+            models.Index(fields=["event", "status"], name="email_event_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject} ({self.status})"

@@ -13,17 +13,19 @@ from django.utils.translation import gettext as _
 
 from semaine.organisers.services import register_organisation
 
-from .tasks import send_email
+from . import outbox
+from .models import Email, EmailKind
 from .tokens import email_verification_token
 
 User = get_user_model()
 
 
-def send_later(to: str, subject: str, body: str, attachments: list | None = None) -> None:
-    """Queue an e-mail once the current transaction has committed."""
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=to, subject=subject, body=body, attachments=attachments)
-    )
+def send_later(to: str, subject: str, body: str, attachments: list | None = None, *,
+               kind: str = EmailKind.ACCOUNT, organisation=None) -> Email:
+    """Queue an e-mail in the outbox; the worker sends it once the current transaction has
+    committed, and retries it if sending fails."""
+    return outbox.queue(to=to, subject=subject, body=body, attachments=attachments, kind=kind,
+                        organisation=organisation)
 
 
 def verification_link(user) -> str:
@@ -39,16 +41,16 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
 
     An address that already has an account gets an e-mail saying so (how to sign in, or to
     choose a new password), nothing is created or changed, and the caller answers as for a new
-    account: the page never tells whether an address has an account. Returns the new user and
-    organisation, or None for an address already known."""
+    account: the page never tells whether an address has an account. Returns the e-mail queued
+    for the address, whichever of the two it is, so that the caller shows its progress the same
+    way."""
     from django.contrib.auth.hashers import make_password
 
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         make_password(password)  # as long as a new account takes: the timing tells nothing either
-        _tell_account_exists(existing)
-        return None
+        return _tell_account_exists(existing)
     user = User.objects.create_user(
         email, password, first_name=first_name, last_name=last_name, is_active=False
     )
@@ -56,11 +58,10 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     body = render_to_string(
         "accounts/email_verify.txt", {"user": user, "link": verification_link(user), "organisation": org}
     )
-    send_later(user.email, _("Confirmez votre adresse électronique"), body)
-    return user, org
+    return send_later(user.email, _("Confirmez votre adresse électronique"), body)
 
 
-def _tell_account_exists(user) -> None:
+def _tell_account_exists(user) -> Email:
     """Someone tried to create an account with ``user``'s address: tell its owner how to get in."""
     from django.contrib.auth.tokens import default_token_generator
 
@@ -73,7 +74,7 @@ def _tell_account_exists(user) -> None:
         ),
         "verify_link": None if user.is_active else verification_link(user),
     }
-    send_later(user.email, _("Vous avez déjà un compte"),
+    return send_later(user.email, _("Vous avez déjà un compte"),
                render_to_string("accounts/email_account_exists.txt", context))
 
 
@@ -113,8 +114,18 @@ def invite_member(actor, organisation, *, email: str, role: str):
             kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
         )
     body = render_to_string("accounts/email_invitation.txt", context)
-    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body)
+    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
+               kind=EmailKind.INVITATION, organisation=organisation)
     return membership
+
+
+@transaction.atomic
+def send_invitations_again(actor, organisation) -> int:
+    """An organisation's admin asks to try again the invitations that could not be sent."""
+    from semaine.organisers.permissions import require_org_admin
+
+    require_org_admin(actor, organisation)
+    return outbox.send_again(organisation.emails.filter(kind=EmailKind.INVITATION))
 
 
 # --- one's own account (RGPD: see, export, erase) ----------------------------------------------

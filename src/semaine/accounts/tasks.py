@@ -1,24 +1,47 @@
-"""E-mails go out from the background worker, never from the request."""
+"""E-mails go out from the background worker, never from the request (see ``outbox``)."""
 
-from django.core.mail import EmailMessage
 from django_tasks import task
 
 
 @task()
+def deliver_email(email_id: int) -> str | None:
+    """Send one e-mail of the outbox; a failure is recorded on it and retried later."""
+    from . import outbox
+
+    return outbox.deliver(email_id)
+
+
+@task()
+def retry_emails() -> int:
+    """E-mails whose retry time has come go back to the queue (every minute)."""
+    from . import outbox
+
+    return outbox.retry_due()
+
+
+@task()
 def send_email(to: str, subject: str, body: str, attachments: list | None = None) -> None:
-    """Attachments are (file name, text content, MIME type) triples."""
-    message = EmailMessage(subject, body, None, [to])
-    for name, content, mimetype in attachments or []:
-        message.attach(name, content, mimetype)
-    message.send()
+    """Tasks queued before the outbox existed: the e-mail goes through the outbox now."""
+    from django.db import transaction
+
+    from . import outbox
+    from .models import EmailKind
+
+    with transaction.atomic():
+        outbox.queue(to=to, subject=subject, body=body, attachments=attachments,
+                     kind=EmailKind.ACCOUNT)
 
 
 @task()
 def prune_finished_tasks() -> None:
-    """Finished tasks keep their arguments (e-mail addresses and texts): drop them after a day."""
+    """Finished tasks keep their arguments (e-mail addresses and texts): drop them after a day,
+    and sent e-mails with them."""
     from django.conf import settings
     from django.core.management import call_command
 
+    from . import outbox
+
+    outbox.prune()
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
         call_command("prune_db_task_results", "--queue-name", "*", "--min-age-days", "1",
                      verbosity=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.signup, name="signup"),
     path("verifier/<uidb64>/<token>/", views.verify, name="verify"),
+    path("courriel/<str:token>/", views.email_status, name="email_status"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/envoye/",

@@ -10,13 +10,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from semaine.ui import ratelimit
 from semaine.ui.forms import add_service_errors
 
-from . import services
+from . import outbox, services
 from .backends import address_blocked
 from .forms import DeleteAccountForm, PasswordResetForm, SignUpForm
+from .models import Email, EmailStatus
 
 
 def signup(request):
@@ -26,7 +28,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid() and not _too_many_sign_ups(request, form):
         data = form.cleaned_data
         try:
-            services.sign_up_organiser(
+            email = services.sign_up_organiser(
                 email=data["email"], password=data["password"], first_name=data["first_name"],
                 last_name=data["last_name"],
                 organisation={"name": data["organisation_name"], "kind": data["organisation_kind"],
@@ -35,7 +37,7 @@ def signup(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return render(request, "accounts/signup_done.html", {"email": data["email"]})
+            return redirect(outbox.status_url(email))
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -50,6 +52,20 @@ def _too_many_sign_ups(request, form) -> bool:
     form.add_error(None, _("Trop de demandes de création de compte en peu de temps : réessayez "
                            "dans une heure."))
     return True
+
+
+@never_cache
+def email_status(request, token):
+    """Whether the e-mail the visitor is waiting for has left: sent, still on its way (the page
+    refreshes itself), or could not be sent, with the reason and a button to try again."""
+    email = outbox.from_status_token(token)
+    if email is None:
+        return render(request, "accounts/email_status.html", {"email": None}, status=404)
+    if request.method == "POST":
+        if outbox.send_again(Email.objects.filter(pk=email.pk)):
+            messages.info(request, _("Nous essayons de nouveau d’envoyer le courriel."))
+        return redirect(request.path)
+    return render(request, "accounts/email_status.html", {"email": email, "statuses": EmailStatus})
 
 
 def verify(request, uidb64, token):

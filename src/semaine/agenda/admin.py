@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from semaine.ui.forms import AdminForm
+
 from .models import (
     Audience,
     Coordination,
@@ -19,6 +21,7 @@ from .models import (
 
 @admin.register(Theme, Format, Audience)
 class ReferenceItemAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -26,6 +29,7 @@ class ReferenceItemAdmin(admin.ModelAdmin):
 
 
 class CoordinationInline(admin.TabularInline):
+    form = AdminForm
     model = Coordination
     extra = 1
     autocomplete_fields = ["user"]
@@ -33,12 +37,14 @@ class CoordinationInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["name", "starts_on", "ends_on", "submission_deadline", "is_current"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CoordinationInline]
 
 
 class TrackInline(admin.TabularInline):
+    form = AdminForm
     model = Track
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
@@ -46,6 +52,7 @@ class TrackInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["title", "organisation", "edition"]
     list_filter = ["edition"]
     search_fields = ["title", "organisation__name"]
@@ -54,17 +61,20 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["name", "commune", "departement", "organisation"]
     list_filter = ["departement__region"]
     search_fields = ["name", "commune"]
 
 
 class SlotInline(admin.TabularInline):
+    form = AdminForm
     model = Slot
     extra = 0
 
 
 class HistoryInline(admin.TabularInline):
+    form = AdminForm
     model = EventHistory
     extra = 0
     can_delete = False
@@ -78,6 +88,7 @@ class HistoryInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     """Read-mostly: events change through the organiser and coordinator spaces (services)."""
+    form = AdminForm
 
     list_display = ["title", "organisation", "edition", "state", "status", "first_starts_at"]
     list_filter = ["edition", "state", "status"]

@@ -35,6 +35,7 @@ Images are not downloaded (no network at run time): the report says so.
 
 import hashlib
 import json
+import math
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.territory.codes import departement_code
 from semaine.territory.models import Departement
+from semaine.ui.text import one_line, without_controls
 
 from .models import ImportStatus, OpenAgendaImport, OpenAgendaLink
 
@@ -148,7 +150,12 @@ def read_document(data: bytes) -> dict:
         raise FormatError(_("Le fichier n’est pas un texte UTF-8 : exportez-le en JSON depuis "
                             "OpenAgenda.")) from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_integer, parse_float=_decimal,
+                              parse_constant=_constant)
+    except RecursionError:
+        raise FormatError(_too_deep()) from None
+    except _NumberError as error:
+        raise FormatError(str(error)) from None
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string"):
             raise FormatError(_("Le fichier JSON est tronqué : il s’arrête avant la fin. "
@@ -157,7 +164,61 @@ def read_document(data: bytes) -> dict:
             _("Le fichier n’est pas un JSON valide (ligne %(line)s, colonne %(column)s).")
             % {"line": error.lineno, "column": error.colno}
         ) from None
+    if _depth(document) > MAX_DEPTH:
+        raise FormatError(_too_deep())
     return check_document(document)
+
+
+#: levels of nested arrays and objects a file may have (an OpenAgenda export has about six)
+MAX_DEPTH = 32
+#: digits an integer of the file may have (identifiers, ages, codes: none comes near)
+MAX_DIGITS = 18
+
+
+class _NumberError(ValueError):
+    """A number of the file that no OpenAgenda export holds; the message says which, in French."""
+
+
+def _too_deep() -> str:
+    return _("Le fichier imbrique trop de listes ou d’objets (plus de %(max)s niveaux) : ce "
+             "n’est pas un export OpenAgenda.") % {"max": MAX_DEPTH}
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NumberError(_("Le fichier contient un nombre entier trop grand (« %(start)s… », "
+                             "%(digits)s chiffres) : ce n’est pas un export OpenAgenda.")
+                           % {"start": text[:12], "digits": len(text.lstrip("-"))})
+    return int(text)
+
+
+def _decimal(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NumberError(_("Le fichier contient un nombre trop grand pour être lu "
+                             "(« %(text)s ») : ce n’est pas un export OpenAgenda.")
+                           % {"text": text[:20]})
+    return number
+
+
+def _constant(text: str):
+    raise _NumberError(_("Le fichier contient « %(text)s », qui n’est pas un nombre JSON : "
+                         "ce n’est pas un export OpenAgenda.") % {"text": text})
+
+
+def _depth(document) -> int:
+    """How deeply arrays and objects nest (counted without recursion)."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((item, level + 1) for item in value if isinstance(item, dict | list))
+    return deepest
 
 
 def check_document(document) -> dict:
@@ -183,8 +244,15 @@ def check_document(document) -> dict:
 # --- Reading one event --------------------------------------------------------------------------
 
 
-def text_of(value, language: str = "fr") -> str:
-    """A multilingual field (``{"fr": …, "en": …}``) or a plain string, in French first."""
+def text_of(value, language: str = "fr", *, multiline: bool = False) -> str:
+    """A multilingual field (``{"fr": …, "en": …}``) or a plain string, in French first; on one
+    line (control characters become spaces) unless ``multiline`` (line breaks kept, other
+    control characters dropped)."""
+    text = _raw_text(value, language)
+    return without_controls(text).strip() if multiline else one_line(text)
+
+
+def _raw_text(value, language: str) -> str:
     if isinstance(value, dict):
         for key in (language, *sorted(value)):
             item = value.get(key)
@@ -383,11 +451,11 @@ def map_event(raw: dict, programme: Programme, references: References,
     slots = _timings(raw, programme.edition)
     notes = []
 
-    summary = text_of(raw.get("description"))
-    description = text_of(raw.get("longDescription"))
+    summary = text_of(raw.get("description"), multiline=True)
+    description = text_of(raw.get("longDescription"), multiline=True)
     if not summary:
         summary = description.split("\n\n", 1)[0] if description else title
-    conditions = text_of(raw.get("conditions"))
+    conditions = text_of(raw.get("conditions"), multiline=True)
     if conditions:
         description = f"{description}\n\n**Conditions :** {conditions}".strip()
 
@@ -701,7 +769,7 @@ def start_import(actor, programme: Programme, document: dict, *, track: Track | 
     run = OpenAgendaImport.objects.create(
         organisation=programme.organisation, programme=programme, track=track, submit=submit,
         track_keywords={keyword: t.pk for keyword, t in (track_keywords or {}).items()},
-        created_by=actor, file_name=file_name[:200], document=document,
+        created_by=actor, file_name=one_line(file_name)[:200], document=document,
         total=len(document["events"]),
     )
     from .tasks import run_openagenda_import
@@ -739,8 +807,8 @@ def execute_import(run_id: int) -> OpenAgendaImport | None:
     except Exception:
         OpenAgendaImport.objects.filter(pk=run_id).update(
             status=ImportStatus.FAILED, document=None, finished_at=timezone.now(),
-            error="L’import s’est arrêté sur une erreur inattendue ; les événements déjà traités "
-                  "sont enregistrés.")
+            error=_("L’import s’est arrêté sur une erreur inattendue ; les événements déjà "
+                    "traités sont enregistrés."))
         raise
     else:
         OpenAgendaImport.objects.filter(pk=run_id).update(

@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from semaine.ui.forms import AdminForm
+
 from .models import Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
+    form = AdminForm
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -11,6 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["name", "kind", "departement", "status"]
     list_filter = ["status", "kind", "region"]
     search_fields = ["name"]

@@ -7,9 +7,12 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from semaine.accounts.services import invite_member
+from semaine.accounts.models import EmailKind
+from semaine.accounts.queries import email_report
+from semaine.accounts.services import invite_member, send_invitations_again
 from semaine.agenda import queries
 from semaine.agenda import services as agenda_services
 from semaine.agenda.forms import EventForm, SlotFormSet, StatusForm, VenueForm, slot_initial
@@ -227,10 +230,17 @@ def members(request, slug):
                 remove_member(request.user, membership)
                 messages.success(request, _("La personne ne fait plus partie de l’organisation."))
                 return redirect("organisers:members", slug=organisation.slug)
+            if "retry_emails" in request.POST:
+                count = send_invitations_again(request.user, organisation)
+                messages.info(request, ngettext("%(n)s invitation est de nouveau en cours d’envoi.",
+                                                "%(n)s invitations sont de nouveau en cours d’envoi.",
+                                                count) % {"n": count})
+                return redirect("organisers:members", slug=organisation.slug)
             if form.is_valid():
                 invite_member(request.user, organisation, email=form.cleaned_data["email"],
                               role=form.cleaned_data["role"])
-                messages.success(request, _("Invitation envoyée."))
+                messages.info(request, _("Invitation en cours d’envoi : cette page dira si elle "
+                                         "n’a pas pu partir."))
                 return redirect("organisers:members", slug=organisation.slug)
         except ValidationError as error:
             if form is not None:
@@ -240,5 +250,6 @@ def members(request, slug):
     return render(
         request, "organisers/members.html",
         {"organisation": organisation, "form": form, "is_admin": is_admin,
-         "memberships": organisation.memberships.select_related("user").order_by("user__email")},
+         "memberships": organisation.memberships.select_related("user").order_by("user__email"),
+         "report": email_report(organisation.emails.filter(kind=EmailKind.INVITATION)) if is_admin else None},
     )

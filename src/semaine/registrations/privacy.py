@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -234,6 +234,9 @@ def erase(email: str) -> int:
         for registration in active:
             with contextlib.suppress(ValidationError):  # cancelled meanwhile
                 services.cancel(registration, notify=False)
+    from semaine.accounts.models import Email
+
+    Email.objects.filter(Q(to=email) | Q(registration__email=email)).delete()  # queued or kept
     count = _anonymise(Registration.objects.filter(email=email))
     logger.info("Personal data erased on request: %d registration(s).", count)
     return count

@@ -5,6 +5,7 @@ first locks that slot's row (`SELECT … FOR UPDATE`), so two transactions never
 free seat: 200 people racing for 50 seats give exactly 50 confirmed and 150 waiting.
 """
 
+import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.accounts import outbox
+from semaine.accounts.models import EmailKind
 from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
 
@@ -54,15 +57,23 @@ def _link(name: str, registration: Registration) -> str:
     return settings.SITE_URL + reverse(f"registrations:{name}", kwargs={"token": registration.token})
 
 
-def _mail(registration: Registration, template: str, subject: str, *, with_ics=False, **extra):
-    """Queue an e-mail to the registrant, once committed; the worker renders it (and its .ics),
-    so neither the request nor the slot's lock waits for templates."""
-    from .tasks import send_registration_email
+def _mail(registration: Registration, template: str, subject: str, *, with_ics=False,
+          kind: str = EmailKind.REGISTRATION, batch=None, **extra) -> None:
+    """Queue an e-mail to the registrant in the outbox; the worker renders it (and its .ics) once
+    committed, so neither the request nor the slot's lock waits for templates. If it cannot be
+    sent, the event's attendee list shows it to the organiser."""
+    outbox.queue(to=registration.email, subject=str(subject), kind=kind, registration=registration,
+                 template=template, with_ics=with_ics,
+                 extra={key: str(value) for key, value in extra.items()},
+                 event=registration.event_id, batch=batch)
 
-    pk, subject = registration.pk, str(subject)
-    extra = {key: str(value) for key, value in extra.items()}
-    transaction.on_commit(lambda: send_registration_email.enqueue(
-        registration_id=pk, template=template, subject=subject, with_ics=with_ics, extra=extra))
+
+def render_outgoing(email):
+    """The outbox's renderer of registrants' e-mails: None once the registration is erased."""
+    registration = email.registration
+    if registration is None or registration.email.endswith("@invalid"):
+        return None
+    return render_email(registration, email.template, email.with_ics, email.extra)
 
 
 def render_email(registration: Registration, template: str, with_ics: bool, extra: dict):
@@ -464,14 +475,21 @@ def message_attendees(actor, event, *, subject: str, body: str, include_waiting:
     if not subject or not body:
         raise ValidationError(_("Écrivez un objet et un message."))
     statuses = [Status.CONFIRMED, Status.OFFERED] + ([Status.WAITLISTED] if include_waiting else [])
-    count = 0
+    count, batch = 0, uuid.uuid4()
     for registration in Registration.objects.filter(event=event, status__in=statuses).select_related(
         "slot", "event"
     ):
         _mail(registration, "message", f"{event.title} : {subject}"[:200], message=body,
-              sender=event.organisation.name)
+              sender=event.organisation.name, kind=EmailKind.MESSAGE, batch=batch)
         count += 1
     return count
+
+
+@transaction.atomic
+def send_failed_emails_again(actor, event) -> int:
+    """The organiser asks to try again the e-mails about their event that could not be sent."""
+    require_event_editor(actor, event)
+    return outbox.send_again(event.emails.all())
 
 
 #: slots recorded per transaction by `record_closed_registrations`

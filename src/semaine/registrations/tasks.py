@@ -37,17 +37,21 @@ def forget_rate_counters() -> int:
 @task()
 def send_registration_email(registration_id: int, template: str, subject: str,
                             with_ics: bool = False, extra: dict | None = None) -> None:
-    from semaine.accounts.tasks import send_email
+    """Tasks queued before the outbox existed: the e-mail goes through the outbox now."""
+    from django.db import transaction
 
-    from . import services
+    from semaine.accounts import outbox
+    from semaine.accounts.models import EmailKind
+
     from .models import Registration
 
-    registration = Registration.objects.select_related("event__venue", "event__edition",
-                                                       "slot").filter(pk=registration_id).first()
+    registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None or registration.email.endswith("@invalid"):  # erased meanwhile
         return
-    body, attachments = services.render_email(registration, template, with_ics, extra or {})
-    send_email.call(to=registration.email, subject=subject, body=body, attachments=attachments)
+    with transaction.atomic():
+        outbox.queue(to=registration.email, subject=subject, kind=EmailKind.REGISTRATION,
+                     registration=registration, template=template, with_ics=with_ics,
+                     extra=extra or {}, event=registration.event_id)
 
 
 @task()

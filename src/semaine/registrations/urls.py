@@ -15,6 +15,8 @@ urlpatterns = [
     path("organisateur/evenements/<int:pk>/accueil/", views.desk, name="desk"),
     path("organisateur/evenements/<int:pk>/questions/", views.questions, name="questions"),
     path("organisateur/evenements/<int:pk>/message/", views.message, name="message"),
+    path("organisateur/evenements/<int:pk>/courriels/reessayer/", views.retry_emails,
+         name="retry_emails"),
     path("accueil/<str:code>/", views.scan, name="scan"),
     path("billet/<str:token>/attestation/", views.certificate, name="certificate"),
 ]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from semaine.accounts import outbox
+from semaine.accounts.queries import email_report, message_outcomes
 from semaine.agenda.models import PARIS, Event, EventState, RegistrationMode
 from semaine.agenda.permissions import require_event_editor
 from semaine.agenda.views import paginate
@@ -73,6 +75,9 @@ def register(request, public_id):
             add_service_errors(form, error)
         else:
             if registration.status == RegistrationStatus.PENDING:
+                sent = registration.emails.filter(template="confirm_address").order_by("-pk").first()
+                if sent is not None:  # where the visitor sees whether the link left
+                    return redirect(outbox.status_url(sent))
                 return render(request, "registrations/check_mail.html",
                               {"event": event, "email": registration.email})
             return redirect("registrations:manage", token=registration.token)
@@ -257,8 +262,26 @@ def attendees(request, pk):
         "event": event, "slots": [(s, services.capacity_of(s)) for s in slots],
         "page_obj": paginate(request, registrations, ATTENDEES_PER_PAGE), "query": query,
         "needs": [(labels[k], n) for k, n in sorted(needs.items())],
-        "closed": _closed_slots(event),
+        "closed": _closed_slots(event), **_email_context(event),
     })
+
+
+def _email_context(event) -> dict:
+    """The e-mails about the event that could not be sent or are on their way, and the outcome
+    of the organiser's last messages."""
+    return {"report": email_report(event.emails.all()), "outcomes": message_outcomes(event),
+            "retry_url": reverse("registrations:retry_emails", kwargs={"pk": event.pk})}
+
+
+@login_required
+@require_POST
+def retry_emails(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    count = services.send_failed_emails_again(request.user, event)
+    messages.info(request, ngettext("%(n)s courriel est de nouveau en cours d’envoi.",
+                                    "%(n)s courriels sont de nouveau en cours d’envoi.", count)
+                  % {"n": count})
+    return redirect("registrations:attendees", pk=event.pk)
 
 
 _cell = neutralise_formula  # OWASP: prefix =, +, -, @, tab, CR
@@ -332,11 +355,13 @@ def message(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, ngettext("Message envoyé à %(n)s personne.",
-                                               "Message envoyé à %(n)s personnes.", count)
-                             % {"n": count})
-            return redirect("registrations:attendees", pk=event.pk)
-    return render(request, "registrations/message.html", {"event": event, "form": form})
+            messages.info(request, ngettext(
+                "Message en cours d’envoi à %(n)s personne : le résultat s’affiche ci-dessous.",
+                "Message en cours d’envoi à %(n)s personnes : le résultat s’affiche ci-dessous.",
+                count) % {"n": count})
+            return redirect("registrations:message", pk=event.pk)
+    return render(request, "registrations/message.html",
+                  {"event": event, "form": form, **_email_context(event)})
 
 
 @login_required

@@ -66,14 +66,28 @@ def legal(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers: 200 when the database answers, 503 otherwise."""
+    """For load balancers: 200 when the database answers, 503 otherwise. The body also counts
+    what went wrong in the background (e-mails that could not be sent or wait for a retry, tasks
+    that failed): « degraded » then, still 200, since the web process itself is fine."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        emails, tasks = _background_counts()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    degraded = emails["failed"] or emails["overdue"] or tasks["failed"]
+    return JsonResponse({"status": "degraded" if degraded else "ok", "database": "ok",
+                         "emails": emails, "tasks": tasks})
+
+
+def _background_counts() -> tuple[dict, dict]:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from semaine.accounts import outbox
+
+    return outbox.counts(), {"failed": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()}
 
 
 def permission_denied(request, exception=None):

@@ -5,10 +5,12 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from semaine.agenda.models import AttendanceMode, EventState, EventStatus, RegistrationMode
 from semaine.agenda.search import ACCESSIBILITY_KEYS
+from semaine.ui.text import forbidden_character, refusal
 
 AccessKey = Literal[tuple(ACCESSIBILITY_KEYS)]  # type: ignore[valid-type]
 AttendanceValue = Literal[tuple(AttendanceMode.values)]  # type: ignore[valid-type]
@@ -222,8 +224,24 @@ class Problem(Schema):
 
 # ---- input ---------------------------------------------------------------------------------------
 
+#: the input fields written on several lines (Markdown, explanations); every other text is one line
+MULTI_LINE_INPUTS = {"summary", "description", "comment", "reason"}
+
+
 class Strict(Schema):
+    """Unknown fields are refused; so are control characters in text (``semaine.ui.text``)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_control_characters(cls, value, info):
+        multiline = info.field_name in MULTI_LINE_INPUTS
+        for item in value if isinstance(value, list) else [value]:
+            character = forbidden_character(item, multiline=multiline) if isinstance(item, str) else None
+            if character is not None:
+                raise PydanticCustomError("control_character", refusal(character))
+        return value
 
 
 class SlotIn(Strict):
