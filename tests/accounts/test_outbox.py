@@ -195,7 +195,7 @@ def test_the_page_after_registering_says_when_the_email_is_still_on_its_way(clie
 
     page = client.get(response.url).text
 
-    assert "Nous envoyons le courriel" in page and 'http-equiv="refresh"' in page
+    assert "Nous envoyons un courriel" in page and 'http-equiv="refresh"' in page
 
 
 def test_a_tampered_email_status_link_shows_nothing(client, event, commit):
