@@ -117,12 +117,19 @@ def serve(args) -> int:
     _manage("collectstatic", "--no-input", "-v", "0")
     if args.migrate:
         _manage("migrate", "--no-input")
-    os.execvp(  # noqa: S606 - replaces this process with gunicorn
-        sys.executable,
-        [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind", args.bind,
-         "--workers", str(args.workers), "--access-logfile", "-"],
-    )
+    os.execvp(sys.executable, serve_command(args))  # noqa: S606 - replaces this process
     return 0
+
+
+def serve_command(args) -> list[str]:
+    """gunicorn with threads (``gthread``): a request that waits on a slow client (a large
+    open-data file read from disk) holds one thread, not a whole process, and the other threads
+    go on answering pages. No request computes a large file (they are built by the worker), so
+    the timeout only catches a process that stopped answering."""
+    return [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind", args.bind,
+            "--worker-class", "gthread", "--workers", str(args.workers),
+            "--threads", str(args.threads), "--timeout", str(args.timeout),
+            "--graceful-timeout", "30", "--keep-alive", "5", "--access-logfile", "-"]
 
 
 def worker(args) -> int:
@@ -341,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("serve", help="production web server (gunicorn)")
     p.add_argument("--bind", default=os.environ.get("SEMAINE_BIND", "0.0.0.0:8000"))  # noqa: S104
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("SEMAINE_THREADS", "8")),
+                   help="threads per process, each answering one request at a time")
+    p.add_argument("--timeout", type=int, default=int(os.environ.get("SEMAINE_TIMEOUT", "60")),
+                   help="seconds before a process that stopped answering is restarted")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.set_defaults(func=serve)
 
