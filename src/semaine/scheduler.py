@@ -23,6 +23,7 @@ JOBS = [
     ("semaine.registrations.tasks.anonymise_past_registrations", 86400),
     ("semaine.registrations.tasks.forget_rate_counters", 3600),
     ("semaine.accounts.tasks.prune_finished_tasks", 86400),
+    ("semaine.opendata.tasks.build_open_data_files", 300),
 ]
 
 

@@ -8,7 +8,7 @@ calendar clients update the entries they already show instead of duplicating the
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Conference, Timezone, vCalAddress, vDatetime, vDuration
@@ -91,8 +91,9 @@ def _timezone_span(slots: list[Slot], stamp: datetime) -> tuple[date, date]:
 
 
 def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],
-                   stamp: datetime) -> Calendar:
-    """A calendar with one VEVENT per slot of each event, and the Europe/Paris VTIMEZONE."""
+                   stamp: datetime, span: tuple[date, date] | None = None) -> Calendar:
+    """A calendar with one VEVENT per slot of each event, and the Europe/Paris VTIMEZONE
+    (covering ``span``, when given, instead of the years of the slots)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -110,12 +111,33 @@ def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable
             )
             slots.append(slot)
     # Always present, so that even an empty feed has a component (RFC 5545 §3.6).
-    first, last = _timezone_span(slots, stamp)
+    first, last = span or _timezone_span(slots, stamp)
     calendar.subcomponents.insert(
         0, Timezone.from_tzid("Europe/Paris", first_date=first, last_date=last)
     )
     calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar
+
+
+def years_span(first: datetime | None, last: datetime | None, stamp: datetime) -> tuple[date, date]:
+    """The whole years from ``first`` to ``last`` (the current one when there are none), as
+    ``_timezone_span`` gives them for a list of slots."""
+    if first is None or last is None:
+        return date(stamp.year, 1, 1), date(stamp.year + 1, 1, 1)
+    return date(first.astimezone(PARIS).year, 1, 1), date(last.astimezone(PARIS).year + 1, 1, 1)
+
+
+def calendar_parts(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],
+                   stamp: datetime, span: tuple[date, date]) -> Iterator[bytes]:
+    """The same calendar as ``build_calendar``, serialised one VEVENT at a time: memory stays
+    the same whatever the number of events (``span``: the years of their slots)."""
+    head = build_calendar([], name=name, absolute_url=absolute_url, stamp=stamp, span=span).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    yield head[: -len(end)]
+    for event in events:
+        for slot in event.slots.all():
+            yield slot_component(event, slot, absolute_url=absolute_url, stamp=stamp).to_ical()
+    yield end
 
 
 def fingerprint(content: bytes, stamp: datetime) -> str:
