@@ -160,12 +160,17 @@ def _feed_key(spec: dict) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:40]
 
 
-def _feed_fingerprint(spec: dict, events) -> str:
-    """What the feed's file is made from: the events' count, latest change and slots."""
-    figures = events.order_by().aggregate(
-        n=Count("pk", distinct=True), slots=Count("slots", distinct=True), latest=Max("updated_at"),
-        first=Min("slots__starts_at"), last=Max("slots__ends_at"),
-    )
+def _feed_figures(events) -> dict:
+    """Count and latest change of the feed's events; count and span of their slots."""
+    ids = events.order_by().values("pk")
+    figures = Event.objects.filter(pk__in=ids).aggregate(n=Count("pk"), latest=Max("updated_at"))
+    figures.update(Slot.objects.filter(event_id__in=ids).aggregate(
+        slots=Count("pk"), first=Min("starts_at"), last=Max("ends_at")))
+    return figures
+
+
+def _feed_fingerprint(spec: dict, figures: dict) -> str:
+    """What the feed's file is made from: its events' figures, the latest history entry."""
     history = EventHistory.objects.aggregate(latest=Max("created_at"))["latest"]
     parts = [json.dumps(spec, sort_keys=True), settings.SITE_URL, ical.PRODID,
              *(str(figures[name]) for name in ("n", "slots", "latest", "first", "last")), str(history)]
@@ -182,7 +187,7 @@ def _served_feed(request, spec: dict) -> HttpResponse:
     key = _feed_key(spec)
     folder = f"feeds/{key}"
     built = files.built(folder, FEED_FILE)
-    stale = built is None or not files.is_current(folder, _feed_fingerprint(spec, events))
+    stale = built is None or not files.is_current(folder, _feed_fingerprint(spec, _feed_figures(events)))
     if stale:
         files.queue_once(folder, lambda: tasks.build_feed_file.enqueue(key, spec))
     if built is None:
@@ -198,12 +203,12 @@ def _served_feed(request, spec: dict) -> HttpResponse:
 def build_feed_file(key: str, spec: dict) -> bool:
     """Build the file of a large feed if its events changed (run by the worker). True if built."""
     events, name, _filename = _feed_definition(spec)
-    current = _feed_fingerprint(spec, events)
+    figures = _feed_figures(events)
+    current = _feed_fingerprint(spec, figures)
     folder = f"feeds/{key}"
     if files.is_current(folder, current):
         return False
     stamp = timezone.now().replace(microsecond=0)
-    span = events.order_by().aggregate(first=Min("slots__starts_at"), last=Max("slots__ends_at"))
 
     def absolute_url(path: str) -> str:
         return settings.SITE_URL + path
@@ -218,7 +223,7 @@ def build_feed_file(key: str, spec: dict) -> bool:
     def parts():
         return ical.calendar_parts(
             unique(_with_feed_data(events)), name=name[:250], absolute_url=absolute_url, stamp=stamp,
-            span=ical.years_span(span["first"], span["last"], stamp))
+            span=ical.years_span(figures["first"], figures["last"], stamp))
 
     files.build(folder, current, {FEED_FILE: parts})
     return True
