@@ -77,8 +77,8 @@ def _snapshot():
     """One repeatable-read transaction on PostgreSQL. Not on SQLite, whose transactions here
     take the write lock at once (``transaction_mode`` IMMEDIATE): a long build would hold up
     every write of the demo (SQLite readers see no writes in flight anyway)."""
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield  # already inside a transaction (a test, a caller's): it is the snapshot
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
