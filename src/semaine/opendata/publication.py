@@ -48,7 +48,7 @@ def fingerprint(edition: Edition, summary: exports.Summary) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _makers(edition: Edition, summary: exports.Summary) -> dict:
+def makers(edition: Edition, summary: exports.Summary) -> dict:
     queryset = published(edition)
     url = event_url_builder(None, edition)
     site = settings.SITE_URL
@@ -94,7 +94,7 @@ def build_edition_files(edition: Edition, *, force: bool = False) -> dict | None
         current = fingerprint(edition, summary)
         if not force and files.is_current(edition_folder(edition), current):
             return None
-        return files.build(edition_folder(edition), current, _makers(edition, summary))
+        return files.build(edition_folder(edition), current, makers(edition, summary))
 
 
 def build_all() -> list[str]:
