@@ -15,6 +15,7 @@ def _fast_and_synchronous(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEMAINE_OPENDATA_DIR = tmp_path / "opendata"
     settings.LEDGER_KEY = _LEDGER_KEY
     settings.LEDGER_ORIGIN = "semaine.test/ledger"
     settings.LEDGER_KEY_FILE = tmp_path / "ledger" / "log.key"

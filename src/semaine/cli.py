@@ -52,43 +52,124 @@ def demo(args) -> int:
     key_file, state_file = os.path.join(witness_dir, "witness.key"), os.path.join(witness_dir, "state.json")
     witness_key = load_or_create_key(key_file, "temoin.demo.semaine.localhost")
     witness_address = f"127.0.0.1:{args.port + 1}"
-    witness = subprocess.Popen(  # noqa: S603 - our own executable
-        [sys.executable, "-m", "semaine.cli", "witness", "--listen", witness_address,
-         "--key", key_file, "--state", state_file, "--log", f"{settings.LEDGER_ORIGIN}={verifier()}"],
-        env=env, stdout=subprocess.DEVNULL,
-    )
+    witness_command = [sys.executable, "-m", "semaine.cli", "witness", "--listen", witness_address,
+                       "--key", key_file, "--state", state_file,
+                       "--log", f"{settings.LEDGER_ORIGIN}={verifier()}"]
     env["SEMAINE_LEDGER_WITNESSES"] = f"http://{witness_address} {witness_key.verifier}"
-    web = subprocess.Popen(  # noqa: S603 - our own executable
-        [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind",
-         f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4", "--access-logfile", "-",
-         "--log-level", "warning"],
-        env=env,
-    )
+    web_command = [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind",
+                   f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4",
+                   "--access-logfile", "-", "--log-level", "warning"]
     worker_log = open(os.path.join(settings.DATA_DIR, "worker.log"), "a")  # noqa: SIM115
-    worker = subprocess.Popen(  # noqa: S603 - our own executable
-        [sys.executable, "-m", "semaine.cli", "worker"], env=env, stdout=worker_log,
-        stderr=subprocess.STDOUT,
-    )
+    supervisor = Supervisor([
+        Child("le témoin", witness_command, env, stdout=subprocess.DEVNULL),
+        Child("le serveur web", web_command, env, essential=True),
+        Child("le worker", [sys.executable, "-m", "semaine.cli", "worker"], env, stdout=worker_log,
+              stderr=subprocess.STDOUT, log=worker_log.name),
+    ])
+    supervisor.start()
     time.sleep(1.5)
     _print_accounts(accounts, args.port)
-    processes = [web, worker, witness]
-
-    def stop(*_):
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.request_stop())
     try:
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
+        return supervisor.run()
     except KeyboardInterrupt:
-        pass
+        return 0
     finally:
-        stop()
-        for process in processes:
-            process.wait(timeout=10)
-    return 0
+        supervisor.stop()
+        worker_log.close()
+
+
+class Child:
+    """A process the demo runs: restarted when it stops, unless it is ``essential`` (then the
+    whole demo stops)."""
+
+    def __init__(self, name: str, command: list[str], env: dict | None = None, *,
+                 essential: bool = False, stdout=None, stderr=None, log: str = ""):
+        self.name, self.command, self.env, self.essential = name, command, env, essential
+        self.stdout, self.stderr, self.log = stdout, stderr, log
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.quick_failures = 0
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own executables
+            self.command, env=self.env, stdout=self.stdout, stderr=self.stderr)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+
+class Supervisor:
+    """Runs the demo's processes: a worker or witness that stops is announced on the console
+    with its exit code and started again after a pause that doubles with each quick failure
+    (``backoff`` seconds, then twice, four times… at most ``max_backoff``); after
+    ``max_quick_failures`` failures in a row, each within ``quick`` seconds of its start, the
+    demo stops with a message. If the web server stops, everything stops."""
+
+    def __init__(self, children: list[Child], *, poll: float = 0.5, backoff: float = 1.0,
+                 max_backoff: float = 30.0, quick: float = 30.0, max_quick_failures: int = 5,
+                 out=None):
+        self.children = children
+        self.poll, self.backoff, self.max_backoff = poll, backoff, max_backoff
+        self.quick, self.max_quick_failures = quick, max_quick_failures
+        self.out = out if out is not None else (lambda line: print(line, flush=True))
+        self._stop = False
+
+    def start(self) -> None:
+        for child in self.children:
+            child.start()
+
+    def request_stop(self) -> None:
+        self._stop = True
+
+    def run(self) -> int:
+        """Watch the processes until asked to stop (0) or until the demo cannot go on (1)."""
+        while not self._stop:
+            now = time.monotonic()
+            for child in self.children:
+                if child.restart_at is not None:
+                    if now >= child.restart_at:
+                        child.start()
+                        self.out(f"{child.name.capitalize()} redémarre "
+                                 f"(processus {child.process.pid}).")
+                    continue
+                code = child.process.poll()
+                if code is None:
+                    continue
+                if child.essential:
+                    self.out(f"{child.name.capitalize()} s'est arrêté (code {code}) : "
+                             "arrêt de la démonstration.")
+                    return 1
+                if now - child.started_at < self.quick:
+                    child.quick_failures += 1
+                else:
+                    child.quick_failures = 1
+                see = f" Voir {child.log}." if child.log else ""
+                if child.quick_failures >= self.max_quick_failures:
+                    self.out(f"{child.name.capitalize()} s'est arrêté {child.quick_failures} fois "
+                             f"de suite peu après son démarrage (dernier code {code}) : "
+                             f"arrêt de la démonstration.{see}")
+                    return 1
+                delay = min(self.max_backoff, self.backoff * 2 ** (child.quick_failures - 1))
+                self.out(f"{child.name.capitalize()} s'est arrêté (code {code}) ; "
+                         f"redémarrage dans {delay:g} s.{see}")
+                child.restart_at = now + delay
+            time.sleep(self.poll)
+        return 0
+
+    def stop(self) -> None:
+        """Stop every process still running (SIGTERM, then SIGKILL after 10 s)."""
+        self._stop = True
+        running = [child.process for child in self.children
+                   if child.process is not None and child.process.poll() is None]
+        for process in running:
+            process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _print_accounts(accounts: dict, port: int) -> None:
@@ -117,12 +198,19 @@ def serve(args) -> int:
     _manage("collectstatic", "--no-input", "-v", "0")
     if args.migrate:
         _manage("migrate", "--no-input")
-    os.execvp(  # noqa: S606 - replaces this process with gunicorn
-        sys.executable,
-        [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind", args.bind,
-         "--workers", str(args.workers), "--access-logfile", "-"],
-    )
+    os.execvp(sys.executable, serve_command(args))  # noqa: S606 - replaces this process
     return 0
+
+
+def serve_command(args) -> list[str]:
+    """gunicorn with threads (``gthread``): a request that waits on a slow client (a large
+    open-data file read from disk) holds one thread, not a whole process, and the other threads
+    go on answering pages. No request computes a large file (they are built by the worker), so
+    the timeout only catches a process that stopped answering."""
+    return [sys.executable, "-m", "gunicorn", "semaine.wsgi:application", "--bind", args.bind,
+            "--worker-class", "gthread", "--workers", str(args.workers),
+            "--threads", str(args.threads), "--timeout", str(args.timeout),
+            "--graceful-timeout", "30", "--keep-alive", "5", "--access-logfile", "-"]
 
 
 def worker(args) -> int:
@@ -341,6 +429,10 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("serve", help="production web server (gunicorn)")
     p.add_argument("--bind", default=os.environ.get("SEMAINE_BIND", "0.0.0.0:8000"))  # noqa: S104
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("SEMAINE_THREADS", "8")),
+                   help="threads per process, each answering one request at a time")
+    p.add_argument("--timeout", type=int, default=int(os.environ.get("SEMAINE_TIMEOUT", "60")),
+                   help="seconds before a process that stopped answering is restarted")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.set_defaults(func=serve)
 

@@ -24,6 +24,7 @@ JOBS = [
     ("semaine.registrations.tasks.forget_rate_counters", 3600),
     ("semaine.accounts.tasks.prune_finished_tasks", 86400),
     ("semaine.accounts.tasks.retry_emails", 60),
+    ("semaine.opendata.tasks.build_open_data_files", 300),
 ]
 
 

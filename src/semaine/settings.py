@@ -198,6 +198,18 @@ else:
         }
     }
 
+#: Open-data files (exports of each edition, large calendar feeds), built by the worker and
+#: served from here: on shared storage when several machines serve the site.
+SEMAINE_OPENDATA_DIR = Path(os.environ.get("SEMAINE_OPENDATA_DIR", DATA_DIR / "opendata")).resolve()
+#: Seconds a queued build keeps later changes from queueing another (a lost queue entry is made
+#: up for by the periodic job).
+SEMAINE_OPENDATA_QUEUE_TIMEOUT = 600
+#: Most events of a filtered export, computed in the request; a larger selection is refused
+#: with a link to the edition's whole file.
+SEMAINE_EXPORT_MAX_FILTERED_EVENTS = int(os.environ.get("SEMAINE_EXPORT_MAX_FILTERED_EVENTS", "5000"))
+#: Calendar feeds of more events than this are built by the worker and served as files.
+SEMAINE_FEED_INLINE_MAX_EVENTS = int(os.environ.get("SEMAINE_FEED_INLINE_MAX_EVENTS", "2000"))
+
 #: Memory each process gives to its copies of cached anonymous pages (semaine.ui.cache).
 SEMAINE_PAGE_MEMORY_BYTES = int(os.environ.get("SEMAINE_PAGE_MEMORY_MB", "32")) * 1024 * 1024
 #: How long a process trusts the content generation it read before reading it again (seconds).

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from semaine.agenda.models import EventState
-from semaine.opendata import openagenda
+from semaine.opendata import openagenda, publication
 from semaine.opendata.services import create_api_token
 from semaine.organisers.models import Role
 from tests import factories
@@ -70,11 +70,25 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+@pytest.fixture(autouse=True)
+def _site_address(settings):
+    """Files built in the background name the site by ``SEMAINE_SITE_URL``: the test client's."""
+    settings.SITE_URL = "http://testserver"
+
+
+def build_files(edition) -> None:
+    """What the worker does after a change: build the edition's open-data files."""
+    publication.build_edition_files(edition)
+
+
 @pytest.fixture
 def download(client):
-    """GET an export and return its bytes (the answer must be 200)."""
+    """GET an export and return its bytes (the answer must be 200). The whole edition's files
+    are built first, as the worker does after every change."""
 
     def get(edition, name: str, data=None, **headers) -> bytes:
+        if not data:
+            build_files(edition)
         response = client.get(export_url(edition, name), data, headers=headers)
         assert response.status_code == 200, response.status_code
         return body(response)

@@ -17,7 +17,7 @@ from semaine.agenda.models import (
 from semaine.opendata import exports
 from tests import factories
 
-from .conftest import export_url
+from .conftest import build_files, export_url
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +191,7 @@ def test_nothing_personal_is_exported(download, edition, publish, editor):
 
 def test_the_csv_is_a_utf8_attachment(client, edition, publish):
     publish()
+    build_files(edition)
     response = client.get(export_url(edition, "csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{edition.slug}-evenements.csv"'

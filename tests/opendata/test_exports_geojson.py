@@ -8,7 +8,7 @@ import pytest
 from semaine.agenda.models import AttendanceMode
 from tests import factories
 
-from .conftest import export_url
+from .conftest import build_files, export_url
 
 pytestmark = pytest.mark.django_db
 
@@ -68,5 +68,6 @@ def test_online_events_and_venues_without_coordinates_are_left_out(download, edi
 
 def test_the_export_is_served_as_geojson(client, edition, publish, venue):
     publish(venue=venue)
+    build_files(edition)
     response = client.get(export_url(edition, "geojson"))
     assert response["Content-Type"] == "application/geo+json"

@@ -9,7 +9,7 @@ from pyld import jsonld
 from semaine.agenda import services
 from semaine.agenda.models import AttendanceMode
 
-from .conftest import export_url
+from .conftest import build_files, export_url
 
 pytestmark = pytest.mark.django_db
 SCHEMA = "http://schema.org/"
@@ -87,6 +87,7 @@ def test_the_export_describes_a_slot_as_the_event_page_does(client, download, ed
 
 def test_the_document_names_the_edition_and_itself(client, edition, publish):
     publish()
+    build_files(edition)
     response = client.get(export_url(edition, "jsonld"))
     assert response["Content-Type"] == "application/ld+json"
     document = json.loads(b"".join(response.streaming_content))

@@ -9,7 +9,7 @@ from django.utils import translation
 from semaine.agenda.models import EventState
 from tests import factories
 
-from .conftest import body, export_url
+from .conftest import body, build_files, export_url
 
 pytestmark = pytest.mark.django_db
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -84,6 +84,7 @@ def test_the_page_takes_the_same_number_of_queries_whatever_the_number_of_events
 
 def test_the_data_package_names_its_licence_and_its_files(client, edition, publish):
     publish()
+    build_files(edition)
     package = json.loads(body(client.get(export_url(edition, "datapackage"))))
     assert package["licenses"] == [{"name": "etalab-2.0", "path": LICENCE_URL,
                                     "title": "Licence Ouverte / Open Licence version 2.0"}]
@@ -99,17 +100,21 @@ def test_the_data_package_names_its_licence_and_its_files(client, edition, publi
 
 def test_the_data_package_is_answered_304_when_unchanged(client, edition, publish):
     publish()
+    build_files(edition)
     url = export_url(edition, "datapackage")
     etag = client.get(url)["ETag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_the_schema_and_data_package_are_cached_for_visitors(site, edition, publish):
+def test_the_schema_is_cached_for_visitors_and_the_built_files_are_read_from_disk(site, edition,
+                                                                                 publish):
     publish()
-    url = export_url(edition, "datapackage")
+    build_files(edition)
+    url = export_url(edition, "schema")
     assert site.get(url)["X-Cache"] == "miss"
     assert site.get(url)["X-Cache"] == "hit"
-    assert "X-Cache" not in site.get(export_url(edition, "csv"))  # streamed: never stored
+    for name in ("datapackage", "csv"):
+        assert "X-Cache" not in site.get(export_url(edition, name))  # files: never stored
 
 
 def test_the_page_the_data_package_and_the_csv_share_one_count_of_the_edition(client, edition,
@@ -125,7 +130,8 @@ def test_the_page_the_data_package_and_the_csv_share_one_count_of_the_edition(cl
         return sum("COUNT(DISTINCT" in q["sql"].upper() for q in queries.captured_queries)
 
     publish()
+    build_files(edition)
     assert counts(export_url(edition, "edition")) == 1
     assert counts(export_url(edition, "datapackage")) == 0
     assert counts(export_url(edition, "csv")) == 0
-    assert counts(export_url(edition, "geojson")) == 1  # its own: the events on a map
+    assert counts(export_url(edition, "geojson")) == 0  # a file too

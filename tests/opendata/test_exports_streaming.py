@@ -1,5 +1,6 @@
-"""How the exports are served: streamed in chunks, a fixed number of queries per chunk,
-conditional requests, the agenda's filters and bad input."""
+"""How the exports are served: the whole edition's files from disk (built by the worker), with
+conditional requests; filtered selections streamed in chunks, a fixed number of queries per
+chunk; the agenda's filters and bad input."""
 
 import json
 from collections.abc import Iterator
@@ -14,10 +15,11 @@ from semaine.opendata import exports
 from semaine.territory.models import Departement
 from tests import factories
 
-from .conftest import body, export_url
+from .conftest import body, build_files, export_url
 
 pytestmark = pytest.mark.django_db
 EXPORTS = ("csv", "jsonld", "geojson")
+IN_44 = {"departement": "44"}
 
 
 @pytest.fixture
@@ -28,9 +30,11 @@ def small_chunks(monkeypatch):
 
 
 @pytest.mark.parametrize("name", EXPORTS)
-def test_the_export_is_streamed_and_reads_the_events_while_it_is_sent(client, edition, publish, venue, name):
+def test_a_filtered_export_is_streamed_and_reads_the_events_while_it_is_sent(
+    client, edition, publish, venue, name
+):
     publish(venue=venue)
-    response = client.get(export_url(edition, name))
+    response = client.get(export_url(edition, name), IN_44)
     assert response.streaming
     assert isinstance(response.streaming_content, Iterator)
     with CaptureQueriesContext(connection) as reading:
@@ -55,7 +59,7 @@ def _download_queries(client, url) -> int:
 def test_each_chunk_takes_the_same_number_of_queries(
     client, edition, publish, venue, small_chunks, django_assert_num_queries, name
 ):
-    url = export_url(edition, name)
+    url = export_url(edition, name) + "?departement=44"
     for _ in range(2):
         publish(venue=venue, slots=2)
     body(client.get(url))  # fills the shared caches (reference lists, content generation)
@@ -71,6 +75,7 @@ def test_each_chunk_takes_the_same_number_of_queries(
 @pytest.mark.parametrize("name", EXPORTS)
 def test_a_matching_etag_is_answered_304(client, edition, publish, venue, name):
     publish(venue=venue)
+    build_files(edition)
     url = export_url(edition, name)
     etag = client.get(url)["ETag"]
     not_modified = client.get(url, headers={"If-None-Match": etag})
@@ -80,6 +85,7 @@ def test_a_matching_etag_is_answered_304(client, edition, publish, venue, name):
 
 def test_a_304_reads_no_event(client, edition, publish):
     publish()
+    build_files(edition)
     url = export_url(edition, "csv")
     etag = client.get(url)["ETag"]
     with CaptureQueriesContext(connection) as context:
@@ -89,6 +95,7 @@ def test_a_304_reads_no_event(client, edition, publish):
 
 def test_if_modified_since_the_last_change_is_answered_304(client, edition, publish):
     publish()
+    build_files(edition)
     url = export_url(edition, "csv")
     last_modified = client.get(url)["Last-Modified"]
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
@@ -96,6 +103,7 @@ def test_if_modified_since_the_last_change_is_answered_304(client, edition, publ
 
 def test_an_edit_changes_the_etag(client, edition, publish, editor, on_commit):
     event = publish()
+    build_files(edition)
     url = export_url(edition, "csv")
     before = client.get(url)["ETag"]
     on_commit(services.update_event, editor, event, fields={"title": "Atelier renommé"})
@@ -107,6 +115,7 @@ def test_an_edit_changes_the_etag(client, edition, publish, editor, on_commit):
 
 def test_a_filtered_export_has_its_own_etag(client, edition, publish):
     publish()
+    build_files(edition)
     url = export_url(edition, "csv")
     assert client.get(url)["ETag"] != client.get(url, {"departement": "44"})["ETag"]
 
@@ -142,6 +151,7 @@ def test_a_text_search_exports_every_match_by_date(csv_rows, edition, publish):
 @pytest.mark.parametrize("name", EXPORTS)
 def test_unknown_or_malformed_filters_are_ignored(client, edition, publish, venue, params, name):
     publish(venue=venue)
+    build_files(edition)
     plain = body(client.get(export_url(edition, name)))
     response = client.get(export_url(edition, name), params)
     assert response.status_code == 200
@@ -153,6 +163,7 @@ def test_unknown_or_malformed_filters_are_ignored(client, edition, publish, venu
 
 def test_a_head_request_has_the_validators_and_no_body(client, edition, publish):
     publish()
+    build_files(edition)
     response = client.head(export_url(edition, "csv"))
     assert response.status_code == 200
     assert response["ETag"] and response["Last-Modified"]

@@ -13,8 +13,9 @@ from icalendar import Calendar
 
 from semaine.agenda import services
 from semaine.agenda.models import PARIS, AttendanceMode, EventState, EventStatus, Theme
-from semaine.opendata import views
 from tests import calendars, factories
+
+from .conftest import body
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def search_url(edition):
 def fetch(client, url, data=None, **headers):
     response = client.get(url, data, headers=headers)
     assert response.status_code == 200, response.status_code
-    return Calendar.from_ical(response.content)
+    return Calendar.from_ical(body(response))  # large feeds are files, streamed
 
 
 def uids(calendar):
@@ -278,15 +279,59 @@ def test_a_nul_character_in_the_query_string_is_not_an_error(client, edition, or
     assert response.status_code == 200
 
 
-def test_the_search_feed_is_bounded_and_keeps_the_earliest_events(client, edition, organisation, monkeypatch):
-    monkeypatch.setattr(views, "MAX_FEED_EVENTS", 2)
-    events = [published(edition, organisation, title=f"Jour {n}") for n in range(3)]
-    for day, event in enumerate(reversed(events)):  # "Jour 2" is the earliest
+def _in_date_order(edition, organisation, count):
+    """Published events on successive days, returned from the earliest ("Jour 0")."""
+    events = [published(edition, organisation, title=f"Jour {n}") for n in range(count)]
+    for day, event in enumerate(events):
         start = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), PARIS)
         event.slots.update(starts_at=start + timedelta(hours=9), ends_at=start + timedelta(hours=10))
         event.refresh_span()
-    calendar = fetch(client, search_url(edition))
-    assert [str(v["SUMMARY"]) for v in calendar.events] == ["Jour 2", "Jour 1"]
+    return events
+
+
+def test_a_feed_larger_than_the_inline_limit_is_prepared_then_served_whole(client, edition, organisation,
+                                                                         settings):
+    settings.SEMAINE_FEED_INLINE_MAX_EVENTS = 2
+    _in_date_order(edition, organisation, 3)
+    first = client.get(search_url(edition))
+    assert first.status_code == 503  # said plainly, never a partial calendar
+    assert first["Retry-After"] == "30"
+    calendar = fetch(client, search_url(edition))  # built meanwhile by the (immediate) worker
+    assert [str(v["SUMMARY"]) for v in calendar.events] == ["Jour 0", "Jour 1", "Jour 2"]
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_a_large_programme_or_organiser_feed_holds_every_event(client, edition, organisation, settings):
+    settings.SEMAINE_FEED_INLINE_MAX_EVENTS = 2
+    programme = factories.ProgrammeFactory(edition=edition, organisation=organisation)
+    for event in _in_date_order(edition, organisation, 3):
+        event.programme = programme
+        event.save(update_fields=["programme"])
+    for url in (reverse("opendata:programme_ics", kwargs={"edition": edition.slug, "slug": programme.slug}),
+                reverse("opendata:organisation_ics", kwargs={"slug": organisation.slug})):
+        assert client.get(url).status_code == 503  # being built by the worker
+        assert [str(v["SUMMARY"]) for v in fetch(client, url).events] == ["Jour 0", "Jour 1", "Jour 2"]
+
+
+def test_a_large_feed_file_answers_304_to_its_etag(client, edition, organisation, settings):
+    settings.SEMAINE_FEED_INLINE_MAX_EVENTS = 2
+    _in_date_order(edition, organisation, 3)
+    assert client.get(search_url(edition)).status_code == 503
+    response = client.get(search_url(edition))
+    assert response["X-Semaine-Built-At"]  # the worker's file
+    etag = response["ETag"]
+    assert client.get(search_url(edition), headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_large_feed_is_built_again_when_its_events_change(client, edition, organisation, settings,
+                                                            editor, on_commit):
+    settings.SEMAINE_FEED_INLINE_MAX_EVENTS = 2
+    events = _in_date_order(edition, organisation, 3)
+    assert client.get(search_url(edition)).status_code == 503
+    fetch(client, search_url(edition))
+    on_commit(services.update_event, editor, events[0], fields={"title": "Jour zéro"})
+    client.get(search_url(edition))  # serves the previous file, queues the new build
+    assert str(fetch(client, search_url(edition)).events[0]["SUMMARY"]) == "Jour zéro"
 
 
 def test_the_search_feed_uses_the_same_number_of_queries_whatever_its_length(

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -29,3 +30,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
+
+
+def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
+    """The hashed, compressed copies of every static file (what `semaine serve` makes first)."""
+    result = run_semaine(tmp_path, "manage", "collectstatic", "--no-input", "-v", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["ui/vendor/leaflet/leaflet.js"]
+    assert hashed != "ui/vendor/leaflet/leaflet.js"
+    assert (tmp_path / "static" / hashed).exists()
+    assert (tmp_path / "static" / (hashed + ".gz")).exists()

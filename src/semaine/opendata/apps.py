@@ -11,8 +11,10 @@ class OpendataConfig(AppConfig):
 
         from semaine.agenda.models import Event
         from semaine.agenda.signals import event_publication_changed
+        from semaine.ui.cache import generation_changed
 
         from . import signals
 
         event_publication_changed.connect(signals.on_publication_changed, dispatch_uid="opendata-publication")
         pre_delete.connect(signals.on_event_delete, sender=Event, dispatch_uid="opendata-deleting")
+        generation_changed.connect(signals.on_content_changed, dispatch_uid="opendata-files")

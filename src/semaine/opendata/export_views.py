@@ -1,19 +1,30 @@
 """Downloads of an edition's programme (CSV, JSON-LD, GeoJSON), their descriptions (Table Schema,
 Data Package) and the « Données ouvertes » page that lists them.
 
-The three exports take the agenda's filters (``search.parse_filters``: unknown values are
-ignored, as by the calendar feeds) and are streamed: the events are read in chunks while the
-response is sent. They answer conditional requests with 304 from validators computed before the
-first row is read (the number of matching events and slots, the latest change, the content
-generation of ``ui.cache``; kept in the shared cache for that generation), so a client that
-has the current file costs a few small queries and no count over the events.
+The whole edition's files are never computed in a request: the worker builds them when the
+programme changes (``publication``, ``files``) and they are served from disk with their ETag
+(their SHA-256), Last-Modified (when they were built) and byte ranges. Until the first build
+is done, the answer is 503 with ``Retry-After`` and a French page saying the file is being
+prepared; while a newer programme is being built, the previous complete files are served, with
+``X-Semaine-Built-At`` saying when they were made and ``X-Semaine-Rebuilding: 1``.
+
+With the agenda's filters (``search.parse_filters``: unknown values are ignored, as by the
+calendar feeds) the exports are computed in the request, streamed, for selections of at most
+``SEMAINE_EXPORT_MAX_FILTERED_EVENTS`` events (5,000: a second or two); a larger selection is
+refused (400, a French page linking to the whole file), never cut short. They answer
+conditional requests with 304 from validators computed before the first row is read (the
+number of matching events and slots, the latest change, the content generation of
+``ui.cache``; kept in the shared cache for that generation).
 Streamed bodies are not kept in the page cache (``ui.cache`` stores whole pages only); the small
-documents (schema, data package, the page) are.
+documents (schema, the page) are.
 """
 
 import hashlib
 import json
+from dataclasses import replace
+from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -24,29 +35,25 @@ from django.views.decorators.http import require_safe
 from semaine.agenda import queries, search
 from semaine.agenda.geo import GEOJSON_TYPE
 from semaine.agenda.links import event_url_builder
-from semaine.agenda.models import Edition, paris_isoformat
+from semaine.agenda.models import Edition
 from semaine.agenda.queries import edition_or_404
 from semaine.ui import cache as page_cache
 
-from . import exports
-from .views import CACHE_TIMEOUT, MAX_FEED_EVENTS, _clean_params, feed
+from . import exports, files, publication
+from .exports import CSV_TYPE, FILES, JSON_TYPE, JSONLD_TYPE
+from .views import CACHE_TIMEOUT, _clean_params, feed, preparing
 
-CSV_TYPE = "text/csv; charset=utf-8"
-JSONLD_TYPE = "application/ld+json"
-JSON_TYPE = "application/json"
-#: URL names of the exports (under ``opendata:``) → file name in the data package.
-FILES = {
-    "csv": "evenements.csv",
-    "jsonld": "evenements.jsonld",
-    "geojson": "evenements.geojson",
-    "schema": "schema.json",
-    "datapackage": "datapackage.json",
-}
+#: Seconds a client is asked to wait before asking again for a file being prepared.
+RETRY_AFTER = 30
 
 
-def _selection(request, edition: Edition):
-    filters = search.parse_filters(_clean_params(request.GET), edition=edition)  # notices dropped
-    return exports.events(edition, filters)
+def _filters(request, edition: Edition) -> search.EventFilters:
+    return search.parse_filters(_clean_params(request.GET), edition=edition)  # notices dropped
+
+
+def _is_whole(filters: search.EventFilters) -> bool:
+    """No filter: the whole edition (the order plays no part in an export)."""
+    return replace(filters, sort=search.EventFilters().sort) == search.EventFilters()
 
 
 def _validators(request, kind: str, summary: exports.Summary) -> tuple[str, str | None]:
@@ -94,42 +101,78 @@ def _filename(edition: Edition, kind: str) -> str:
     return f"{edition.slug}-{FILES[kind]}"
 
 
+def _built_file(request, edition: Edition, kind: str, *, content_type: str, attachment: bool):
+    """The file of the last build, or a 503 saying it is being prepared (a build is queued)."""
+    built = files.built(publication.edition_folder(edition), FILES[kind])
+    current = publication.fingerprint(edition, _summary(edition, _published(edition)))
+    stale = built is None or not files.is_current(publication.edition_folder(edition), current)
+    if stale:
+        publication.request_build()
+    if built is None:
+        return preparing(request, RETRY_AFTER)
+    response = files.file_response(request, built, content_type=content_type,
+                                   filename=_filename(edition, kind), attachment=attachment)
+    response["X-Semaine-Built-At"] = built.built_at.isoformat()
+    if stale:
+        response["X-Semaine-Rebuilding"] = "1"
+    return response
+
+
+def _too_large(request, edition: Edition, summary: exports.Summary):
+    """A filtered selection too large to compute in a request: say so, point to the whole file."""
+    context = {
+        "edition": edition, "events": summary.events,
+        "limit": settings.SEMAINE_EXPORT_MAX_FILTERED_EVENTS,
+        "whole": reverse("opendata:edition", kwargs={"edition": edition.slug}),
+    }
+    return render(request, "opendata/too_large.html", context, status=400)
+
+
+def _export(request, edition, kind: str, *, content_type: str, attachment: bool, body):
+    """The whole edition's file from disk, or the filtered selection computed here (bounded).
+    ``body(edition, queryset, url)`` gives the pieces of the filtered file."""
+    edition = edition_or_404(edition)
+    filters = _filters(request, edition)
+    if _is_whole(filters):
+        return _built_file(request, edition, kind, content_type=content_type, attachment=attachment)
+    queryset = exports.events(edition, filters)
+    if kind == "geojson":
+        queryset = exports.located(queryset)
+    summary = _summary(edition, queryset, request=request, located=kind == "geojson")
+    if summary.events > settings.SEMAINE_EXPORT_MAX_FILTERED_EVENTS:
+        return _too_large(request, edition, summary)
+    url = event_url_builder(request, edition)
+    return _streamed(request, kind, body(edition, queryset, url), summary, content_type=content_type,
+                     filename=_filename(edition, kind), attachment=attachment)
+
+
 @feed
 def csv_export(request, edition):
     """One row per slot of the matching published events."""
-    edition = edition_or_404(edition)
-    queryset = _selection(request, edition)
-    url = event_url_builder(request, edition)
-    body = exports.pieces(exports.csv_lines(exports.records(exports.iterate(queryset), url)))
-    return _streamed(request, "csv", body, _summary(edition, queryset, request=request),
-                     content_type=CSV_TYPE, filename=_filename(edition, "csv"), attachment=True)
+    return _export(request, edition, "csv", content_type=CSV_TYPE, attachment=True,
+                   body=lambda edition, queryset, url: exports.pieces(
+                       exports.csv_lines(exports.records(exports.iterate(queryset), url))))
 
 
 @feed
 def jsonld_export(request, edition):
     """One schema.org Event per slot of the matching published events, in one ``@graph``."""
-    edition = edition_or_404(edition)
-    queryset = _selection(request, edition)
-    url = event_url_builder(request, edition)
-    body = exports.pieces(exports.jsonld_parts(
-        exports.iterate(queryset), url, site_root=request.build_absolute_uri("/")[:-1],
-        document_url=request.build_absolute_uri(), name=edition.name,
-    ))
-    summary = _summary(edition, queryset, request=request)
-    return _streamed(request, "jsonld", body, summary, content_type=JSONLD_TYPE,
-                     filename=_filename(edition, "jsonld"), attachment=False)
+
+    def body(edition, queryset, url):
+        return exports.pieces(exports.jsonld_parts(
+            exports.iterate(queryset), url, site_root=request.build_absolute_uri("/")[:-1],
+            document_url=request.build_absolute_uri(), name=edition.name,
+        ))
+
+    return _export(request, edition, "jsonld", content_type=JSONLD_TYPE, attachment=False, body=body)
 
 
 @feed
 def geojson_export(request, edition):
     """One Point per slot of the matching published events whose venue has coordinates."""
-    edition = edition_or_404(edition)
-    queryset = exports.located(_selection(request, edition))
-    url = event_url_builder(request, edition)
-    body = exports.pieces(exports.geojson_parts(exports.records(exports.iterate(queryset), url)))
-    summary = _summary(edition, queryset, request=request, located=True)
-    return _streamed(request, "geojson", body, summary, content_type=GEOJSON_TYPE,
-                     filename=_filename(edition, "geojson"), attachment=False)
+    return _export(request, edition, "geojson", content_type=GEOJSON_TYPE, attachment=False,
+                   body=lambda edition, queryset, url: exports.pieces(
+                       exports.geojson_parts(exports.records(exports.iterate(queryset), url))))
 
 
 def _json(document: dict, content_type: str = JSON_TYPE):
@@ -150,68 +193,15 @@ def _published(edition: Edition):
     return exports.events(edition, search.EventFilters())
 
 
-def data_package(request, edition: Edition, summary: exports.Summary) -> dict:
-    """The Data Package (v1) describing the edition's exports; paths relative to it."""
-    page = request.build_absolute_uri(reverse("opendata:edition", kwargs={"edition": edition.slug}))
-    common = {"encoding": "utf-8", "licenses": [exports.LICENCE]}
-    return {
-        "profile": "data-package",
-        "name": f"semaine-innovation-publique-{edition.slug}".lower(),
-        "id": page,
-        "title": f"Programme — {edition.name}",
-        "description": (
-            f"Les événements publiés de l’édition « {edition.name} » "
-            f"({edition.starts_on.isoformat()} – {edition.ends_on.isoformat()}), un enregistrement "
-            "par créneau : dates, lieu, organisateur, thèmes, formats, publics, inscription, "
-            "accessibilité. Les événements annulés restent, marqués « annule »."
-        ),
-        "homepage": page,
-        "keywords": ["innovation publique", "événements", "agenda", edition.slug],
-        "licenses": [exports.LICENCE],
-        "last_modified": paris_isoformat(summary.last_modified),
-        "resources": [
-            {
-                "name": "evenements",
-                "path": FILES["csv"],
-                "title": "Événements (CSV, un créneau par ligne)",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "schema": FILES["schema"],
-                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
-                            "lineTerminator": "\r\n", "header": True},
-                **common,
-            },
-            {
-                "name": "evenements-geojson",
-                "path": FILES["geojson"],
-                "title": "Événements localisés (GeoJSON, RFC 7946)",
-                "description": "Un point (WGS 84, longitude puis latitude) par créneau des "
-                               "événements dont le lieu a des coordonnées.",
-                "profile": "data-resource",
-                "format": "geojson",
-                "mediatype": GEOJSON_TYPE,
-                **common,
-            },
-            {
-                "name": "evenements-jsonld",
-                "path": FILES["jsonld"],
-                "title": "Événements (JSON-LD, schema.org Event)",
-                "description": "Un Event de schema.org par créneau, dans un @graph.",
-                "profile": "data-resource",
-                "format": "jsonld",
-                "mediatype": JSONLD_TYPE,
-                **common,
-            },
-        ],
-    }
-
-
 @feed
 def datapackage(request, edition):
     """The Data Package (frictionless v1) of the edition's exports."""
-    edition = edition_or_404(edition)
-    return _json(data_package(request, edition, _summary(edition, _published(edition))))
+    return _built_file(request, edition_or_404(edition), "datapackage",
+                       content_type=f"{JSON_TYPE}; charset=utf-8", attachment=False)
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 @require_safe
@@ -225,9 +215,16 @@ def current(request):
 
 @feed
 def edition_page(request, edition):
-    """Every dataset of the edition, with format, licence, last update and size."""
+    """Every dataset of the edition, with format, licence, last update and size, and when the
+    files were last built (or that the last build failed: the worker tries again)."""
     edition = edition_or_404(edition)
     summary = _summary(edition, _published(edition))
+    state = files.read_state(publication.edition_folder(edition))
+    build = {
+        "built_at": _moment(state.get("built_at")),
+        "failed_at": _moment(state.get("failed_at")),
+        "current": state.get("fingerprint") == publication.fingerprint(edition, summary),
+    }
     programmes = [programme for programme in queries.edition_programmes(edition) if programme.n]
     context = {
         "edition": edition,
@@ -236,7 +233,8 @@ def edition_page(request, edition):
         "licence": exports.LICENCE,
         "programmes": programmes,
         "columns": exports.table_schema()["fields"],
-        "resources": len(data_package(request, edition, summary)["resources"]),
-        "max_feed_events": MAX_FEED_EVENTS,
+        "resources": len(exports.data_package(edition, summary, "")["resources"]),
+        "build": build,
+        "filtered_limit": settings.SEMAINE_EXPORT_MAX_FILTERED_EVENTS,
     }
     return render(request, "opendata/edition.html", context)

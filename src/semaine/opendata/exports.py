@@ -20,7 +20,7 @@ from typing import NamedTuple
 from django.db.models import Count, Max, Q
 
 from semaine.agenda import jsonld, search
-from semaine.agenda.geo import feature
+from semaine.agenda.geo import GEOJSON_TYPE, feature
 from semaine.agenda.models import (
     AttendanceMode,
     Edition,
@@ -480,3 +480,75 @@ def geojson_parts(rows: Iterable[dict]) -> Iterator[str]:
         )
         first = False
     yield "]}"
+
+
+# ---- Data Package ----------------------------------------------------------------------------------
+
+CSV_TYPE = "text/csv; charset=utf-8"
+JSONLD_TYPE = "application/ld+json"
+JSON_TYPE = "application/json"
+#: URL names of the exports (under ``opendata:``) → file name in the data package.
+FILES = {
+    "csv": "evenements.csv",
+    "jsonld": "evenements.jsonld",
+    "geojson": "evenements.geojson",
+    "schema": "schema.json",
+    "datapackage": "datapackage.json",
+}
+
+
+def data_package(edition: Edition, summary: Summary, page: str) -> dict:
+    """The Data Package (v1) describing the edition's exports (``page``: the absolute URL of
+    its open-data page); paths relative to it."""
+    common = {"encoding": "utf-8", "licenses": [LICENCE]}
+    return {
+        "profile": "data-package",
+        "name": f"semaine-innovation-publique-{edition.slug}".lower(),
+        "id": page,
+        "title": f"Programme — {edition.name}",
+        "description": (
+            f"Les événements publiés de l’édition « {edition.name} » "
+            f"({edition.starts_on.isoformat()} – {edition.ends_on.isoformat()}), un enregistrement "
+            "par créneau : dates, lieu, organisateur, thèmes, formats, publics, inscription, "
+            "accessibilité. Les événements annulés restent, marqués « annule »."
+        ),
+        "homepage": page,
+        "keywords": ["innovation publique", "événements", "agenda", edition.slug],
+        "licenses": [LICENCE],
+        "last_modified": paris_isoformat(summary.last_modified),
+        "resources": [
+            {
+                "name": "evenements",
+                "path": FILES["csv"],
+                "title": "Événements (CSV, un créneau par ligne)",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "schema": FILES["schema"],
+                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
+                            "lineTerminator": "\r\n", "header": True},
+                **common,
+            },
+            {
+                "name": "evenements-geojson",
+                "path": FILES["geojson"],
+                "title": "Événements localisés (GeoJSON, RFC 7946)",
+                "description": "Un point (WGS 84, longitude puis latitude) par créneau des "
+                               "événements dont le lieu a des coordonnées.",
+                "profile": "data-resource",
+                "format": "geojson",
+                "mediatype": GEOJSON_TYPE,
+                **common,
+            },
+            {
+                "name": "evenements-jsonld",
+                "path": FILES["jsonld"],
+                "title": "Événements (JSON-LD, schema.org Event)",
+                "description": "Un Event de schema.org par créneau, dans un @graph.",
+                "profile": "data-resource",
+                "format": "jsonld",
+                "mediatype": JSONLD_TYPE,
+                **common,
+            },
+        ],
+    }

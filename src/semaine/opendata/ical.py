@@ -8,7 +8,7 @@ calendar clients update the entries they already show instead of duplicating the
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Conference, Timezone, vCalAddress, vDatetime, vDuration
@@ -78,38 +78,40 @@ def slot_component(event: Event, slot: Slot, *, absolute_url: Callable[[str], st
     return component
 
 
-def paris_timezone(first: datetime, last: datetime) -> Timezone:
-    """The Europe/Paris VTIMEZONE of a calendar whose times lie between ``first`` and ``last``.
+def paris_timezone(first: datetime | None, last: datetime | None, stamp: datetime) -> Timezone:
+    """The Europe/Paris VTIMEZONE of a calendar whose times lie between ``first`` and ``last``
+    (the year of ``stamp`` when there are none).
 
     Every calendar the platform produces takes its VTIMEZONE from here. It is drawn from the time
-    zone database and covers the whole Paris years of both moments, so that it always describes
-    both observances (STANDARD for CET, DAYLIGHT for CEST) and starts before the earliest time:
-    a client converts each DTSTART with it, not with a database of its own.
+    zone database and covers the whole Paris years of both moments (``years_span``), so that it
+    always describes both observances (STANDARD for CET, DAYLIGHT for CEST) and starts before the
+    earliest time: a client converts each DTSTART with it, not with a database of its own.
     """
-    first_year = min(first, last).astimezone(PARIS).year
-    last_year = max(first, last).astimezone(PARIS).year
-    return Timezone.from_tzid(
-        "Europe/Paris", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
-    )
+    first_date, last_date = years_span(first, last, stamp)
+    return Timezone.from_tzid("Europe/Paris", first_date=first_date, last_date=last_date)
 
 
-def add_timezones(calendar: Calendar, slots: list[Slot], stamp: datetime) -> None:
-    """Put the Europe/Paris VTIMEZONE covering the slots first in the calendar.
+def add_timezones(calendar: Calendar, slots: list[Slot], stamp: datetime,
+                  span: tuple[date, date] | None = None) -> None:
+    """Put the Europe/Paris VTIMEZONE covering the slots (or ``span``) first in the calendar.
 
     A calendar without slots describes the year of ``stamp``, so that even an empty feed has a
     component (RFC 5545 §3.6).
     """
-    if slots:
-        first = min(slot.starts_at for slot in slots)
-        last = max(slot.ends_at for slot in slots)
+    if span is not None:
+        timezone = Timezone.from_tzid("Europe/Paris", first_date=span[0], last_date=span[1])
+    elif slots:
+        timezone = paris_timezone(min(slot.starts_at for slot in slots),
+                                  max(slot.ends_at for slot in slots), stamp)
     else:
-        first = last = stamp
-    calendar.subcomponents.insert(0, paris_timezone(first, last))
+        timezone = paris_timezone(None, None, stamp)
+    calendar.subcomponents.insert(0, timezone)
 
 
 def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],
-                   stamp: datetime) -> Calendar:
-    """A calendar with one VEVENT per slot of each event, and the Europe/Paris VTIMEZONE."""
+                   stamp: datetime, span: tuple[date, date] | None = None) -> Calendar:
+    """A calendar with one VEVENT per slot of each event, and the Europe/Paris VTIMEZONE
+    (covering ``span``, when given, instead of the years of the slots)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -126,8 +128,29 @@ def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable
                 slot_component(event, slot, absolute_url=absolute_url, stamp=stamp)
             )
             slots.append(slot)
-    add_timezones(calendar, slots, stamp)
+    add_timezones(calendar, slots, stamp, span)
     return calendar
+
+
+def years_span(first: datetime | None, last: datetime | None, stamp: datetime) -> tuple[date, date]:
+    """The whole years from ``first`` to ``last`` (the current one when there are none): the
+    span of every VTIMEZONE the platform writes."""
+    if first is None or last is None:
+        return date(stamp.year, 1, 1), date(stamp.year + 1, 1, 1)
+    return date(first.astimezone(PARIS).year, 1, 1), date(last.astimezone(PARIS).year + 1, 1, 1)
+
+
+def calendar_parts(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],
+                   stamp: datetime, span: tuple[date, date]) -> Iterator[bytes]:
+    """The same calendar as ``build_calendar``, serialised one VEVENT at a time: memory stays
+    the same whatever the number of events (``span``: the years of their slots)."""
+    head = build_calendar([], name=name, absolute_url=absolute_url, stamp=stamp, span=span).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    yield head[: -len(end)]
+    for event in events:
+        for slot in event.slots.all():
+            yield slot_component(event, slot, absolute_url=absolute_url, stamp=stamp).to_ical()
+    yield end
 
 
 def fingerprint(content: bytes, stamp: datetime) -> str:

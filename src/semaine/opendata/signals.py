@@ -13,3 +13,10 @@ def on_publication_changed(sender, event, from_state, to_state, **kwargs):
 
 def on_event_delete(sender, instance, **kwargs):
     event_deleting(instance)
+
+
+def on_content_changed(sender, **kwargs):
+    """The programme may have changed: queue a build of the open-data files (one per burst)."""
+    from .publication import request_build
+
+    request_build()

@@ -1,14 +1,22 @@
 """Calendar feeds (RFC 5545) of published events: a search, an event, a programme, an organiser.
 
+A feed holds every matching published event, never some of them. One of at most
+``SEMAINE_FEED_INLINE_MAX_EVENTS`` events (2,000) is built in the request; a larger one (a
+région, a whole edition) is built by the worker as a file, one VEVENT at a time, and served
+from disk (``files``): until its first build is done the answer is 503 with ``Retry-After``
+(calendar clients ask again), then the last complete file while a newer one is being built.
 Each feed is served from the anonymous cache and answers conditional requests (ETag and
 Last-Modified) with 304, cached or not, so that subscribed calendars fetch it cheaply.
 """
 
+import hashlib
+import json
 from functools import wraps
 
-from django.db.models import Max, Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
@@ -20,11 +28,13 @@ from semaine.agenda.models import Edition, Event, EventHistory, EventState, Prog
 from semaine.organisers.models import Organisation
 from semaine.ui.cache import cache_anonymous
 
-from . import ical
+from . import files, ical, tasks
 
-#: Most events a feed holds (the earliest ones; an organiser's feed keeps its latest ones).
-MAX_FEED_EVENTS = 2000
 CACHE_TIMEOUT = 300
+#: Seconds a calendar client is asked to wait for a feed being prepared.
+RETRY_AFTER = 30
+FEED_FILE = "agenda.ics"
+ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def conditional(view):
@@ -107,18 +117,129 @@ def _clean_params(params):
     return cleaned
 
 
+def preparing(request, retry_after: int) -> HttpResponse:
+    """503: the file asked for is being built by the worker; ask again in ``retry_after`` s."""
+    response = render(request, "opendata/preparing.html", {"retry_after": retry_after}, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _feed_definition(spec: dict):
+    """(events, calendar name, file name) of a feed described by ``spec`` (what the request
+    asked for, kept as the build task's argument). Raises Http404."""
+    kind = spec["kind"]
+    if kind == "search":
+        edition = get_object_or_404(Edition, slug=spec["edition"])
+        filters = search.parse_filters(QueryDict(spec["query"]), edition=edition)  # notices dropped
+        events = search.search_events(edition, filters).order_by("first_starts_at", "pk")
+        labels = [str(item[-1]) for item in filters.active()]  # the label is last
+        name = f"{edition.name} — {', '.join(labels)}" if labels else _("%(edition)s — agenda") % {
+            "edition": edition.name}
+        return events, name, f"{edition.slug}-agenda.ics"
+    if kind == "programme":
+        programme = get_object_or_404(
+            Programme.objects.select_related("edition"), edition__slug=spec["edition"], slug=spec["slug"]
+        )
+        events = Event.objects.filter(programme=programme, state=EventState.PUBLISHED).order_by(
+            "first_starts_at", "pk")
+        return (events, f"{programme.title} — {programme.edition.name}",
+                f"{programme.edition.slug}-{programme.slug}.ics")
+    if kind == "organisation":
+        organisation = get_object_or_404(Organisation, slug=spec["slug"])
+        co_organised = Event.co_organisers.through.objects.filter(organisation=organisation)
+        events = Event.objects.filter(state=EventState.PUBLISHED).filter(
+            Q(organisation=organisation) | Q(pk__in=co_organised.values("event_id"))
+        ).order_by("first_starts_at", "pk")
+        return (events, _("%(organisation)s — agenda") % {"organisation": organisation.name},
+                f"{organisation.slug}-agenda.ics")
+    raise Http404
+
+
+def _feed_key(spec: dict) -> str:
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:40]
+
+
+def _feed_figures(events) -> dict:
+    """Count and latest change of the feed's events; count and span of their slots."""
+    ids = events.order_by().values("pk")
+    figures = Event.objects.filter(pk__in=ids).aggregate(n=Count("pk"), latest=Max("updated_at"))
+    figures.update(Slot.objects.filter(event_id__in=ids).aggregate(
+        slots=Count("pk"), first=Min("starts_at"), last=Max("ends_at")))
+    return figures
+
+
+def _feed_fingerprint(spec: dict, figures: dict) -> str:
+    """What the feed's file is made from: its events' figures, the latest history entry."""
+    history = EventHistory.objects.aggregate(latest=Max("created_at"))["latest"]
+    parts = [json.dumps(spec, sort_keys=True), settings.SITE_URL, ical.PRODID,
+             *(str(figures[name]) for name in ("n", "slots", "latest", "first", "last")), str(history)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _served_feed(request, spec: dict) -> HttpResponse:
+    """The whole feed: built here when small, else the worker's file (see the module)."""
+    events, name, filename = _feed_definition(spec)
+    limit = settings.SEMAINE_FEED_INLINE_MAX_EVENTS
+    if len(events.values_list("pk", flat=True)[: limit + 1]) <= limit:
+        return _calendar_response(request, _distinct(_with_feed_data(events)), name=name,
+                                  filename=filename)
+    key = _feed_key(spec)
+    folder = f"feeds/{key}"
+    built = files.built(folder, FEED_FILE)
+    stale = built is None or not files.is_current(folder, _feed_fingerprint(spec, _feed_figures(events)))
+    if stale:
+        files.queue_once(folder, lambda: tasks.build_feed_file.enqueue(key, spec))
+    if built is None:
+        return preparing(request, RETRY_AFTER)
+    response = files.file_response(request, built, content_type=ICS_TYPE, filename=filename,
+                                   attachment=True)
+    response["X-Semaine-Built-At"] = built.built_at.isoformat()
+    if stale:
+        response["X-Semaine-Rebuilding"] = "1"
+    return response
+
+
+def build_feed_file(key: str, spec: dict) -> bool:
+    """Build the file of a large feed if its events changed (run by the worker). True if built."""
+    events, name, _filename = _feed_definition(spec)
+    figures = _feed_figures(events)
+    current = _feed_fingerprint(spec, figures)
+    folder = f"feeds/{key}"
+    if files.is_current(folder, current):
+        return False
+    stamp = timezone.now().replace(microsecond=0)
+
+    def absolute_url(path: str) -> str:
+        return settings.SITE_URL + path
+
+    def unique(queryset):
+        seen = set()
+        for event in queryset.iterator(chunk_size=500):
+            if event.pk not in seen:
+                seen.add(event.pk)
+                yield event
+
+    def parts():
+        return ical.calendar_parts(
+            unique(_with_feed_data(events)), name=name[:250], absolute_url=absolute_url, stamp=stamp,
+            span=ical.years_span(figures["first"], figures["last"], stamp))
+
+    files.build(folder, current, {FEED_FILE: parts})
+    return True
+
+
+def _spec(request, kind: str, **values) -> dict:
+    spec = {"kind": kind, **values}
+    if kind == "search":
+        spec["query"] = _clean_params(request.GET).urlencode()
+    return spec
+
+
 @feed
 def search_feed(request, edition):
     """The events of an agenda search: same query string, same events as the list."""
-    edition = get_object_or_404(Edition, slug=edition)
-    filters = search.parse_filters(_clean_params(request.GET), edition=edition)  # notices dropped
-    events = _with_feed_data(search.search_events(edition, filters)).order_by("first_starts_at", "pk")
-    labels = [str(item[-1]) for item in filters.active()]  # the label is last
-    name = f"{edition.name} — {', '.join(labels)}" if labels else _("%(edition)s — agenda") % {
-        "edition": edition.name}
-    return _calendar_response(
-        request, _distinct(events[:MAX_FEED_EVENTS]), name=name, filename=f"{edition.slug}-agenda.ics"
-    )
+    return _served_feed(request, _spec(request, "search", edition=edition))
 
 
 @feed
@@ -135,33 +256,13 @@ def event_feed(request, edition, public_id):
 @feed
 def programme_feed(request, edition, slug):
     """The published events of an organiser's programme."""
-    programme = get_object_or_404(
-        Programme.objects.select_related("edition"), edition__slug=edition, slug=slug
-    )
-    events = _with_feed_data(
-        Event.objects.filter(programme=programme, state=EventState.PUBLISHED)
-    ).order_by("first_starts_at", "pk")[:MAX_FEED_EVENTS]
-    return _calendar_response(
-        request, list(events), name=f"{programme.title} — {programme.edition.name}",
-        filename=f"{programme.edition.slug}-{programme.slug}.ics",
-    )
+    return _served_feed(request, _spec(request, "programme", edition=edition, slug=slug))
 
 
 @feed
 def organisation_feed(request, slug):
     """An organisation's published events of every edition, as organiser or co-organiser."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    co_organised = Event.co_organisers.through.objects.filter(organisation=organisation)
-    events = _with_feed_data(
-        Event.objects.filter(state=EventState.PUBLISHED).filter(
-            Q(organisation=organisation) | Q(pk__in=co_organised.values("event_id"))
-        )
-    ).order_by("-first_starts_at", "-pk")[:MAX_FEED_EVENTS]
-    return _calendar_response(
-        request, list(events)[::-1],
-        name=_("%(organisation)s — agenda") % {"organisation": organisation.name},
-        filename=f"{organisation.slug}-agenda.ics",
-    )
+    return _served_feed(request, _spec(request, "organisation", slug=slug))
 
 
 def api_not_found(request, rest):

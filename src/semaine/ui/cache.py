@@ -16,6 +16,7 @@ a miss goes through Django and, if the view opted in, is stored with its final h
 """
 
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -26,8 +27,11 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "semaine:content-generation"
 #: Stored pages are (generation, status, headers, content, expiry time); the prefix names that
@@ -55,6 +59,11 @@ def generation() -> int:
 _changes = 0
 
 
+#: Sent after a committed change moved the content generation, in the process that made it:
+#: what is derived from the published content (the open-data files) is rebuilt from it.
+generation_changed = Signal()
+
+
 def _bump() -> None:
     global _changes
     try:
@@ -63,6 +72,9 @@ def _bump() -> None:
         cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
     finally:
         _changes += 1  # after the shared counter moved, so that a re-read sees the move
+    for receiver, error in generation_changed.send_robust(sender=None):
+        if isinstance(error, Exception):
+            logger.error("%s failed after a content change", receiver, exc_info=error)
 
 
 def content_changed() -> None:
