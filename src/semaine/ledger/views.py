@@ -94,6 +94,18 @@ def entry_json(request, index: int):
 
 
 @require_GET
+def records_json(request, number: int):
+    """The public records of entries 256 × ``number`` onwards (up to 256, as far as the latest
+    checkpoint goes): what a verifier checks against the SHA-256 each entry holds, then against
+    what the site publishes (``semaine ledger verify URL``)."""
+    block = queries.latest_block()
+    records = queries.records_page(number, block.size if block else 0)
+    if records is None:
+        return problem(request, 404, _("Introuvable"), _("Aucune entrée scellée à cet indice."))
+    return _json({"first": number * merkle.TILE_WIDTH, "records": records})
+
+
+@require_GET
 def consistency_json(request, old: int, new: int):
     block = queries.latest_block()
     size = block.size if block else 0
