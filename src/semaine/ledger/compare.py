@@ -39,7 +39,8 @@ DEFAULT_GRACE = timedelta(minutes=10)
 
 def show(value, limit: int = 160) -> str:
     """A value as the report quotes it: text as is, anything else as compact JSON, cut short."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                                           separators=(",", ":"))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -90,7 +90,23 @@ def entry_json(request, index: int):
                          "point de contrôle : aucune preuve n’est servie."))
     if data is None:
         return problem(request, 404, _("Introuvable"), _("Aucune entrée scellée à cet indice."))
-    return _json(data)
+    return _json({**data, "rendered": _rendered(entry)})
+
+
+def _rendered(entry: Entry) -> dict:
+    """The recorded description as the event page renders it (sanitised HTML), so that the
+    browser compares the text the visitor reads with the text the record gives."""
+    from semaine.ui.markdown import render_markdown
+
+    from .compare import EVENT_KINDS
+
+    if entry.kind not in EVENT_KINDS:
+        return {}
+    try:
+        description = json.loads(entry.record).get("description")
+    except (ValueError, AttributeError):
+        return {}
+    return {"description": render_markdown(description)} if isinstance(description, str) else {}
 
 
 @require_GET
