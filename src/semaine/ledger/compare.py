@@ -120,7 +120,9 @@ class DataReport:
 def site_of(ledger_url: str) -> str | None:
     """The site serving a node's log at ``…/ledger`` (a mirror or an archive has none)."""
     url = ledger_url.rstrip("/")
-    return url[: -len("/ledger")] if url.endswith("/ledger") else None
+    if not url.endswith("/ledger") or "/ledger/mirrors/" in url or "/ledger/archives/" in url:
+        return None
+    return url[: -len("/ledger")]
 
 
 def latest_event_entries(entries: list[bytes]) -> dict[str, tuple[int, dict]]:
