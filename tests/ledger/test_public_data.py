@@ -110,3 +110,16 @@ def test_the_records_endpoint_serves_the_records_of_a_tile_of_sealed_entries(pro
     assert answer == {"first": 0, "records": records} and len(records) == 3
     assert json.loads(answer["records"][0])["state"] == "published"
     assert client.get("/ledger/records/1.json").status_code == 404
+
+
+def test_the_demo_node_verifies_from_anywhere_with_its_public_data(
+    live_server, migrated_reference_data, capsys
+):
+    from semaine.agenda.demo import load_demo
+
+    load_demo()
+    code, out, err = _verify(capsys, f"{live_server.url}/ledger/")
+    assert (code, err) == (0, [])
+    assert "EN ATTENTE" not in out
+    published = Event.objects.filter(state=EventState.PUBLISHED).count()
+    assert f" : {published} événement(s) publié(s) comparé(s)" in out
