@@ -101,47 +101,48 @@
       const struck = li.querySelector("del");
       return clean((struck || li).textContent) + (struck ? " ✕" : "");
     });
-    check("slots", slots, record.slots.map((s) => slotText(s, lang) + (s.cancelled ? " ✕" : "")));
+    check("slots", slots, (record.slots || []).map((s) => slotText(s, lang) + (s.cancelled ? " ✕" : "")));
     check("attendance_mode", textOf("attendance_mode"), labels.attendance[record.attendance_mode] || record.attendance_mode);
     const venue = record.venue || {};
     for (const key of ["name", "address", "postcode", "commune"]) {
       check("venue." + key, textOf("venue." + key), record.venue ? clean(venue[key]) : null);
     }
     const map = shown("venue.position")[0];
-    if (map) {
-      const near = (a, b) => b !== null && b !== undefined && Math.abs(Number(a) - b) < 5e-7;
-      if (!near(map.dataset.lat, venue.latitude) || !near(map.dataset.lon, venue.longitude)) {
-        out.push(["venue.position", map.dataset.lat + ", " + map.dataset.lon, venue.latitude + ", " + venue.longitude]);
-      }
+    const placed = venue.latitude !== null && venue.latitude !== undefined && venue.longitude !== null && venue.longitude !== undefined;
+    const near = (a, b) => Math.abs(Number(a) - b) < 5e-7;
+    if (map ? !placed || !near(map.dataset.lat, venue.latitude) || !near(map.dataset.lon, venue.longitude) : placed) {
+      out.push(["venue.position", map ? map.dataset.lat + ", " + map.dataset.lon : null,
+        placed ? venue.latitude + ", " + venue.longitude : null]);
     }
     const online = shown("online_url")[0];
     const showsLink = Boolean(record.online_url) && record.attendance_mode !== "in_person";
     check("online_url", online ? online.getAttribute("href") : null, showsLink ? record.online_url : null);
     check("organisation", slugs("organisation")[0] || null, record.organisation);
-    check("co_organisers", slugs("co_organisers"), record.co_organisers);
+    check("co_organisers", slugs("co_organisers"), record.co_organisers || []);
     check("programme", slugs("programme")[0] || null, record.programme);
     if (record.programme) check("track", slugs("track")[0] || null, record.track);
-    check("formats", slugs("formats"), record.formats);
-    check("themes", slugs("themes"), record.themes);
-    check("audiences", slugs("audiences"), record.audiences);
-    const [min, max] = record.age;
+    check("formats", slugs("formats"), record.formats || []);
+    check("themes", slugs("themes"), record.themes || []);
+    check("audiences", slugs("audiences"), record.audiences || []);
+    const [min, max] = record.age || [null, null];
     const age = min && max ? fill(labels.age.both, { a: min, b: max })
       : min ? fill(labels.age.min, { a: min }) : max ? fill(labels.age.max, { b: max }) : null;
     check("age", textOf("age"), age === null ? null : clean(age));
     check("accessibility", shown("accessibility").map((el) => clean(el.textContent)).sort(),
-      record.accessibility.map((name) => labels.accessibility[name] || name).sort());
+      (record.accessibility || []).map((name) => labels.accessibility[name] || name).sort());
     check("languages", shown("languages").map((el) => clean(el.textContent)).sort(),
-      record.languages.map((code) => labels.languages[code] || code).sort());
+      (record.languages || []).map((code) => labels.languages[code] || code).sort());
     const registration = shown("registration")[0];
-    const mode = record.registration.mode;
+    const booking = record.registration || {};
+    const mode = booking.mode;
     let expected = labels.registration[mode] || mode;
-    if (mode === "platform" && record.registration.capacity) {
-      const n = record.registration.capacity;
+    if (mode === "platform" && booking.capacity) {
+      const n = booking.capacity;
       expected = fill(labels.places[new Intl.PluralRules(lang).select(n) === "one" ? "one" : "other"], { n: n }) + ". " + expected;
     }
     check("registration", registration ? clean(registration.textContent) : null, clean(expected));
     if (mode === "external") {
-      check("registration", registration ? registration.getAttribute("href") : null, record.registration.url);
+      check("registration", registration ? registration.getAttribute("href") : null, booking.url);
     }
     return out;
   }
