@@ -261,23 +261,7 @@ def ledger(args) -> int:
             print("Aucune entrée en attente.")
         return 0
     if args.action == "verify":
-        try:
-            if args.url:
-                source = audit.HttpSource(args.url)
-                key = args.key or source.key()
-                report = audit.verify(source, audit.Verifier.parse(key))
-            else:
-                from semaine.ledger.checks import verify_here
-
-                report, _ = verify_here()
-        except audit.AuditError as exc:
-            print(f"ÉCHEC : {exc}", file=sys.stderr)
-            return 1
-        print(f"{report.origin} : {report.size} entrées, {report.checkpoints} point(s) de contrôle "
-              f"vérifié(s), racine {report.root.hex()}")
-        for problem in report.problems:
-            print(f"ÉCHEC : {problem}", file=sys.stderr)
-        return 0 if report.ok else 1
+        return _verify(args)
     if args.action == "mirror":
         if not args.url:
             print("Indiquez l'adresse du registre à copier (…/ledger).", file=sys.stderr)
@@ -287,13 +271,55 @@ def ledger(args) -> int:
         into = args.into or os.path.join(settings.DATA_DIR, "mirrors",
                                          services.folder_name(args.url.split("://", 1)[-1]))
         try:
-            report = audit.mirror(audit.HttpSource(args.url), into, key=args.key)
+            report = audit.mirror(audit.HttpSource(args.url, timeout=args.timeout), into, key=args.key)
         except audit.AuditError as exc:
             print(f"ÉCHEC : {exc}", file=sys.stderr)
             return 1
         print(f"{report.origin} : {report.size} entrées vérifiées et copiées dans {into}")
         return 0
     return 2
+
+
+def _verify(args) -> int:
+    """``semaine ledger verify [URL]``: the log rebuilt and checked; here, the programme in the
+    database against it; at a URL, what the node publishes (its API) against it. Every problem
+    is one French line on standard error; the exit status is 1 if there is any."""
+    from semaine.ledger import audit
+
+    pending, data, site = [], None, None
+    try:
+        if args.url:
+            from semaine.ledger import compare
+
+            source = audit.HttpSource(args.url, timeout=args.timeout)
+            verifier = audit.parse_key(args.key, "--key") if args.key else audit.parse_key(source.key())
+            report = audit.verify(source, verifier, keep_entries=True)
+            site = compare.site_of(args.url) if args.site is None else args.site.rstrip("/")
+            if site:
+                data = compare.check_public_data(args.url, report.entries, site=site, timeout=args.timeout)
+                report.problems += data.problems
+                pending = data.pending
+        else:
+            from semaine.ledger.checks import verify_here
+
+            report, _ = verify_here()
+    except audit.AuditError as exc:
+        print(f"ÉCHEC : {exc}", file=sys.stderr)
+        return 1
+    print(f"{report.origin} : {report.size} entrées, {report.checkpoints} point(s) de contrôle "
+          f"vérifié(s), racine {report.root.hex()}")
+    if args.url and data is not None:
+        print(f"Données publiques de {site} : {data.events} événement(s) publié(s) comparé(s) à la "
+              f"dernière entrée de {data.recorded} événement(s) enregistré(s)")
+    elif args.url:
+        print("Données publiques non comparées : aucun site n’est indiqué (une adresse …/ledger, "
+              "ou --site)")
+    for line in pending:
+        print(f"EN ATTENTE : {line} (modifié après son dernier enregistrement scellé : "
+              "à vérifier de nouveau après le prochain bloc)")
+    for problem in report.problems:
+        print(f"ÉCHEC : {problem}", file=sys.stderr)
+    return 0 if report.ok else 1
 
 
 def witness(args) -> int:
@@ -451,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("url", nargs="?", help="another node's ledger (…/ledger) to verify or mirror")
     p.add_argument("--key", help="the log's verifier key (default: fetched from the node, pinned)")
     p.add_argument("--into", help="mirror folder (default: DATA_DIR/mirrors/<host>)")
+    p.add_argument("--site", help="the site whose public data to compare with the log "
+                                  "(default: the URL without its /ledger; \"\" for none)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each answer")
     p.set_defaults(func=ledger)
 
     p = commands.add_parser("witness", help="cosign other logs' checkpoints (C2SP tlog-witness)")

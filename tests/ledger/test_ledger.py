@@ -285,24 +285,48 @@ def test_verification_rebuilds_the_tree_and_names_an_event_edited_behind_the_pla
     Event.objects.filter(pk=other.pk).update(title="Titre réécrit en douce")
     report, problems = verify_here()
     assert not report.ok
-    assert [(e.pk, why) for e, why in problems] == [(other.pk, "changed outside the platform since it was "
-                                                               "last recorded")]
+    assert [e.pk for e, _why in problems] == [other.pk]
+    index = Entry.objects.get(subject=f"event:{other.public_id}").index
+    assert problems[0][1] == (f"modifié hors de la plateforme depuis son dernier enregistrement "
+                              f"(entrée n° {index}) : titre (en base « Titre réécrit en douce », "
+                              f"enregistré « {other.title} »)")
     assert "Titre réécrit en douce" in report.problems[0]
     # rewriting the record kept beside the log does not help
     entry = Entry.objects.filter(subject=f"event:{other.public_id}").get()
     rewritten = entry.record.replace(other.title, "Titre réécrit en douce")
     Entry.objects.filter(pk=entry.pk).update(record=rewritten)
-    assert tampered_events()[0][1] == "the record kept beside the log was altered"
+    assert tampered_events()[0][1] == "l’enregistrement public de sa dernière entrée a été modifié"
+    report, _problems = verify_here()
+    assert report.problems[0] == (f"entrée n° {entry.index} ({entry.subject}) : l’enregistrement public "
+                                  "gardé à côté du registre a été modifié (son SHA-256 n’est plus celui "
+                                  "que l’entrée a scellé)")
 
 
-def test_verification_finds_a_rewritten_entry_or_tile(edition, organisation):
+def test_verification_names_a_rewritten_entry_row_by_its_index(edition, organisation, capsys):
     for _ in range(3):
         factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
     ledger.seal()
     audit.verify(DatabaseSource(), ledger.verifier())
     entry = Entry.objects.get(index=1)
     Entry.objects.filter(pk=entry.pk).update(data=bytes(entry.data).replace(b"event", b"Event"))
-    with pytest.raises(audit.AuditError, match="does not match the entries|root"):
+    from semaine import cli
+
+    assert cli.main(["ledger", "verify"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "ÉCHEC : entrée n° 1 : le contenu ne correspond plus à l’empreinte que la tuile 0/000 a "
+        "scellée (l’entrée ou la tuile a été réécrite)"]
+
+
+def test_verification_finds_a_log_rewritten_with_its_tiles(edition, organisation):
+    for _ in range(3):
+        factories.EventFactory(edition=edition, organisation=organisation, state=EventState.PUBLISHED)
+    ledger.seal()
+    entry = Entry.objects.get(index=1)
+    data = bytes(entry.data).replace(b"event", b"Event")
+    Entry.objects.filter(pk=entry.pk).update(data=data)
+    leaves = [merkle.leaf_hash(bytes(e.data)) for e in Entry.objects.order_by("index")]
+    Tile.objects.filter(level=0, number=0).update(data=b"".join(leaves))
+    with pytest.raises(audit.AuditError, match="ne correspond pas aux entrées"):
         audit.verify(DatabaseSource(), ledger.verifier())
 
 
@@ -604,7 +628,7 @@ def test_a_mirror_checks_again_the_checkpoints_it_keeps(tmp_path):
     listed["checkpoints"][0]["checkpoint"] = forged
     (into / "checkpoints.json").write_text(json.dumps(listed))
     _seal_facts("c", 1)
-    with pytest.raises(audit.AuditError, match="forked|does not match"):
+    with pytest.raises(audit.AuditError, match="bifurqué|ne correspond pas"):
         audit.mirror(_ListsOnlyItsLatest(), str(into))
 
 

@@ -51,7 +51,7 @@ def _b64decode(text: str) -> bytes:
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
-        raise NoteError("malformed base64") from exc
+        raise NoteError("base64 invalide") from exc
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,18 @@ class Verifier:
     def parse(cls, text: str) -> Verifier:
         parts = text.strip().split("+", 2)  # base64 may hold '+' too
         if len(parts) != 3 or not _valid_name(parts[0]) or len(parts[1]) != 8:
-            raise NoteError("malformed verifier key")
+            raise NoteError("clé de vérification mal formée (attendu : nom+identifiant+clé en base64)")
         name, hex_id, b64 = parts
         try:
             kid = int(hex_id, 16)
         except ValueError as exc:
-            raise NoteError("malformed verifier key id") from exc
+            raise NoteError("identifiant de clé de vérification mal formé") from exc
         raw = _b64decode(b64)
         if len(raw) != 33 or raw[0] not in (ALG_ED25519, ALG_COSIGNATURE_V1):
-            raise NoteError("unsupported verifier key type")
+            raise NoteError("type de clé de vérification non pris en charge")
         alg, public = raw[0], raw[1:]
         if key_id(name, alg, public) != kid:
-            raise NoteError("the verifier key id does not match the key")
+            raise NoteError("l’identifiant de la clé de vérification ne correspond pas à la clé")
         return cls(name, kid, alg, public)
 
     def __str__(self) -> str:
@@ -99,7 +99,7 @@ class Signer:
     @classmethod
     def generate(cls, name: str, alg: int = ALG_ED25519) -> Signer:
         if not _valid_name(name):
-            raise NoteError("a key name has no spaces and no '+'")
+            raise NoteError("un nom de clé n’a ni espace ni « + »")
         seed = Ed25519PrivateKey.generate().private_bytes_raw()
         return cls(name, alg, seed)
 
@@ -107,13 +107,13 @@ class Signer:
     def parse(cls, text: str) -> Signer:
         parts = text.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"] or not _valid_name(parts[2]):
-            raise NoteError("malformed signer key")
+            raise NoteError("clé de signature mal formée")
         raw = _b64decode(parts[4])
         if len(raw) != 33 or raw[0] not in (ALG_ED25519, ALG_COSIGNATURE_V1):
-            raise NoteError("unsupported signer key type")
+            raise NoteError("type de clé de signature non pris en charge")
         signer = cls(parts[2], raw[0], raw[1:])
         if f"{signer.verifier.id:08x}" != parts[3].lower():
-            raise NoteError("the signer key id does not match the key")
+            raise NoteError("l’identifiant de la clé de signature ne correspond pas à la clé")
         return signer
 
     def __str__(self) -> str:
@@ -163,13 +163,13 @@ def parse_signature_lines(text: str) -> list[Signature]:
     sigs = []
     for line in text.splitlines():
         if not line.startswith(EM_DASH + " "):
-            raise NoteError("malformed signature line")
+            raise NoteError("ligne de signature mal formée")
         parts = line[2:].split(" ")
         if len(parts) != 2 or not _valid_name(parts[0]):
-            raise NoteError("malformed signature line")
+            raise NoteError("ligne de signature mal formée")
         raw = _b64decode(parts[1])
         if len(raw) < 5:
-            raise NoteError("signature too short")
+            raise NoteError("signature trop courte")
         sigs.append(Signature(parts[0], struct.unpack(">I", raw[:4])[0], raw[4:]))
     return sigs
 
@@ -177,28 +177,28 @@ def parse_signature_lines(text: str) -> list[Signature]:
 def parse_note(data: bytes | str) -> Note:
     if isinstance(data, bytes):
         if len(data) > MAX_NOTE_SIZE:
-            raise NoteError("note too large")
+            raise NoteError("note signée de plus de 64 Kio")
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise NoteError("a note is UTF-8") from exc
+            raise NoteError("une note signée est en UTF-8") from exc
     if len(data.encode()) > MAX_NOTE_SIZE:
-        raise NoteError("note too large")
+        raise NoteError("note signée de plus de 64 Kio")
     if "\r" in data or any(not (c.isprintable() or c == "\n") for c in data):
-        raise NoteError("a note holds printable characters and newlines only")
+        raise NoteError("une note signée ne contient que des caractères imprimables et des fins de ligne")
     split = data.rfind("\n\n")
     if split < 0 or not data.endswith("\n"):
-        raise NoteError("a note ends with a blank line and its signatures")
+        raise NoteError("une note signée se termine par une ligne vide et ses signatures")
     text, sig_block = data[: split + 1], data[split + 2 :]
     signatures = parse_signature_lines(sig_block)
     if not signatures or len(signatures) > MAX_SIGNATURES:
-        raise NoteError("a note needs between 1 and 100 signatures")
+        raise NoteError("une note signée porte de 1 à 100 signatures")
     return Note(text, tuple(signatures))
 
 
 def sign_note(text: str, signer: Signer) -> Note:
     if not text.endswith("\n") or text.endswith("\n\n"):
-        raise NoteError("a note text ends with one newline")
+        raise NoteError("le texte d’une note se termine par une seule fin de ligne")
     sig = Signature(signer.name, signer.verifier.id, signer.sign(text.encode()))
     return Note(text, (sig,))
 
@@ -260,15 +260,15 @@ class Checkpoint:
     def parse(cls, text: str) -> Checkpoint:
         lines = text.split("\n")
         if len(lines) < 4 or lines[-1] != "":
-            raise NoteError("a checkpoint has an origin, a size and a root hash, one per line")
+            raise NoteError("un point de contrôle a une origine, une taille et une racine, une par ligne")
         origin, size, root = lines[0], lines[1], lines[2]
         if not origin or not size.isdigit() or (size != "0" and size.startswith("0")) or len(size) > 20:
-            raise NoteError("malformed checkpoint origin or size")
+            raise NoteError("origine ou taille du point de contrôle mal formée")
         root_bytes = _b64decode(root)
         if len(root_bytes) != 32:
-            raise NoteError("the checkpoint's root hash is not 32 bytes")
+            raise NoteError("la racine du point de contrôle ne fait pas 32 octets")
         if any(not line for line in lines[3:-1]):
-            raise NoteError("a checkpoint's extension lines are not empty")
+            raise NoteError("les lignes d’extension d’un point de contrôle ne sont pas vides")
         return cls(origin, int(size), root_bytes, tuple(lines[3:-1]))
 
 
@@ -278,10 +278,10 @@ def open_checkpoint(
     """Parse a signed checkpoint and check the log's signature (and origin, when given)."""
     note = parse_note(data)
     if not note.signed_by(verifier):
-        raise NoteError("the checkpoint is not signed by the log's key")
+        raise NoteError("le point de contrôle n’est pas signé par la clé du registre")
     checkpoint = Checkpoint.parse(note.text)
     if origin is not None and checkpoint.origin != origin:
-        raise NoteError("the checkpoint is for another log")
+        raise NoteError("le point de contrôle est celui d’un autre registre")
     return checkpoint, note
 
 
@@ -294,7 +294,7 @@ def cosigned_message(checkpoint_text: str, timestamp: int) -> bytes:
 
 def cosign(checkpoint_text: str, signer: Signer, timestamp: int) -> Signature:
     if signer.alg != ALG_COSIGNATURE_V1:
-        raise NoteError("a witness signs with a cosignature/v1 key")
+        raise NoteError("un témoin signe avec une clé cosignature/v1")
     sig = signer.sign(cosigned_message(checkpoint_text, timestamp))
     return Signature(signer.name, signer.verifier.id, struct.pack(">Q", timestamp) + sig)
 
@@ -302,10 +302,10 @@ def cosign(checkpoint_text: str, signer: Signer, timestamp: int) -> Signature:
 def verify_cosignature(checkpoint_text: str, signature: Signature, verifier: Verifier) -> int:
     """The cosignature's timestamp if ``signature`` is ``verifier``'s valid cosignature."""
     if verifier.alg != ALG_COSIGNATURE_V1 or signature.name != verifier.name or signature.id != verifier.id:
-        raise NoteError("not a cosignature of this witness")
+        raise NoteError("ce n’est pas une cosignature de ce témoin")
     if len(signature.blob) != 72:
-        raise NoteError("a cosignature is a timestamp and a 64-byte signature")
+        raise NoteError("une cosignature est un horodatage et une signature de 64 octets")
     timestamp = struct.unpack(">Q", signature.blob[:8])[0]
     if not verifier.verify(cosigned_message(checkpoint_text, timestamp), signature.blob[8:]):
-        raise NoteError("the cosignature does not verify")
+        raise NoteError("la cosignature n’est pas valide")
     return timestamp

@@ -66,6 +66,18 @@ def entry_bundle(number: int, width: int, size: int) -> bytes | None:
     return make_bundle([bytes(d) for d in rows])
 
 
+def records_page(number: int, size: int) -> list[str] | None:
+    """The public records of the sealed entries ``256 × number`` onwards (at most 256, within the
+    tree of ``size`` leaves), in order; None beyond the tree."""
+    first = number * merkle.TILE_WIDTH
+    if first >= size:
+        return None
+    last = min(first + merkle.TILE_WIDTH, size)
+    records = list(Entry.objects.filter(index__gte=first, index__lt=last)
+                   .order_by("index").values_list("record", flat=True))
+    return records if len(records) == last - first else None
+
+
 def block_of(index: int) -> Block | None:
     """The block sealing entry ``index``: the first whose tree size exceeds it (unique index on
     ``size``: one index probe, however many blocks there are)."""

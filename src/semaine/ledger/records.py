@@ -7,9 +7,9 @@ database still is what was last recorded.
 
 from __future__ import annotations
 
+from .compare import EVENT_KINDS  # noqa: F401 (the event kinds, read here by the apps)
 from .services import record, record_many, utc_time
 
-EVENT_KINDS = ("event.published", "event.changed", "event.cancelled")
 DECISION_KINDS = {"published": "decision.published", "returned": "decision.returned",
                   "refused": "decision.refused"}
 

@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^ledger/tile/(?P<path>.+)$", views.tile, name="tile"),
     path("ledger/checkpoints.json", views.checkpoints, name="checkpoints"),
     path("ledger/entry/<int:index>.json", views.entry_json, name="entry-json"),
+    path("ledger/records/<int:number>.json", views.records_json, name="records-json"),
     path("ledger/consistency/<int:old>/<int:new>.json", views.consistency_json, name="consistency-json"),
     re_path(r"^ledger/mirrors/(?P<name>[^/]+)/(?P<path>.+)$", views.mirror_file, name="mirror"),
     re_path(r"^ledger/archives/(?P<name>[^/]+)/(?P<path>.+)$", views.archive_file, name="archive"),

@@ -90,7 +90,35 @@ def entry_json(request, index: int):
                          "point de contrôle : aucune preuve n’est servie."))
     if data is None:
         return problem(request, 404, _("Introuvable"), _("Aucune entrée scellée à cet indice."))
-    return _json(data)
+    return _json({**data, "rendered": _rendered(entry)})
+
+
+def _rendered(entry: Entry) -> dict:
+    """The recorded description as the event page renders it (sanitised HTML), so that the
+    browser compares the text the visitor reads with the text the record gives."""
+    from semaine.ui.markdown import render_markdown
+
+    from .compare import EVENT_KINDS
+
+    if entry.kind not in EVENT_KINDS:
+        return {}
+    try:
+        description = json.loads(entry.record).get("description")
+    except (ValueError, AttributeError):
+        return {}
+    return {"description": render_markdown(description)} if isinstance(description, str) else {}
+
+
+@require_GET
+def records_json(request, number: int):
+    """The public records of entries 256 × ``number`` onwards (up to 256, as far as the latest
+    checkpoint goes): what a verifier checks against the SHA-256 each entry holds, then against
+    what the site publishes (``semaine ledger verify URL``)."""
+    block = queries.latest_block()
+    records = queries.records_page(number, block.size if block else 0)
+    if records is None:
+        return problem(request, 404, _("Introuvable"), _("Aucune entrée scellée à cet indice."))
+    return _json({"first": number * merkle.TILE_WIDTH, "records": records})
 
 
 @require_GET
