@@ -53,7 +53,12 @@ def test_a_slot_longer_than_the_limit_is_refused(editor, organisation, edition):
     assert "62 jours" in refused.value.message_dict["ends_at"][0]
 
 
-def test_a_slot_far_from_its_edition_is_refused(editor, organisation, edition):
+def test_a_slot_far_from_its_edition_is_refused_one_nearby_accepted(editor, organisation, edition):
+    """Like the 2017 MOOC, two weeks before the week to five days after it, is accepted."""
+    course = create(editor, organisation, edition,
+                    SlotData(at(edition.starts_on - timedelta(days=14)),
+                             at(edition.ends_on + timedelta(days=5), 18)))
+    assert course.slots.count() == 1
     late = edition.ends_on + timedelta(days=dates.SLOT_MARGIN_DAYS + 1)
     with pytest.raises(ValidationError) as refused:
         create(editor, organisation, edition, SlotData(at(late), at(late, 11)))
@@ -62,14 +67,6 @@ def test_a_slot_far_from_its_edition_is_refused(editor, organisation, edition):
     with pytest.raises(ValidationError) as refused:
         create(editor, organisation, edition, SlotData(at(early), at(early, 11)))
     assert "trois mois avant l’édition" in refused.value.message_dict["starts_at"][0]
-
-
-def test_an_online_course_around_the_edition_is_accepted(editor, organisation, edition):
-    """Like the 2017 MOOC: two weeks before the week to five days after it, in one slot."""
-    event = create(editor, organisation, edition,
-                   SlotData(at(edition.starts_on - timedelta(days=14)),
-                            at(edition.ends_on + timedelta(days=5), 18)))
-    assert event.slots.count() == 1
 
 
 def test_adding_a_slot_follows_the_same_rule(editor, organisation, edition):
@@ -102,7 +99,9 @@ def test_the_database_refuses_a_slot_that_bypasses_the_rule(edition, starts_at, 
         Slot.objects.create(event=event, starts_at=starts_at, ends_at=ends_at)
 
 
-def test_a_long_but_allowed_slot_has_a_bounded_number_of_day_facets(editor, organisation, edition):
+def test_an_events_day_facets_are_bounded_whatever_writes_its_slots(editor, organisation, edition):
+    """The longest slot allowed covers 63 days; a longer one, even written around the services,
+    never reaches the facets."""
     start = at(edition.starts_on - timedelta(days=30))
     event = create(editor, organisation, edition,
                    SlotData(start, start + timedelta(days=dates.MAX_SLOT_DAYS)))
@@ -110,6 +109,10 @@ def test_a_long_but_allowed_slot_has_a_bounded_number_of_day_facets(editor, orga
     days = [key for key in event.facets if key.startswith("day:")]
     assert len(days) == dates.MAX_SLOT_DAYS + 1
     assert f"day:{(edition.starts_on - timedelta(days=30)).isoformat()}" in days
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.create(event=event, starts_at=start, ends_at=start + timedelta(days=400))
+    event.refresh_from_db()
+    assert len([key for key in event.facets if key.startswith("day:")]) == dates.MAX_SLOT_DAYS + 1
 
 
 def test_an_edition_outside_the_supported_years_or_too_long_is_refused():
