@@ -1,4 +1,5 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -76,15 +77,14 @@ def test_a_refused_form_says_why_in_french_and_keeps_what_was_typed(
     assert not Event.objects.exists()
 
 
-def test_a_slot_outside_the_edition_is_a_warning_not_a_refusal(
+def test_a_slot_near_but_outside_the_edition_is_a_warning_not_a_refusal(
     client, editor, organisation, venue, edition
 ):
+    """An online course a few weeks after the week, say (further away is refused)."""
     client.force_login(editor)
-    late = edition.ends_on.replace(day=1).isoformat()
+    late = (edition.ends_on + timedelta(days=30)).isoformat()
     data = event_post(venue, edition, **{"slots-1-starts_at": f"{late}T09:00",
                                          "slots-1-ends_at": f"{late}T10:00"})
-    data["slots-1-starts_at"] = "2099-12-01T09:00"
-    data["slots-1-ends_at"] = "2099-12-01T10:00"
     response = client.post(create_url(organisation), data, follow=True)
     assert Event.objects.count() == 1
     assert "sort des dates" in response.text

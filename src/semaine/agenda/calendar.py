@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import PARIS, Slot
 
@@ -57,6 +58,8 @@ class Grid:
     hours: list
     truncated: bool
     focus: date | None
+    #: why the day asked for is not shown (not a day of the edition), in French
+    notice: str = ""
 
 
 def _row(moment: datetime) -> int:
@@ -66,14 +69,18 @@ def _row(moment: datetime) -> int:
 
 def build(edition, events, focus_param: str | None = None) -> Grid:
     first, last = edition.starts_on, edition.ends_on
-    focus = None
+    focus, notice = None, ""
     if focus_param:
         try:
             focus = date.fromisoformat(focus_param)
         except ValueError:
             focus = None
-        if focus and not first <= focus <= last:
+        if focus is None or not first <= focus <= last:
             focus = None
+            shown = focus_param if len(focus_param) <= 40 else focus_param[:40] + "…"
+            notice = _("« %(value)s » n’est pas un jour de l’édition (du %(start)s au %(end)s) : "
+                       "toute l’édition est affichée.") % {
+                "value": shown, "start": first.strftime("%d/%m/%Y"), "end": last.strftime("%d/%m/%Y")}
     window_start = datetime.combine(focus or first, time.min, PARIS)
     window_end = datetime.combine(focus or last, time.max, PARIS)
     slots = list(
@@ -104,7 +111,7 @@ def build(edition, events, focus_param: str | None = None) -> Grid:
     for day in days.values():
         _assign_lanes(day)
     hours = [(f"{h:02d}:00", (h - FIRST_HOUR) * 2 + 1) for h in range(FIRST_HOUR, LAST_HOUR)]
-    return Grid(list(days.values()), spans, hours, truncated, focus)
+    return Grid(list(days.values()), spans, hours, truncated, focus, notice)
 
 
 def _assign_lanes(day: Day) -> None:

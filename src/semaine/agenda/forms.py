@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.ui.forms import Form, ModelForm
 
+from .dates import slot_errors
 from .models import (
     LANGUAGE_CHOICES,
     PARIS,
@@ -135,11 +136,18 @@ class SlotForm(Form):
         help_text=_("Facultatif : sinon, la jauge de l’événement."),
     )
 
+    def __init__(self, *args, edition=None, **kwargs):
+        self.edition = edition
+        super().__init__(*args, **kwargs)
+
     def clean(self):
+        """The rule of a slot's dates (``dates.slot_errors``, as the services apply it), each
+        refusal beside its field."""
         data = super().clean()
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start and end and end <= start:
-            self.add_error("ends_at", _("La fin doit être postérieure au début."))
+        for name, message in slot_errors(data.get("starts_at"), data.get("ends_at"),
+                                         self.edition).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
 
@@ -148,6 +156,9 @@ class BaseSlotFormSet(forms.BaseFormSet):
         self.edition = edition
         self.warnings: list[str] = []
         super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "edition": self.edition}
 
     def clean(self):
         if any(self.errors):

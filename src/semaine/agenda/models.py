@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement
+
+from . import dates
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -90,6 +93,18 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         return reverse("agenda:edition", kwargs={"edition": self.slug})
+
+    def clean(self):
+        errors = {name: dates.out_of_range_message() for name in ("starts_on", "ends_on")
+                  if getattr(self, name) and not dates.day_in_range(getattr(self, name))}
+        if not errors and self.starts_on and self.ends_on:
+            if self.ends_on < self.starts_on:
+                errors["ends_on"] = _("Le dernier jour doit suivre le premier.")
+            elif (self.ends_on - self.starts_on).days >= dates.MAX_EDITION_DAYS:
+                errors["ends_on"] = _("Une édition dure au plus %(days)s jours.") % {
+                    "days": dates.MAX_EDITION_DAYS}
+        if errors:
+            raise ValidationError(errors)
 
     def accepts_submissions(self, at=None) -> bool:
         at = at or timezone.now()
@@ -444,12 +459,30 @@ class Slot(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
-            )
+            ),
+            # the rule of ``dates.slot_errors`` (with a day's slack), for whatever bypasses it
+            models.CheckConstraint(
+                condition=models.Q(starts_at__gte=dates.STORED_EARLIEST,
+                                   ends_at__lt=dates.STORED_LATEST),
+                name="slot_within_supported_years",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    ends_at__lte=models.F("starts_at") + dates.STORED_MAX_LENGTH),
+                name="slot_length_bounded",
+            ),
         ]
 
     def __str__(self):
         start = timezone.localtime(self.starts_at, PARIS)
         return f"{self.event} · {start:%d/%m/%Y %H:%M}"
+
+    def clean(self):
+        """The slot's dates follow ``dates.slot_errors`` (years, length, edition's window)."""
+        edition = self.event.edition if self.event_id else None
+        errors = dates.slot_errors(self.starts_at, self.ends_at, edition)
+        if errors:
+            raise ValidationError(errors)
 
 
 class HistoryAction(models.TextChoices):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
+from . import dates
 from .models import (
     ACCESSIBILITY_FIELDS,
     PARIS,
@@ -178,13 +179,22 @@ class _Parser:
         return tuple(values)
 
     def date(self, name: str):
-        def parse(raw):
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                return None
-
-        return self.one(name, parse)
+        """A day (ISO 8601) between ``dates.EARLIEST_DAY`` and ``dates.LATEST_DAY``: any other
+        is dropped with a notice that says which days are accepted."""
+        raw = _clean(self.params.get(name) or "")
+        if not raw:
+            return None
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            day = None
+        if day is None or not dates.day_in_range(day):
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            self.notice(name, _(
+                "Le filtre « %(name)s » n’accepte pas la valeur « %(value)s » : il a été ignoré. "
+                "%(range)s") % {"name": name, "value": shown, "range": dates.out_of_range_message()})
+            return None
+        return day
 
 
 def _by_slug(model):
@@ -537,11 +547,12 @@ def facet_keys(*, themes=(), formats=(), audiences=(), spans=(), departement=Non
     keys.update({f"format:{pk}": 1 for pk in formats})
     keys.update({f"audience:{pk}": 1 for pk in audiences})
     for starts_at, ends_at in spans:
-        day, last = timezone.localdate(starts_at, PARIS), timezone.localdate(ends_at, PARIS)
-        keys[f"weekday:{day.isoweekday()}"] = 1
-        while day <= last:
-            keys[f"day:{day.isoformat()}"] = 1
-            day += timedelta(days=1)
+        first = timezone.localdate(starts_at, PARIS)
+        keys[f"weekday:{first.isoweekday()}"] = 1
+        # a slot lasts at most dates.MAX_SLOT_DAYS (its rule, and the database's constraint
+        # slot_length_bounded): a few dozen keys at most
+        covered = (timezone.localdate(ends_at, PARIS) - first).days + 1
+        keys.update((f"day:{(first + timedelta(days=i)).isoformat()}", 1) for i in range(covered))
     if departement is not None:
         keys[f"departement:{departement}"] = keys[f"region:{region}"] = 1
     return keys

@@ -25,6 +25,7 @@ from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
 from semaine.ui.cache import content_changed
 
+from . import dates
 from .models import (
     Edition,
     Event,
@@ -200,8 +201,6 @@ def _apply(event: Event, fields: dict) -> None:
 def _set_slots(event: Event, slots) -> None:
     keep = []
     for data in slots:
-        if data.ends_at <= data.starts_at:
-            raise ValidationError(_("La fin d'un créneau doit suivre son début."))
         if data.id:
             slot = event.slots.filter(pk=data.id).first()
             if slot is None:
@@ -209,6 +208,7 @@ def _set_slots(event: Event, slots) -> None:
         else:
             slot = Slot(event=event)
         slot.starts_at, slot.ends_at, slot.capacity = data.starts_at, data.ends_at, data.capacity
+        slot.clean()  # the rule of a slot's dates, before anything is written
         # only what the editor sets: the marks the workers keep on the slot stay as they are
         slot.save(update_fields=["starts_at", "ends_at", "capacity"] if slot.pk else None)
         keep.append(slot.pk)
@@ -261,13 +261,12 @@ def update_event(actor, event: Event, *, fields: dict, slots=None, comment: str 
 @transaction.atomic
 def add_slot(actor, event: Event, slot: SlotData) -> Slot:
     event = _editable(actor, event)
-    if slot.ends_at <= slot.starts_at:
-        raise ValidationError(_("La fin d'un créneau doit suivre son début."))
+    created = Slot(event=event, starts_at=slot.starts_at, ends_at=slot.ends_at,
+                   capacity=slot.capacity)
+    created.clean()  # the rule of a slot's dates, before anything is written
     if event.slots.count() >= MAX_SLOTS:
         raise ValidationError({"slots": _("Un événement a au plus %(n)s créneaux.") % {"n": MAX_SLOTS}})
-    created = Slot.objects.create(
-        event=event, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity
-    )
+    created.save()
     event.refresh_from_db(fields=["first_starts_at", "last_ends_at"])  # kept by the slot signals
     _touch(event)
     _log(event, actor, HistoryAction.CHANGED, from_state=event.state, to_state=event.state,
@@ -436,6 +435,8 @@ def reopen_submissions(actor, edition: Edition, until: datetime) -> Edition:
     require_coordinator(actor, edition)
     if until <= timezone.now():
         raise ValidationError({"until": _("Choisissez une date à venir.")})
+    if not dates.moment_in_range(until):
+        raise ValidationError({"until": dates.out_of_range_message()})
     edition.submissions_reopened_until = until
     edition.save(update_fields=["submissions_reopened_until"])
     return edition

@@ -325,7 +325,7 @@ def _timings(raw: dict, edition) -> list[tuple[datetime, datetime]]:
     for timing in timings:
         try:
             begin, end = _moment(timing.get("begin"), zone), _moment(timing.get("end"), zone)
-        except (AttributeError, ValueError, TypeError):
+        except (AttributeError, ValueError, TypeError, OverflowError):
             raise Skip(_("Horaire illisible : « begin » et « end » doivent être des dates ISO 8601."
                          )) from None
         if end <= begin:

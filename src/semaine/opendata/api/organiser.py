@@ -223,7 +223,7 @@ def update_event(request, event_id: UUID, payload: EventPatchIn):
 def add_slot(request, event_id: UUID, payload: SlotIn):
     event = _event(request, event_id)
     form = SlotForm({"starts_at": payload.starts_at.isoformat(), "ends_at": payload.ends_at.isoformat(),
-                     "capacity": payload.capacity})
+                     "capacity": payload.capacity}, edition=event.edition)
     if not form.is_valid():
         raise _invalid(_form_errors(form))
     slot = agenda_services.add_slot(

@@ -1,7 +1,7 @@
 """Public reads: editions, events (the agenda's filters, cursor pagination, synchronisation),
 slots, organisations, programmes, reference lists and territories. Published data only."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
-from pydantic import AwareDatetime
 
 from semaine.agenda import search
 from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, Slot
@@ -22,10 +21,12 @@ from . import pagination, serialise
 from .errors import bad_parameters
 from .schemas import (
     AccessKey,
+    Day,
     DepartementOut,
     EditionOut,
     EventOut,
     EventPage,
+    Moment,
     OrganisationPage,
     Problem,
     ProgrammePage,
@@ -78,8 +79,8 @@ class EventQuery(Schema):
     theme: list[str] = Field([], max_length=30, description="Slugs de thèmes (l’un ou l’autre)")
     format: list[str] = Field([], max_length=30, description="Slugs de formats")
     audience: list[str] = Field([], max_length=30, description="Slugs de publics")
-    date_from: date | None = Field(None, alias="from", description="Premier jour (heure de Paris)")
-    date_to: date | None = Field(None, alias="to", description="Dernier jour (heure de Paris)")
+    date_from: Day | None = Field(None, alias="from", description="Premier jour (heure de Paris)")
+    date_to: Day | None = Field(None, alias="to", description="Dernier jour (heure de Paris)")
     day: list[Annotated[int, Field(ge=1, le=7)]] = Field(
         [], max_length=7, description="Jours de la semaine, 1 = lundi"
     )
@@ -91,7 +92,7 @@ class EventQuery(Schema):
     )
     programme: str | None = Field(None, max_length=220, description="Slug du programme")
     track: str | None = Field(None, max_length=100, description="Slug du parcours (avec `programme`)")
-    updated_since: AwareDatetime | None = Field(
+    updated_since: Moment | None = Field(
         None, description="Seulement les événements modifiés depuis (tri par date de modification)"
     )
     cursor: Cursor
@@ -171,7 +172,7 @@ def events(request, edition: str, query: Query[EventQuery]):
 
 
 class RemovedQuery(Schema):
-    since: AwareDatetime | None = Field(None, description="Seulement les retraits depuis")
+    since: Moment | None = Field(None, description="Seulement les retraits depuis")
     cursor: Cursor
     limit: Limit
 
@@ -209,8 +210,8 @@ def event_detail(request, edition: str, event_id: UUID):
 
 
 class SlotQuery(Schema):
-    date_from: date | None = Field(None, alias="from", description="Créneaux finissant ce jour ou après")
-    date_to: date | None = Field(None, alias="to", description="Créneaux commençant ce jour ou avant")
+    date_from: Day | None = Field(None, alias="from", description="Créneaux finissant ce jour ou après")
+    date_to: Day | None = Field(None, alias="to", description="Créneaux commençant ce jour ou avant")
     cursor: Cursor
     limit: Limit
 

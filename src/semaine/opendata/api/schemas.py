@@ -1,17 +1,42 @@
 """What the API reads and writes. Output: public facts only (never drafts, never people)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
+from semaine.agenda import dates
 from semaine.agenda.models import AttendanceMode, EventState, EventStatus, RegistrationMode
 from semaine.agenda.search import ACCESSIBILITY_KEYS
 from semaine.ui.text import forbidden_character, refusal
 
+
+def _refuse_out_of_range(value, in_range):
+    if not in_range(value):
+        raise PydanticCustomError("date_out_of_range", dates.out_of_range_message())
+    return value
+
+
+def _iso_day(value):
+    """A day is written in ISO 8601 (as the agenda's filters read it), never as a timestamp."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_format", _("Indiquez un jour au format AAAA-MM-JJ.")) from None
+    return value
+
+
+#: A day, or a moment with its offset, between ``dates.EARLIEST_DAY`` and ``dates.LATEST_DAY``
+#: (any other is refused, with the accepted range, rather than looked up).
+Day = Annotated[date, BeforeValidator(_iso_day),
+                AfterValidator(lambda value: _refuse_out_of_range(value, dates.day_in_range))]
+Moment = Annotated[AwareDatetime,
+                   AfterValidator(lambda value: _refuse_out_of_range(value, dates.moment_in_range))]
 AccessKey = Literal[tuple(ACCESSIBILITY_KEYS)]  # type: ignore[valid-type]
 AttendanceValue = Literal[tuple(AttendanceMode.values)]  # type: ignore[valid-type]
 RegistrationValue = Literal[tuple(RegistrationMode.values)]  # type: ignore[valid-type]
@@ -245,8 +270,8 @@ class Strict(Schema):
 
 
 class SlotIn(Strict):
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     capacity: int | None = Field(None, ge=1, le=1_000_000)
 
 
