@@ -10,7 +10,7 @@ from django.urls import reverse
 from semaine.agenda.models import PARIS, Event
 from tests.agenda.test_date_parameters import BAD_DAYS
 
-from .conftest import body, export_url
+from .conftest import body, build_files, export_url
 from .conftest import published_event as publish
 from .openagenda_data import one_event
 from .test_api_bad_input import assert_problem, fields
@@ -35,6 +35,7 @@ def published(edition, organisation, venue):
 @pytest.mark.parametrize("value", BAD_DAYS)
 @pytest.mark.parametrize("name", FILES)
 def test_a_bad_day_in_an_export_is_ignored(client, edition, published, name, value):
+    build_files(edition)  # the whole edition's file, as the worker builds it
     plain = body(client.get(export_url(edition, name)))
     for param in ("from", "to"):
         response = client.get(export_url(edition, name), {param: value})
