@@ -17,7 +17,6 @@ from semaine.agenda import services as agenda
 from semaine.agenda.models import Event, EventState
 from semaine.ledger import audit, merkle, queries
 from semaine.ledger import services as ledger
-from semaine.ledger.checks import DatabaseSource, tampered_events, verify_here
 from semaine.ledger.models import Block, Entry, LedgerArchive, Tile, WitnessState
 from semaine.ledger.note import (
     ALG_COSIGNATURE_V1,
@@ -27,6 +26,7 @@ from semaine.ledger.note import (
     parse_note,
     sign_note,
 )
+from semaine.ledger.reconcile import DatabaseSource, tampered_events, verify_here
 from semaine.ledger.witness import Witness
 from tests import factories
 

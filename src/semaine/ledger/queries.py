@@ -114,7 +114,7 @@ def entry_proof(entry: Entry) -> dict | None:
 
 def recorded_in(subject: str) -> tuple[Entry | None, Block | None]:
     """The latest entry about ``subject`` describing the thing itself, and the block sealing it."""
-    from .records import EVENT_KINDS
+    from .compare import EVENT_KINDS
 
     entry = latest_entry(subject, EVENT_KINDS)
     block = block_of(entry.index) if entry is not None and entry.index is not None else None

@@ -296,9 +296,8 @@ def _save_tiles(changed: dict[tuple[int, int], bytes]) -> None:
 def backfill() -> int:
     """Record every published event that the log does not hold yet (the log covers the whole
     programme from the day the ledger is switched on)."""
+    from semaine.agenda.ledger import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
     from semaine.agenda.models import Event, EventState
-
-    from .records import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
 
     known = set(Entry.objects.filter(kind__startswith="event.").values_list("subject", flat=True))
     count = 0

@@ -7,8 +7,10 @@ database still is what was last recorded.
 
 from __future__ import annotations
 
-from .compare import EVENT_KINDS  # noqa: F401 (the event kinds, read here by the apps)
-from .services import record, record_many, utc_time
+from semaine.ledger.compare import EVENT_KINDS  # noqa: F401 (the event kinds, read here by the apps)
+from semaine.ledger.services import record, record_many, utc_time
+
+from .models import EventState
 
 DECISION_KINDS = {"published": "decision.published", "returned": "decision.returned",
                   "refused": "decision.refused"}
@@ -73,8 +75,6 @@ def record_event(event, kind: str = "event.changed") -> int | None:
 
 def record_events(events, kind: str = "event.changed") -> list[int]:
     """``record_event`` for several events, in one statement (drafts are skipped); the ids."""
-    from semaine.agenda.models import EventState
-
     return record_many([(kind, event_subject(e), event_record(e)) for e in events
                         if e.state == EventState.PUBLISHED])
 

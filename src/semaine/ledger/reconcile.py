@@ -76,10 +76,10 @@ CHANGED = "modifié hors de la plateforme depuis son dernier enregistrement"
 def tampered_events() -> list[tuple[object, str]]:
     """Published events that are not what the log last recorded of them, with the reason (and,
     for an event changed behind the platform, which fields differ: in the database, recorded)."""
+    from semaine.agenda.ledger import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
     from semaine.agenda.models import Event, EventState
 
     from .compare import EVENT_KINDS, describe, differences
-    from .records import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
 
     latest = {}
     for entry in (Entry.objects.filter(kind__in=EVENT_KINDS).order_by("id")
