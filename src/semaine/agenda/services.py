@@ -18,13 +18,7 @@ from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
 from semaine.ui.cache import content_changed
 
-from .ledger import (
-    RECORD_PREFETCH,
-    RECORD_RELATED,
-    record_decision,
-    record_event,
-    record_events,
-)
+from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events
 from .models import (
     Edition,
     Event,
@@ -75,7 +69,7 @@ def _acting_as(actor, event: Event) -> str:
     return event.organisation.name
 
 
-#: what the public ledger records of each step (see ledger/records.py)
+#: what the public ledger records of each step (see ledger.py)
 _LEDGER_EVENT_KINDS = {
     HistoryAction.PUBLISHED: "event.published",
     HistoryAction.CHANGED: "event.changed",
