@@ -35,7 +35,7 @@ What each part measures, each against a baseline measured in the same run:
 2. Sealing in memory: ``hashlib.sha256(e).digest()`` over the entries (baseline) against
    ``merkle.leaf_hash`` + ``TileBuilder.extend`` in batches + ``root()`` (what ``seal()`` computes).
    Then ``services.seal_all()`` end to end over BENCH_SEAL_DB pending entries inserted by COPY.
-3. Verification: ``audit.verify(checks.DatabaseSource(), verifier())`` over the whole sealed log,
+3. Verification: ``audit.verify(reconcile.DatabaseSource(), verifier())`` over the whole sealed log,
    against reading every entry in one query and folding the tree in memory.
 4. Inclusion proofs: BENCH_PROOF_SIZE random leaf hashes turned into tiles by ``TileBuilder``,
    copied into ``ledger_tile`` (binary COPY); then BENCH_PROOFS random proofs, each measured four
@@ -347,7 +347,7 @@ def bench_seal_db(count: int, repeat: int) -> list[dict]:
 def bench_verify(repeat: int) -> dict:
     from django.db import connection
 
-    from semaine.ledger import audit, checks, merkle, services
+    from semaine.ledger import audit, merkle, reconcile, services
 
     verifies, baselines = [], []
     size = root = None
@@ -358,7 +358,7 @@ def bench_verify(repeat: int) -> dict:
             base_root = merkle.fold([merkle.leaf_hash(bytes(d)) for (d,) in cursor.fetchall()])
         baselines.append(time.perf_counter() - start)
         start = time.perf_counter()
-        report = audit.verify(checks.DatabaseSource(), services.verifier())
+        report = audit.verify(reconcile.DatabaseSource(), services.verifier())
         verifies.append(time.perf_counter() - start)
         assert report.ok and report.root == base_root, "verification failed"
         size, root = report.size, report.root
@@ -735,7 +735,7 @@ def main() -> None:
     print("|---|---|---|---|")
     print(f"| baseline: one `SELECT data … ORDER BY index`, `leaf_hash` + `fold` in memory "
           f"| {', '.join(f'{s:.2f}' for s in verify['baselines'])} | {verify['size'] / b_med:,.0f} | 100 % |")
-    print(f"| `audit.verify(checks.DatabaseSource(), verifier())` "
+    print(f"| `audit.verify(reconcile.DatabaseSource(), verifier())` "
           f"| {', '.join(f'{s:.2f}' for s in verify['verifies'])} | {verify['size'] / v_med:,.0f} "
           f"| {b_med / v_med:.0%} |")
     print()

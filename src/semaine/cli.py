@@ -300,7 +300,7 @@ def _verify(args) -> int:
                 report.problems += data.problems
                 pending = data.pending
         else:
-            from semaine.ledger.checks import verify_here
+            from semaine.ledger.reconcile import verify_here
 
             report, _ = verify_here()
     except audit.AuditError as exc:

@@ -17,7 +17,6 @@ from semaine.agenda import services as agenda
 from semaine.agenda.models import Event, EventState
 from semaine.ledger import audit, merkle, queries
 from semaine.ledger import services as ledger
-from semaine.ledger.checks import DatabaseSource, tampered_events, verify_here
 from semaine.ledger.models import Block, Entry, LedgerArchive, Tile, WitnessState
 from semaine.ledger.note import (
     ALG_COSIGNATURE_V1,
@@ -27,6 +26,7 @@ from semaine.ledger.note import (
     parse_note,
     sign_note,
 )
+from semaine.ledger.reconcile import DatabaseSource, tampered_subjects, verify_here
 from semaine.ledger.witness import Witness
 from tests import factories
 
@@ -295,7 +295,7 @@ def test_verification_rebuilds_the_tree_and_names_an_event_edited_behind_the_pla
     entry = Entry.objects.filter(subject=f"event:{other.public_id}").get()
     rewritten = entry.record.replace(other.title, "Titre réécrit en douce")
     Entry.objects.filter(pk=entry.pk).update(record=rewritten)
-    assert tampered_events()[0][1] == "l’enregistrement public de sa dernière entrée a été modifié"
+    assert tampered_subjects()[0][1] == "l’enregistrement public de sa dernière entrée a été modifié"
     report, _problems = verify_here()
     assert report.problems[0] == (f"entrée n° {entry.index} ({entry.subject}) : l’enregistrement public "
                                   "gardé à côté du registre a été modifié (son SHA-256 n’est plus celui "
@@ -643,7 +643,7 @@ def test_checking_the_programme_against_the_log_does_not_query_per_event(edition
             ledger.backfill()  # events created outside the services, as a data import would
         ledger.seal()
         with CaptureQueriesContext(connection) as captured:
-            assert tampered_events() == []
+            assert tampered_subjects() == []
         return len(captured)
 
     assert queries_for(2) == queries_for(6)

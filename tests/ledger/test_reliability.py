@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from semaine.ledger import audit
 from semaine.ledger import services as ledger
-from semaine.ledger.checks import DatabaseSource
 from semaine.ledger.models import Block, Entry, Tile
+from semaine.ledger.reconcile import DatabaseSource
 
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql",
                                     reason="a second process and row locks need PostgreSQL")

@@ -9,9 +9,10 @@ class AgendaConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from semaine.ledger import subjects
         from semaine.territory.models import Departement, Region
 
-        from . import facets
+        from . import facets, ledger
         from .models import Audience, Event, Format, Slot, Theme, Venue
         from .queries import forget_reference_lists
 
@@ -29,3 +30,6 @@ class AgendaConfig(AppConfig):
         for relation in ("themes", "formats", "audiences"):
             m2m_changed.connect(facets.labels_changed, sender=getattr(Event, relation).through,
                                 dispatch_uid=f"facets-{relation}")
+
+        # The public ledger records and checks the events through what the agenda tells it.
+        subjects.register(ledger.EVENTS)

@@ -13,19 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from semaine.ledger.records import (
-    RECORD_PREFETCH,
-    RECORD_RELATED,
-    record_decision,
-    record_event,
-    record_events,
-)
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
 from semaine.ui.cache import content_changed
 
 from . import dates
+from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events
 from .models import (
     Edition,
     Event,
@@ -76,7 +70,7 @@ def _acting_as(actor, event: Event) -> str:
     return event.organisation.name
 
 
-#: what the public ledger records of each step (see ledger/records.py)
+#: what the public ledger records of each step (see ledger.py)
 _LEDGER_EVENT_KINDS = {
     HistoryAction.PUBLISHED: "event.published",
     HistoryAction.CHANGED: "event.changed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import merkle
+from . import merkle, subjects
 from .audit import make_bundle
 from .models import Block, Entry
 from .services import fetch_tiles
@@ -113,9 +113,11 @@ def entry_proof(entry: Entry) -> dict | None:
 
 
 def recorded_in(subject: str) -> tuple[Entry | None, Block | None]:
-    """The latest entry about ``subject`` describing the thing itself, and the block sealing it."""
-    from .records import EVENT_KINDS
-
-    entry = latest_entry(subject, EVENT_KINDS)
+    """The latest entry about ``subject`` describing the thing itself (one of the kinds its domain
+    registered, ``subjects``), and the block sealing it."""
+    registered = subjects.of(subject)
+    if registered is None or not registered.kinds:
+        return None, None
+    entry = latest_entry(subject, registered.kinds)
     block = block_of(entry.index) if entry is not None and entry.index is not None else None
     return entry, block

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from semaine.ui.cache import content_changed
 
-from . import merkle
+from . import merkle, subjects
 from .models import Block, Commitment, Entry, LedgerArchive, LedgerState, Tile, WitnessState
 from .note import (
     Checkpoint,
@@ -294,24 +294,21 @@ def _save_tiles(changed: dict[tuple[int, int], bytes]) -> None:
 
 
 def backfill() -> int:
-    """Record every published event that the log does not hold yet (the log covers the whole
-    programme from the day the ledger is switched on)."""
-    from semaine.agenda.models import Event, EventState
-
-    from .records import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
-
-    known = set(Entry.objects.filter(kind__startswith="event.").values_list("subject", flat=True))
+    """Record every thing the domains registered (``subjects``) that the log does not hold yet:
+    the log covers the whole programme from the day the ledger is switched on."""
     count = 0
-    events = (Event.objects.filter(state=EventState.PUBLISHED).order_by("published_at", "pk")
-              .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
-    facts = []
-    for event in events.iterator(chunk_size=500):
-        if event_subject(event) not in known:
-            facts.append(("event.published", event_subject(event), event_record(event)))
-        if len(facts) == 500:
-            count += len(record_many(facts))
-            facts = []
-    return count + len(record_many(facts))
+    for what in subjects.registered():
+        known = set(Entry.objects.filter(kind__in=what.kinds).values_list("subject", flat=True))
+        facts = []
+        for obj in what.backfill():
+            subject = what.subject(obj)
+            if subject not in known:
+                facts.append((what.backfill_kind, subject, what.record(obj)))
+            if len(facts) == 500:
+                count += len(record_many(facts))
+                facts = []
+        count += len(record_many(facts))
+    return count
 
 
 def seal(limit: int = MAX_BLOCK) -> Block | None:

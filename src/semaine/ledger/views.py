@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from semaine.ui.problems import problem
 
-from . import audit, merkle, queries
+from . import audit, merkle, queries, subjects
 from .models import Block, Entry, LedgerArchive
 from .services import verifier
 
@@ -94,19 +94,17 @@ def entry_json(request, index: int):
 
 
 def _rendered(entry: Entry) -> dict:
-    """The recorded description as the event page renders it (sanitised HTML), so that the
-    browser compares the text the visitor reads with the text the record gives."""
-    from semaine.ui.markdown import render_markdown
-
-    from .compare import EVENT_KINDS
-
-    if entry.kind not in EVENT_KINDS:
+    """What the page of the recorded thing renders of its record (for an event, its description
+    as sanitised HTML), so that the browser compares the text the visitor reads with the text the
+    record gives."""
+    registered = subjects.describing(entry.kind)
+    if registered is None:
         return {}
     try:
-        description = json.loads(entry.record).get("description")
-    except (ValueError, AttributeError):
+        record = json.loads(entry.record)
+    except ValueError:
         return {}
-    return {"description": render_markdown(description)} if isinstance(description, str) else {}
+    return registered.rendered(record)
 
 
 @require_GET

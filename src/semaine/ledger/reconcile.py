@@ -1,12 +1,14 @@
-"""``semaine ledger verify`` on this node: the log itself, and the programme against the log."""
+"""``semaine ledger verify`` on this node: the log rebuilt and checked, then the platform's data
+reconciled with it (each thing a domain registered, ``subjects``, against its latest entry)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
-from . import queries
+from . import queries, subjects
 from .audit import AuditError, Report, verify
+from .compare import describe, differences
 from .models import Block, Entry
 from .services import canonical, verifier
 
@@ -73,43 +75,46 @@ RECORD_ALTERED = "l’enregistrement public de sa dernière entrée a été modi
 CHANGED = "modifié hors de la plateforme depuis son dernier enregistrement"
 
 
-def tampered_events() -> list[tuple[object, str]]:
-    """Published events that are not what the log last recorded of them, with the reason (and,
-    for an event changed behind the platform, which fields differ: in the database, recorded)."""
-    from semaine.agenda.models import Event, EventState
-
-    from .compare import EVENT_KINDS, describe, differences
-    from .records import RECORD_PREFETCH, RECORD_RELATED, event_record, event_subject
-
-    latest = {}
-    for entry in (Entry.objects.filter(kind__in=EVENT_KINDS).order_by("id")
-                  .only("index", "subject", "data", "record")):
-        latest[entry.subject] = entry
-    problems = []
-    events = (Event.objects.filter(state=EventState.PUBLISHED)
-              .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
-    for event in events.iterator(chunk_size=500):
-        entry = latest.get(event_subject(event))
-        if entry is None:
-            problems.append((event, NOT_RECORDED))
+def _tampered():
+    """``(subject, object, reason)`` for every thing visitors see now that is not what the log
+    last recorded of it."""
+    for what in subjects.registered():
+        if not what.kinds:
             continue
-        recorded = json.loads(bytes(entry.data))["sha256"]
-        if hashlib.sha256(entry.record.encode()).hexdigest() != recorded:
-            problems.append((event, RECORD_ALTERED))
-            continue
-        now = event_record(event)
-        if hashlib.sha256(canonical(now)).hexdigest() != recorded:
-            where = (f"entrée n° {entry.index}" if entry.index is not None
-                     else "entrée en attente de scellement")
-            detail = describe(differences(now, json.loads(entry.record)), "en base")
-            problems.append((event, f"{CHANGED} ({where}) : {detail}"))
-    return problems
+        latest = {}
+        for entry in (Entry.objects.filter(kind__in=what.kinds).order_by("id")
+                      .only("index", "subject", "data", "record")):
+            latest[entry.subject] = entry
+        for obj in what.current():
+            entry = latest.get(what.subject(obj))
+            if entry is None:
+                yield what, obj, NOT_RECORDED
+                continue
+            recorded = json.loads(bytes(entry.data))["sha256"]
+            if hashlib.sha256(entry.record.encode()).hexdigest() != recorded:
+                yield what, obj, RECORD_ALTERED
+                continue
+            now = what.record(obj)
+            if hashlib.sha256(canonical(now)).hexdigest() != recorded:
+                where = (f"entrée n° {entry.index}" if entry.index is not None
+                         else "entrée en attente de scellement")
+                detail = describe(differences(now, json.loads(entry.record), what.fields), "en base",
+                                  what.fields)
+                yield what, obj, f"{CHANGED} ({where}) : {detail}"
+
+
+def tampered_subjects() -> list[tuple[object, str]]:
+    """The things visitors see (published events…) that are not what the log last recorded of
+    them, with the reason (and, for one changed behind the platform, which fields differ: in the
+    database, recorded)."""
+    return [(obj, reason) for _what, obj, reason in _tampered()]
 
 
 def verify_here() -> tuple[Report, list]:
     report = verify(DatabaseSource(), verifier())
     report.problems += altered_entries()
-    problems = tampered_events()
-    for event, reason in problems:
-        report.problems.append(f"{event.title} ({event.public_id}) : {reason}")
+    problems = []
+    for what, obj, reason in _tampered():
+        problems.append((obj, reason))
+        report.problems.append(f"{what.name(obj)} : {reason}")
     return report, problems
