@@ -132,3 +132,22 @@ def test_slots_places_and_venue_edited_behind_the_platform_are_each_named(page: 
     assert "créneaux (affiché « " in said
     if event.venue_id:
         assert "commune (affiché « Ailleurs », enregistré « " in said
+
+
+def test_an_entry_page_verifies_the_leaf_and_record_it_shows(page: Page, demo):
+    """The entry's own page shows no event: its check compares the leaf and the record it
+    displays with those it verified (an event entry and a decision entry alike)."""
+    event_entry = Entry.objects.filter(subject__startswith="event:", index__isnull=False).first()
+    other = Entry.objects.exclude(kind=event_entry.kind).filter(index__isnull=False).first()
+    for entry in filter(None, [event_entry, other]):
+        result, text = _check(page, f"/registre/entree/{entry.index}/")
+        assert result == "ok", text
+        assert "la feuille et le contenu affichés sont ceux de l’entrée" in text
+    # the page's copy of the record altered in the visitor's browser is named
+    page.goto(f"/registre/entree/{event_entry.index}/")
+    page.locator('[data-shown="record"]').evaluate(
+        "el => { const r = JSON.parse(el.textContent); r.kind = 'autre'; el.textContent = JSON.stringify(r); }")
+    page.locator("[data-ledger-check] button").click()
+    box = page.locator("[data-ledger-check]")
+    expect(box).to_have_attribute("data-result", "failed")
+    expect(box.locator("[role=status]")).to_contain_text("diffèrent de l’entrée")

@@ -185,6 +185,12 @@
       try { signed = await checkSignature(data.checkpoint, keyText.trim()); }
       catch (e) { return say(box.dataset.msgUnsupported, false); }
       if (!signed) return say(box.dataset.msgSignature, false);
+      if (box.dataset.compare === "entry") {
+        // The entry's own page: what it shows must be the leaf and the record just verified.
+        const sameJSON = (el, text) => el !== undefined && JSON.stringify(JSON.parse(el.textContent)) === JSON.stringify(JSON.parse(text));
+        if (!sameJSON(shown("entry")[0], data.entry) || !sameJSON(shown("record")[0], data.record)) return say(box.dataset.msgEntryDiffers, false);
+        return say(box.dataset.msgOkEntry + " (" + box.dataset.msgTree + " " + data.tree_size + ", " + lines[2] + ")", true);
+      }
       const labels = JSON.parse(box.dataset.labels);
       const diffs = differences(JSON.parse(data.record), data.rendered || {}, labels, document.documentElement.lang || "fr");
       if (diffs.length) return say(describe(diffs, box, labels), false);
