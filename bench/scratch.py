@@ -9,7 +9,7 @@ PG = ["-h", "127.0.0.1", "-U", "postgres"]
 
 def configure(db: str, **env: str) -> None:
     """Point Django at the scratch database ``db`` (and any other setting given) and set it up."""
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
+    os.environ["SEMAINE_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
     import django

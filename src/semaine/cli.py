@@ -195,6 +195,12 @@ def _print_accounts(accounts: dict, port: int) -> None:
 def serve(args) -> int:
     """Production web server: gunicorn, configured by the environment."""
     _setup()
+    from django.conf import settings
+
+    for option, setting in (("bind", "SEMAINE_BIND"), ("workers", "SEMAINE_WEB_CONCURRENCY"),
+                            ("threads", "SEMAINE_THREADS"), ("timeout", "SEMAINE_TIMEOUT")):
+        if getattr(args, option) is None:
+            setattr(args, option, getattr(settings, setting))
     _manage("collectstatic", "--no-input", "-v", "0")
     if args.migrate:
         _manage("migrate", "--no-input")
@@ -453,12 +459,12 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=demo)
 
     p = commands.add_parser("serve", help="production web server (gunicorn)")
-    p.add_argument("--bind", default=os.environ.get("SEMAINE_BIND", "0.0.0.0:8000"))  # noqa: S104
-    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
-    p.add_argument("--threads", type=int, default=int(os.environ.get("SEMAINE_THREADS", "8")),
-                   help="threads per process, each answering one request at a time")
-    p.add_argument("--timeout", type=int, default=int(os.environ.get("SEMAINE_TIMEOUT", "60")),
-                   help="seconds before a process that stopped answering is restarted")
+    p.add_argument("--bind", help="address:port (default: SEMAINE_BIND, 0.0.0.0:8000)")
+    p.add_argument("--workers", type=int, help="processes (default: SEMAINE_WEB_CONCURRENCY, 3)")
+    p.add_argument("--threads", type=int, help="threads per process, each answering one request at a "
+                                               "time (default: SEMAINE_THREADS, 8)")
+    p.add_argument("--timeout", type=int, help="seconds before a process that stopped answering is "
+                                               "restarted (default: SEMAINE_TIMEOUT, 60)")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.set_defaults(func=serve)
 

@@ -1,37 +1,4 @@
-"""One settings module, configured by the environment.
-
-Environment variables (all optional for the demo):
-
-- ``SEMAINE_ENV``: ``demo`` (default) or ``production``. Production refuses to start without
-  ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on HTTPS-only cookies and HSTS.
-- ``SEMAINE_DATA_DIR``: folder for the SQLite database, uploads and keys (default ``./data``).
-- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/semaine`` (default: SQLite in the data folder).
-- ``SECRET_KEY``, ``ALLOWED_HOSTS`` (comma separated), ``CSRF_TRUSTED_ORIGINS``.
-- ``EMAIL_URL``-like settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
-  ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``, ``DEFAULT_FROM_EMAIL``; without ``EMAIL_HOST`` the
-  e-mails are written to the console. ``SEMAINE_EMAIL_ATTEMPTS`` (4) and
-  ``SEMAINE_EMAIL_RETRY_SECONDS`` (60): how often, and after how long, an e-mail that could not
-  be sent is tried again.
-- ``SEMAINE_THEME``: ``dsfr`` (State-run deployments) or ``neutral`` (collectivités).
-- ``SEMAINE_SITE_URL``: the public address used in e-mails (default http://127.0.0.1:8000).
-- ``SEMAINE_CACHE_URL``: a Redis server for the shared cache (default: a database table).
-- ``SEMAINE_MAP_TILES``, ``SEMAINE_MAP_ATTRIBUTION``: the map's tile server.
-- ``SEMAINE_RETENTION_MONTHS``: personal data of registrations is anonymised this many months
-  after the event (12); ``SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS`` / ``…_PER_EMAIL``: registration
-  attempts per hour (30 / 5).
-- ``SEMAINE_TRUSTED_PROXIES``: the reverse proxies (load balancer, CDN) in front of the platform,
-  comma-separated addresses or CIDR ranges (default: none). Every limit per address (sign-ins,
-  registrations, data requests) counts the client's address: the connection's peer, or, when
-  that peer is a trusted proxy, the right-most address of ``X-Forwarded-For`` that no trusted
-  proxy added. Without it, behind a proxy every visitor shares the proxy's address.
-- ``SEMAINE_LOGIN_FAILURE_LIMIT``: failed sign-ins to one account from one address before it is
-  locked for 15 minutes (5); ``SEMAINE_LOGIN_ADDRESS_LIMIT``: failed sign-ins from one address,
-  whatever the accounts, before every sign-in from it is refused for
-  ``SEMAINE_LOGIN_ADDRESS_PERIOD`` seconds (30 per 900).
-- ``SEMAINE_CHECKIN_OPENS_BEFORE`` / ``SEMAINE_CHECKIN_CLOSES_AFTER``: the welcome desk records
-  presences from so many hours before a slot starts until so many hours after it ends (default:
-  from the start of the slot's day to the end of its last day, Paris time).
-"""
+"""The one settings module, configured by environment variables: see docs/configuration.md."""
 
 import ipaddress
 import os
@@ -45,36 +12,50 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
+def env(name: str, default: str | None = None, *, former: str = "") -> str | None:
+    """The environment variable ``name`` if it is set (even empty); else its ``former`` name, the
+    standard Django one that deployments configured before every variable was named SEMAINE_*;
+    else ``default``."""
     value = os.environ.get(name)
+    if value is None and former:
+        value = os.environ.get(former)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool = False, *, former: str = "") -> bool:
+    value = env(name, former=former)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int, *, former: str = "") -> int:
+    return int(env(name, str(default), former=former))
+
+
 def env_float(name: str) -> float | None:
     """A number of the environment, or None when unset or empty."""
-    value = os.environ.get(name, "").strip()
+    value = (env(name) or "").strip()
     return float(value) if value else None
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def env_list(name: str, default: str = "", *, former: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default, former=former).split(",") if item.strip()]
 
 
-SEMAINE_ENV = os.environ.get("SEMAINE_ENV", "demo")
+SEMAINE_ENV = env("SEMAINE_ENV", "demo")
 PRODUCTION = SEMAINE_ENV == "production"
-DATA_DIR = Path(os.environ.get("SEMAINE_DATA_DIR", Path.cwd() / "data")).resolve()
+DATA_DIR = Path(env("SEMAINE_DATA_DIR", str(Path.cwd() / "data"))).resolve()
 
 
 def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY")
+    key = env("SEMAINE_SECRET_KEY", former="SECRET_KEY")
     if key:
         return key
     if PRODUCTION:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("SECRET_KEY must be set when SEMAINE_ENV=production.")
+        raise ImproperlyConfigured("SEMAINE_SECRET_KEY must be set when SEMAINE_ENV=production.")
     # Demo and development: one random key kept in the data folder.
     path = DATA_DIR / "secret_key"
     if not path.exists():
@@ -86,10 +67,19 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("SEMAINE_DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SEMAINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-THEME = os.environ.get("SEMAINE_THEME", "dsfr")
+ALLOWED_HOSTS = env_list(
+    "SEMAINE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver",
+    former="ALLOWED_HOSTS",
+)
+CSRF_TRUSTED_ORIGINS = env_list("SEMAINE_CSRF_TRUSTED_ORIGINS", former="CSRF_TRUSTED_ORIGINS")
+SITE_URL = env("SEMAINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: The design systems of ui/templates/ui/themes/.
+THEMES = ("dsfr",)
+THEME = env("SEMAINE_THEME", "dsfr")
+if THEME not in THEMES:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SEMAINE_THEME: {THEME!r} is not a theme (known: {', '.join(THEMES)}).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,7 +149,9 @@ TEMPLATES = [
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'semaine.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60, conn_health_checks=True
+        env("SEMAINE_DATABASE_URL", DEFAULT_SQLITE, former="DATABASE_URL"),
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -181,7 +173,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every process: nothing lives in one process's memory between requests.
 # By default the cache is a table of the database. With many visitors, point SEMAINE_CACHE_URL
 # at a Redis server shared by the web processes (redis://host:6379/0; `pip install semaine[redis]`).
-CACHE_URL = os.environ.get("SEMAINE_CACHE_URL", "")
+CACHE_URL = env("SEMAINE_CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
@@ -189,31 +181,31 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     CACHES = {
         "default": {
-            "BACKEND": os.environ.get(
+            "BACKEND": env(
                 "SEMAINE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
             ),
             "LOCATION": "semaine_cache",
             # Pages of a large programme: keep many (the default, 300, would cull constantly).
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEMAINE_CACHE_MAX_ENTRIES", "50000"))},
+            "OPTIONS": {"MAX_ENTRIES": env_int("SEMAINE_CACHE_MAX_ENTRIES", 50000)},
         }
     }
 
 #: Open-data files (exports of each edition, large calendar feeds), built by the worker and
 #: served from here: on shared storage when several machines serve the site.
-SEMAINE_OPENDATA_DIR = Path(os.environ.get("SEMAINE_OPENDATA_DIR", DATA_DIR / "opendata")).resolve()
+SEMAINE_OPENDATA_DIR = Path(env("SEMAINE_OPENDATA_DIR", DATA_DIR / "opendata")).resolve()
 #: Seconds a queued build keeps later changes from queueing another (a lost queue entry is made
 #: up for by the periodic job).
 SEMAINE_OPENDATA_QUEUE_TIMEOUT = 600
 #: Most events of a filtered export, computed in the request; a larger selection is refused
 #: with a link to the edition's whole file.
-SEMAINE_EXPORT_MAX_FILTERED_EVENTS = int(os.environ.get("SEMAINE_EXPORT_MAX_FILTERED_EVENTS", "5000"))
+SEMAINE_EXPORT_MAX_FILTERED_EVENTS = env_int("SEMAINE_EXPORT_MAX_FILTERED_EVENTS", 5000)
 #: Calendar feeds of more events than this are built by the worker and served as files.
-SEMAINE_FEED_INLINE_MAX_EVENTS = int(os.environ.get("SEMAINE_FEED_INLINE_MAX_EVENTS", "2000"))
+SEMAINE_FEED_INLINE_MAX_EVENTS = env_int("SEMAINE_FEED_INLINE_MAX_EVENTS", 2000)
 
 #: Memory each process gives to its copies of cached anonymous pages (semaine.ui.cache).
-SEMAINE_PAGE_MEMORY_BYTES = int(os.environ.get("SEMAINE_PAGE_MEMORY_MB", "32")) * 1024 * 1024
+SEMAINE_PAGE_MEMORY_BYTES = env_int("SEMAINE_PAGE_MEMORY_MB", 32) * 1024 * 1024
 #: How long a process trusts the content generation it read before reading it again (seconds).
-SEMAINE_PAGE_GENERATION_TTL = float(os.environ.get("SEMAINE_PAGE_GENERATION_TTL", "0.1"))
+SEMAINE_PAGE_GENERATION_TTL = float(env("SEMAINE_PAGE_GENERATION_TTL", "0.1"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -239,7 +231,7 @@ LOGIN_REDIRECT_URL = "ui:dashboard"
 LOGOUT_REDIRECT_URL = "ui:home"
 
 # Sign-in attempts: five failures for one account from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("SEMAINE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("SEMAINE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -248,11 +240,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("SEMAINE_AXES", True)
 AXES_CLIENT_IP_CALLABLE = "semaine.ui.ratelimit.client_address"
 # Password spraying: failed sign-ins from one address over any accounts (semaine.accounts.backends).
-SEMAINE_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SEMAINE_LOGIN_ADDRESS_LIMIT", "30"))
-SEMAINE_LOGIN_ADDRESS_PERIOD = int(os.environ.get("SEMAINE_LOGIN_ADDRESS_PERIOD", "900"))
+SEMAINE_LOGIN_ADDRESS_LIMIT = env_int("SEMAINE_LOGIN_ADDRESS_LIMIT", 30)
+SEMAINE_LOGIN_ADDRESS_PERIOD = env_int("SEMAINE_LOGIN_ADDRESS_PERIOD", 900)
 
 # The reverse proxies whose X-Forwarded-For is believed (semaine.ui.ratelimit.client_address).
-SEMAINE_TRUSTED_PROXIES = os.environ.get("SEMAINE_TRUSTED_PROXIES", "").strip()
+SEMAINE_TRUSTED_PROXIES = env("SEMAINE_TRUSTED_PROXIES", "").strip()
 for _proxy in filter(None, (item.strip() for item in SEMAINE_TRUSTED_PROXIES.split(","))):
     try:
         ipaddress.ip_network(_proxy, strict=False)
@@ -293,47 +285,58 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SEMAINE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 # E-mail: console unless an SMTP host is given.
-if os.environ.get("EMAIL_HOST"):
+_email_host = env("SEMAINE_EMAIL_HOST", "", former="EMAIL_HOST")
+_email_dir = env("SEMAINE_EMAIL_DIR", "")
+if _email_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_HOST = _email_host
+    EMAIL_PORT = env_int("SEMAINE_EMAIL_PORT", 587, former="EMAIL_PORT")
+    EMAIL_HOST_USER = env("SEMAINE_EMAIL_HOST_USER", "", former="EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env("SEMAINE_EMAIL_HOST_PASSWORD", "", former="EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("SEMAINE_EMAIL_USE_TLS", True, former="EMAIL_USE_TLS")
     # A server that stops answering fails the try (it is retried) instead of holding the worker.
-    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-elif os.environ.get("SEMAINE_EMAIL_DIR"):
+    EMAIL_TIMEOUT = env_int("SEMAINE_EMAIL_TIMEOUT", 30, former="EMAIL_TIMEOUT")
+elif _email_dir:
     # The demo writes each e-mail as a file to read (data/e-mails/).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = os.environ["SEMAINE_EMAIL_DIR"]
+    EMAIL_FILE_PATH = _email_dir
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get(
-    "DEFAULT_FROM_EMAIL", "Semaine de l'innovation publique <ne-pas-repondre@semaine.localhost>"
+DEFAULT_FROM_EMAIL = env(
+    "SEMAINE_DEFAULT_FROM_EMAIL",
+    "Semaine de l'innovation publique <ne-pas-repondre@semaine.localhost>",
+    former="DEFAULT_FROM_EMAIL",
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # An e-mail that cannot be sent is tried this many times in all, waiting 1, 5, 25… times
 # SEMAINE_EMAIL_RETRY_SECONDS between tries, then shown as not sent (see accounts/outbox.py).
-SEMAINE_EMAIL_ATTEMPTS = int(os.environ.get("SEMAINE_EMAIL_ATTEMPTS", "4"))
-SEMAINE_EMAIL_RETRY_SECONDS = int(os.environ.get("SEMAINE_EMAIL_RETRY_SECONDS", "60"))
+SEMAINE_EMAIL_ATTEMPTS = env_int("SEMAINE_EMAIL_ATTEMPTS", 4)
+SEMAINE_EMAIL_RETRY_SECONDS = env_int("SEMAINE_EMAIL_RETRY_SECONDS", 60)
 
 # Background work: Django's tasks framework, stored in the database, run by `semaine worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("SEMAINE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env("SEMAINE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# `semaine serve` (gunicorn): where it listens, its processes, the threads of each, and the seconds
+# after which a process that stopped answering is restarted (its command-line options win).
+SEMAINE_BIND = env("SEMAINE_BIND", "0.0.0.0:8000")
+SEMAINE_WEB_CONCURRENCY = env_int("SEMAINE_WEB_CONCURRENCY", 3, former="WEB_CONCURRENCY")
+SEMAINE_THREADS = env_int("SEMAINE_THREADS", 8)
+SEMAINE_TIMEOUT = env_int("SEMAINE_TIMEOUT", 60)
 
 # The public ledger (see ledger/): its origin line, key, sealing interval and witnesses.
 # The private key comes from SEMAINE_LEDGER_KEY ("PRIVATE+KEY+…") or is created on first use in
 # DATA_DIR/ledger/; a new key needs a new origin (a new log).
-LEDGER_ORIGIN = os.environ.get("SEMAINE_LEDGER_ORIGIN", "semaine.localhost/ledger")
-LEDGER_KEY = os.environ.get("SEMAINE_LEDGER_KEY", "")
+LEDGER_ORIGIN = env("SEMAINE_LEDGER_ORIGIN", "semaine.localhost/ledger")
+LEDGER_KEY = env("SEMAINE_LEDGER_KEY", "")
 LEDGER_KEY_FILE = DATA_DIR / "ledger" / "log.key"
-LEDGER_INTERVAL = int(os.environ.get("SEMAINE_LEDGER_INTERVAL", "60"))
+LEDGER_INTERVAL = env_int("SEMAINE_LEDGER_INTERVAL", 60)
 #: "URL VERIFIER-KEY" pairs separated by commas: witnesses asked to cosign every checkpoint
 LEDGER_WITNESSES = [
-    tuple(item.split()) for item in os.environ.get("SEMAINE_LEDGER_WITNESSES", "").split(",") if item.strip()
+    tuple(item.split()) for item in env("SEMAINE_LEDGER_WITNESSES", "").split(",") if item.strip()
 ]
 
 # Security headers.
@@ -345,10 +348,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # Map tiles: any XYZ tile server (OpenStreetMap by default, IGN's Plan IGN for State sites).
 # The map works without tiles (tests, offline demo): markers and clusters still show.
-MAP_TILES_URL = os.environ.get(
+MAP_TILES_URL = env(
     "SEMAINE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
-MAP_TILES_ATTRIBUTION = os.environ.get(
+MAP_TILES_ATTRIBUTION = env(
     "SEMAINE_MAP_ATTRIBUTION", "© les contributeurs d’OpenStreetMap"
 )
 
@@ -375,24 +378,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_SSL_REDIRECT = env_bool("SEMAINE_SECURE_SSL_REDIRECT", True, former="SECURE_SSL_REDIRECT")
+    SECURE_HSTS_SECONDS = env_int(
+        "SEMAINE_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, former="SECURE_HSTS_SECONDS"
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = env_bool("SEMAINE_SECURE_HSTS_PRELOAD", True, former="SECURE_HSTS_PRELOAD")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if not ALLOWED_HOSTS:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SEMAINE_ENV=production.")
+        raise ImproperlyConfigured("SEMAINE_ALLOWED_HOSTS must be set when SEMAINE_ENV=production.")
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 # Registrations: attempts per hour from one address and for one e-mail; personal data of past
 # events is anonymised after this many months.
-SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS", "30"))
-SEMAINE_REGISTRATION_LIMIT_PER_EMAIL = int(os.environ.get("SEMAINE_REGISTRATION_LIMIT_PER_EMAIL", "5"))
-SEMAINE_RETENTION_MONTHS = int(os.environ.get("SEMAINE_RETENTION_MONTHS", "12"))
+SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = env_int("SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS", 30)
+SEMAINE_REGISTRATION_LIMIT_PER_EMAIL = env_int("SEMAINE_REGISTRATION_LIMIT_PER_EMAIL", 5)
+SEMAINE_RETENTION_MONTHS = env_int("SEMAINE_RETENTION_MONTHS", 12)
 # The welcome desk records presences from this many hours before a slot starts (unset: from the
 # start of its day, Paris time) until this many hours after it ends (unset: the end of its day).
 SEMAINE_CHECKIN_OPENS_BEFORE = env_float("SEMAINE_CHECKIN_OPENS_BEFORE")
@@ -405,8 +410,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("SEMAINE_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env("SEMAINE_LOG_LEVEL", "WARNING")},
 }
 #: Requests an organiser's API token may send per period (seconds), then 429 with Retry-After.
-SEMAINE_API_RATE_LIMIT = int(os.environ.get("SEMAINE_API_RATE_LIMIT", "120"))
-SEMAINE_API_RATE_PERIOD = int(os.environ.get("SEMAINE_API_RATE_PERIOD", "60"))
+SEMAINE_API_RATE_LIMIT = env_int("SEMAINE_API_RATE_LIMIT", 120)
+SEMAINE_API_RATE_PERIOD = env_int("SEMAINE_API_RATE_PERIOD", 60)

@@ -65,7 +65,7 @@ def _sealer_in_transaction(app: str, timeout: float = 60.0) -> bool:
 def test_a_sealer_killed_with_sigkill_loses_and_duplicates_nothing(settings, tmp_path):
     total = 120_000
     _pending(total)
-    env = {**os.environ, "DATABASE_URL": _database_url(), "SEMAINE_LEDGER_KEY": settings.LEDGER_KEY,
+    env = {**os.environ, "SEMAINE_DATABASE_URL": _database_url(), "SEMAINE_LEDGER_KEY": settings.LEDGER_KEY,
            "SEMAINE_LEDGER_ORIGIN": settings.LEDGER_ORIGIN, "SEMAINE_DATA_DIR": str(tmp_path),
            "PGAPPNAME": "semaine-sealer"}
     for delay in (0.0, 0.3, 0.8):  # after the sealing transaction has begun
