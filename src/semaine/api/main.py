@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from semaine.ui.problems import PROBLEM_TYPE
+from semaine.core.problems import PROBLEM_TYPE
 
 from . import errors, organiser, public
 

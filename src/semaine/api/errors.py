@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from semaine.agenda.services import TransitionError
-from semaine.ui.problems import problem
+from semaine.core.problems import problem
 
 
 class ApiProblem(Exception):
