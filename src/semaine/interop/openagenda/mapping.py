@@ -354,6 +354,7 @@ def map_event(raw: dict, programme: Programme, references: References,
 
 
 def export_event(event: Event, agenda: dict, absolute_url: Callable[[str], str]) -> dict:
+    """One of our events in OpenAgenda's shape, read back whole by ``map_event``."""
     keywords = [item.name for item in (*event.formats.all(), *event.themes.all(),
                                         *event.audiences.all())]
     if event.track is not None:
