@@ -35,7 +35,7 @@ import scratch
 
 DB = "bench_openagenda"
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "semaine" / "opendata" / "data" / "openagenda-exemple.json"
+SAMPLE = ROOT / "src" / "semaine" / "interop" / "openagenda" / "data" / "openagenda-exemple.json"
 
 
 def source_document(count: int) -> dict:
@@ -68,7 +68,7 @@ def main() -> int:
         from semaine.accounts.models import User
         from semaine.agenda import services
         from semaine.agenda.models import PARIS, Audience, Edition, Format, Programme, Theme
-        from semaine.opendata import openagenda
+        from semaine.interop import openagenda
         from semaine.organisers.models import (
             Membership,
             Organisation,

@@ -360,7 +360,7 @@ def openagenda(args) -> int:
 
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from semaine.opendata import openagenda as oa
+    from semaine.interop import openagenda as oa
     from semaine.organisers.models import Organisation
 
     try:

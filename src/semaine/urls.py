@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from semaine.opendata.api.main import api
+from semaine.api import views as api_views
+from semaine.api.main import api
 from semaine.ui import views as ui_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("api/<path:rest>", api_views.not_found, name="api_not_found"),
     path("compte/", include("semaine.accounts.urls")),
     path("espace/", include("semaine.organisers.urls")),
     path("coordination/", include("semaine.agenda.coordination_urls")),

@@ -1,52 +1,14 @@
-"""Fixtures of the open data tests: exports (published events, downloads read back), OpenAgenda
-imports (a 2017-like edition and a programme with three tracks) and the API (tokens, client)."""
+"""Fixtures of the open data tests: exports (published events, downloads read back)."""
 
 import csv
 import io
-from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from semaine.agenda.models import EventState
-from semaine.opendata import openagenda, publication
-from semaine.opendata.services import create_api_token
-from semaine.organisers.models import Role
+from semaine.opendata import publication
 from tests import factories
-
-
-@pytest.fixture
-def edition_2017(db):
-    return factories.EditionFactory(
-        slug="2017", starts_on=date(2017, 11, 20), ends_on=date(2017, 11, 26),
-        submission_deadline=timezone.now() + timedelta(days=10), is_current=True,
-    )
-
-
-@pytest.fixture
-def programme(edition_2017, organisation):
-    programme = factories.ProgrammeFactory(
-        edition=edition_2017, organisation=organisation,
-        title="Semaine de l'innovation publique en Loire-Atlantique", slug="loire-atlantique",
-    )
-    for position, name in enumerate(("Découvrir", "Partager", "Comprendre")):
-        factories.TrackFactory(programme=programme, name=name, position=position)
-    return programme
-
-
-@pytest.fixture
-def run_import(editor, programme):
-    def run(document, **options):
-        return openagenda.import_document(editor, options.pop("programme", programme),
-                                          openagenda.check_document(document), **options)
-
-    return run
-
-
-@pytest.fixture
-def coordinator_2017(edition_2017):
-    return factories.CoordinationFactory(edition=edition_2017).user
 
 
 @pytest.fixture
@@ -116,61 +78,3 @@ def on_commit(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
-
-
-
-published_event = factories.published_event
-
-
-@pytest.fixture
-def admin(organisation):
-    return factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
-
-
-@pytest.fixture
-def other_admin(other_organisation):
-    return factories.MembershipFactory(organisation=other_organisation, role=Role.ADMIN).user
-
-
-@pytest.fixture
-def token(admin, organisation):
-    """The secret of a token of ``organisation``."""
-    return create_api_token(admin, organisation, "Site du Département")[1]
-
-
-@pytest.fixture
-def other_token(other_admin, other_organisation):
-    return create_api_token(other_admin, other_organisation, "Site du Calvados")[1]
-
-
-def bearer(secret):
-    return {"Authorization": f"Bearer {secret}"}
-
-
-@pytest.fixture
-def api(client):
-    """JSON requests to the API: ``api.get(path, params, token=…)``, ``api.post(path, body, token=…)``."""
-
-    class Api:
-        def _headers(self, token):
-            return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-
-        def get(self, path, params=None, token=None):
-            return client.get("/api" + path, params or {}, **self._headers(token))
-
-        def post(self, path, body=None, token=None):
-            return client.post("/api" + path, body if body is not None else {},
-                               content_type="application/json", **self._headers(token))
-
-        def patch(self, path, body, token=None):
-            return client.patch("/api" + path, body, content_type="application/json",
-                                **self._headers(token))
-
-        def delete(self, path, token=None):
-            return client.delete("/api" + path, **self._headers(token))
-
-        def raw(self, method, path, data, token=None, content_type="application/json"):
-            return getattr(client, method)("/api" + path, data, content_type=content_type,
-                                           **self._headers(token))
-
-    return Api()

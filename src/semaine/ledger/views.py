@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from semaine.ui.problems import problem
+from semaine.core.problems import problem
 
 from . import audit, merkle, queries, subjects
 from .models import Block, Entry, LedgerArchive

@@ -2,7 +2,6 @@
 of a programme."""
 
 import json
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,16 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from semaine.agenda.models import Programme
+from semaine.interop import openagenda
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.ui.cache import cache_anonymous
 from semaine.ui.forms import add_service_errors
 
-from . import openagenda
 from .forms import OpenAgendaImportForm
 from .models import OpenAgendaImport
 
-SAMPLE = Path(__file__).resolve().parent / "data" / "openagenda-exemple.json"
 REPORT_PAGE_SIZE = 100
 
 
@@ -80,7 +78,7 @@ def import_run(request, slug, pk):
 @require_safe
 def sample_file(request):
     """The sample export shown on the import page, to try the import."""
-    return FileResponse(SAMPLE.open("rb"), as_attachment=True, filename=SAMPLE.name,
+    return FileResponse(openagenda.SAMPLE.open("rb"), as_attachment=True, filename=openagenda.SAMPLE.name,
                         content_type="application/json")
 
 

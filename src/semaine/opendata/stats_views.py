@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 from semaine.agenda.models import Edition
 from semaine.agenda.permissions import is_coordinator
 from semaine.agenda.queries import current_edition, edition_or_404
+from semaine.core.problems import problem
 from semaine.ui.cache import cache_anonymous, generation
-from semaine.ui.problems import problem
 from semaine.ui.spreadsheet import neutralise_formula
 
 from . import charts

@@ -2,13 +2,9 @@
 
 from django_tasks import task
 
-
-@task()
-def run_openagenda_import(run_id: int) -> None:
-    """Import an uploaded OpenAgenda file, saving its progress on the run as it goes."""
-    from .openagenda import execute_import
-
-    execute_import(run_id)
+# Imports queued under this name before the importer moved to semaine.interop still find their
+# task (the worker reads a task by the dotted path it was queued with).
+from semaine.interop.openagenda.tasks import run_openagenda_import  # noqa: F401
 
 
 @task()

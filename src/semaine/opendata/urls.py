@@ -4,7 +4,6 @@ from . import export_views, openagenda_views, stats_views, token_views, views
 
 app_name = "opendata"
 urlpatterns = [
-    path("api/<path:rest>", views.api_not_found, name="api_not_found"),
     path("espace/<slug:slug>/jetons/", token_views.tokens, name="tokens"),
     path("editions/<slug:edition>/agenda.ics", views.search_feed, name="search_ics"),
     path("editions/<slug:edition>/evenements/<uuid:public_id>.ics", views.event_feed,

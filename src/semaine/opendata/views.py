@@ -263,10 +263,3 @@ def programme_feed(request, edition, slug):
 def organisation_feed(request, slug):
     """An organisation's published events of every edition, as organiser or co-organiser."""
     return _served_feed(request, _spec(request, "organisation", slug=slug))
-
-
-def api_not_found(request, rest):
-    """Any other address under /api/: a problem document, like the API's own errors."""
-    from semaine.ui.problems import problem
-
-    return problem(request, 404, _("Introuvable"), _("Cette adresse de l’API n’existe pas."))

@@ -5,7 +5,7 @@ import pytest
 
 from semaine.agenda.models import Event, EventHistory, EventStatus
 
-from .test_api_write import new_event
+from .test_write import new_event
 
 pytestmark = pytest.mark.django_db
 

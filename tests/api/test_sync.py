@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from semaine.agenda import services
 from semaine.agenda.models import Event, EventState, HistoryAction
-from semaine.opendata.api.pagination import MAX_LIMIT
+from semaine.api.pagination import MAX_LIMIT
 
 from .conftest import published_event as publish
 
@@ -225,7 +225,7 @@ def test_synchronising_reads_an_index_in_the_order_of_changes(edition, organisat
 def test_a_page_whose_rows_vanish_before_they_load_still_leads_to_the_next(edition, organisation):
     """The keys are read first, the rows loaded after: the cursor comes from the keys' query, so
     rows deleted (or changed) in between neither end the list nor move it."""
-    from semaine.opendata.api import pagination
+    from semaine.api import pagination
 
     events = [publish(edition, organisation, title=f"Atelier {i}", day=i) for i in range(3)]
     fields = [("first_starts_at", True), ("pk", False)]

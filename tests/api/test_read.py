@@ -165,6 +165,14 @@ def test_the_openapi_document_is_version_3_1(client):
     assert "/api/editions/{edition}/events" in document["paths"]
 
 
+def test_the_operation_ids_stay_those_clients_were_generated_with(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert paths["/api/editions/{edition}/events"]["get"]["operationId"] == (
+        "semaine_opendata_api_public_events")
+    assert paths["/api/organiser/events"]["post"]["operationId"] == (
+        "semaine_opendata_api_organiser_create_event")
+
+
 def test_the_docs_page_is_served_with_local_assets(client):
     response = client.get("/api/docs")
     assert response.status_code == 200

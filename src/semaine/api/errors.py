@@ -1,5 +1,7 @@
 """Every error of the API as RFC 9457 problem details (``application/problem+json``)."""
 
+import logging
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -8,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from semaine.agenda.services import TransitionError
-from semaine.ui.problems import problem
+from semaine.core.problems import problem, validation_errors
 
 
 class ApiProblem(Exception):
@@ -25,14 +27,6 @@ def bad_parameters(errors: list[dict]) -> ApiProblem:
         400, _("Paramètres invalides"),
         _("Un ou plusieurs paramètres de la requête sont inconnus ou mal formés."), errors,
     )
-
-
-def _answer(request, status, title, detail, errors=None, headers=None):
-    extra = {"errors": errors} if errors else {}
-    response = problem(request, status, title, detail, **extra)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
 
 
 #: The views' argument names that hold a schema (left out of the field names).
@@ -56,64 +50,55 @@ def on_validation_error(request, exc: NinjaValidationError):
         in_body = in_body or where == "body"
         errors.append({"field": name, "location": where, "detail": error.get("msg", "")})
     if in_body:
-        return _answer(request, 422, _("Données invalides"),
-                       _("Le contenu envoyé ne respecte pas le schéma attendu."), errors)
-    return _answer(request, 400, _("Paramètres invalides"),
-                   _("Un ou plusieurs paramètres de la requête sont inconnus ou mal formés."), errors)
+        return problem(request, 422, _("Données invalides"),
+                        _("Le contenu envoyé ne respecte pas le schéma attendu."), errors)
+    return problem(request, 400, _("Paramètres invalides"),
+                    _("Un ou plusieurs paramètres de la requête sont inconnus ou mal formés."), errors)
 
 
 def on_http_error(request, exc: HttpError):
     if isinstance(exc, Throttled):
-        return _answer(request, 429, _("Trop de requêtes"),
-                       _("Ce jeton a dépassé le nombre de requêtes permis : réessayez plus tard."))
+        return problem(request, 429, _("Trop de requêtes"),
+                        _("Ce jeton a dépassé le nombre de requêtes permis : réessayez plus tard."))
     if isinstance(exc, AuthenticationError):
-        return _answer(request, 401, _("Authentification requise"),
-                       _("Envoyez un jeton d’API valide dans l’en-tête « Authorization: Bearer … »."),
-                       headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        return problem(request, 401, _("Authentification requise"),
+                        _("Envoyez un jeton d’API valide dans l’en-tête « Authorization: Bearer … »."),
+                        headers={"WWW-Authenticate": 'Bearer realm="api"'})
     if exc.status_code == 400:
-        return _answer(request, 400, _("Requête mal formée"),
-                       _("Le corps de la requête n’est pas du JSON valide."))
-    return _answer(request, exc.status_code, str(exc), str(exc))
+        return problem(request, 400, _("Requête mal formée"),
+                        _("Le corps de la requête n’est pas du JSON valide."))
+    return problem(request, exc.status_code, str(exc), str(exc))
 
 
 def on_problem(request, exc: ApiProblem):
-    return _answer(request, exc.status, exc.title, exc.detail, exc.errors, exc.headers)
+    return problem(request, exc.status, exc.title, exc.detail, exc.errors, headers=exc.headers)
 
 
 def on_not_found(request, exc):
-    return _answer(request, 404, _("Introuvable"), _("Cette ressource n’existe pas ou n’est pas publique."))
+    return problem(request, 404, _("Introuvable"), _("Cette ressource n’existe pas ou n’est pas publique."))
 
 
 def on_permission_denied(request, exc: PermissionDenied):
-    return _answer(request, 403, _("Action refusée"), str(exc) or _("Ce jeton ne permet pas cette action."))
-
-
-def service_errors(error: DjangoValidationError) -> list[dict]:
-    if hasattr(error, "error_dict"):
-        return [{"field": "" if name == "__all__" else name, "location": "body", "detail": message}
-                for name, messages in error.message_dict.items() for message in messages]
-    return [{"field": "", "location": "body", "detail": message} for message in error.messages]
+    return problem(request, 403, _("Action refusée"), str(exc) or _("Ce jeton ne permet pas cette action."))
 
 
 def on_service_validation(request, exc: DjangoValidationError):
-    errors = service_errors(exc)
+    errors = validation_errors(exc)
     if isinstance(exc, TransitionError):
-        return _answer(request, 409, _("Action impossible dans cet état"),
-                       " ".join(e["detail"] for e in errors))
-    return _answer(request, 422, _("Données invalides"), " ".join(e["detail"] for e in errors), errors)
+        return problem(request, 409, _("Action impossible dans cet état"),
+                        " ".join(e["detail"] for e in errors))
+    return problem(request, 422, _("Données invalides"), " ".join(e["detail"] for e in errors), errors)
 
 
 def on_too_big(request, exc):
-    return _answer(request, 413, _("Requête trop volumineuse"),
-                   _("Le corps de la requête dépasse la taille permise."))
+    return problem(request, 413, _("Requête trop volumineuse"),
+                    _("Le corps de la requête dépasse la taille permise."))
 
 
 def on_unexpected(request, exc):
     """A last resort: an unexpected failure is still a problem document (and is logged)."""
-    import logging
-
     logging.getLogger("django.request").exception("API error", exc_info=exc)
-    return _answer(request, 500, _("Erreur interne"), _("Une erreur inattendue est survenue."))
+    return problem(request, 500, _("Erreur interne"), _("Une erreur inattendue est survenue."))
 
 
 def install(api) -> None:

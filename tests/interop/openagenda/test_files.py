@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from semaine.agenda.models import Event, Venue
-from semaine.opendata import openagenda
+from semaine.interop import openagenda
 from semaine.opendata.models import OpenAgendaImport
 
 from .openagenda_data import SAMPLE, sample

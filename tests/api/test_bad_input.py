@@ -4,9 +4,9 @@ nothing is half-written."""
 import pytest
 
 from semaine.agenda.models import Event
-from semaine.opendata.api.auth import MAX_BODY_BYTES
+from semaine.api.auth import MAX_BODY_BYTES
 
-from .test_api_write import new_event
+from .test_write import new_event
 
 pytestmark = pytest.mark.django_db
 

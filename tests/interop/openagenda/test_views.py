@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from semaine import cli
 from semaine.agenda.models import Event
-from semaine.opendata import openagenda
+from semaine.interop import openagenda
 from semaine.opendata.models import ImportStatus, OpenAgendaImport
 from tests import factories
 

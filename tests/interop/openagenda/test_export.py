@@ -17,7 +17,7 @@ from semaine.agenda.models import (
     Theme,
 )
 from semaine.agenda.services import SlotData
-from semaine.opendata import openagenda
+from semaine.interop import openagenda
 from tests import factories
 
 from .openagenda_data import by_outcome

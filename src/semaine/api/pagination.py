@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from .errors import bad_parameters
 
+#: Signs the cursors; its value predates the package's name and stays, so that the cursors given
+#: out keep working.
 SALT = "semaine.opendata.api.cursor"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

@@ -14,7 +14,7 @@ from semaine.agenda.models import (
     RegistrationMode,
     Venue,
 )
-from semaine.opendata import openagenda
+from semaine.interop import openagenda
 from semaine.opendata.models import OpenAgendaLink
 from semaine.territory.models import Departement
 from tests import factories

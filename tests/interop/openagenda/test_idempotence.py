@@ -12,6 +12,7 @@ from semaine.agenda.models import (
     Venue,
 )
 from semaine.agenda.services import update_event
+from semaine.interop import openagenda
 from semaine.opendata.models import OpenAgendaLink
 from semaine.registrations.models import Registration, RegistrationStatus
 from tests import factories
@@ -146,8 +147,6 @@ def test_registration_on_the_platform_is_kept_when_the_source_has_none(run_impor
 
 def test_our_own_export_imported_into_its_programme_finds_the_same_events(
         run_import, programme):
-    from semaine.opendata import openagenda
-
     venue = factories.VenueFactory(organisation=programme.organisation)
     event = factories.EventFactory(organisation=programme.organisation, edition=programme.edition,
                                    programme=programme, venue=venue, languages=["fr"])
@@ -163,8 +162,6 @@ def test_our_own_export_imported_into_its_programme_finds_the_same_events(
 
 def test_the_same_source_in_another_organisation_is_another_event(run_import, programme,
                                                                    other_organisation, other_editor):
-    from semaine.opendata import openagenda
-
     run_import(sample())
     theirs = factories.ProgrammeFactory(edition=programme.edition, organisation=other_organisation)
 

@@ -2,12 +2,18 @@
 
 from ninja import NinjaAPI
 
-from semaine.ui.problems import PROBLEM_TYPE
+from semaine.core.problems import PROBLEM_TYPE
 
 from . import errors, organiser, public
 
 
 class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """``semaine_opendata_api_<router>_<view>``: the operation ids clients were generated
+        with, named after the package the API first lived in, kept as they are."""
+        module = operation.view_func.__module__.rsplit(".", 1)[-1]
+        return f"semaine_opendata_api_{module}_{operation.view_func.__name__}"
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """Error answers are declared as ``application/problem+json``, as they are sent."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

@@ -1,0 +1,1 @@
+"""Interchange with other agenda platforms, calling the domain services to write."""
