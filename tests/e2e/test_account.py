@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from semaine.accounts.models import User
-from semaine.agenda.demo import DEMO_PASSWORD
+from semaine.seed.demo import DEMO_PASSWORD
 
 from .test_publishing_journey import EDITOR, sign_in
 

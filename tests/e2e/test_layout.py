@@ -18,8 +18,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from semaine.agenda.demo import DEMO_PASSWORD, UPCOMING_SLUG
 from semaine.agenda.models import Event, EventState, Programme
+from semaine.seed.demo import DEMO_PASSWORD, UPCOMING_SLUG
 from tests.ui.test_icons import missing_icons
 
 pytestmark = pytest.mark.e2e

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from semaine.agenda.demo import DEMO_PASSWORD
 from semaine.agenda.models import PARIS, Event, EventState, Programme
+from semaine.seed.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

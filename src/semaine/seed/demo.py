@@ -32,14 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from semaine.organisers.models import Membership, Organisation, OrganisationStatus, Role
-from semaine.organisers.services import approve_organisation, register_organisation
-from semaine.registrations.models import RegistrationStatus
-from semaine.registrations.services import register
-from semaine.territory.models import Departement
-
-from . import reference
-from .models import (
+from semaine.agenda import reference
+from semaine.agenda.models import (
     AttendanceMode,
     Audience,
     Coordination,
@@ -53,7 +47,13 @@ from .models import (
     Track,
     Venue,
 )
-from .services import SlotData, create_event, publish_event, save_venue, submit_event
+from semaine.agenda.services import SlotData, create_event, publish_event, save_venue, submit_event
+from semaine.ledger.services import seal_all
+from semaine.organisers.models import Membership, Organisation, OrganisationStatus, Role
+from semaine.organisers.services import approve_organisation, register_organisation
+from semaine.registrations.models import RegistrationStatus
+from semaine.registrations.services import register
+from semaine.territory.models import Departement
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -1206,7 +1206,5 @@ def load_demo(progress: Callable[[str], None] | None = None) -> dict:
         if not upcoming_loaded:
             _load_upcoming(loader, timezone.localdate())
     progress("Registre public : scellement du premier bloc…")
-    from semaine.ledger.services import seal_all
-
     seal_all()  # the demo's log is never empty: every published event is in its first block
     return _accounts()

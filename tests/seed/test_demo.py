@@ -7,14 +7,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from semaine.accounts.models import User
-from semaine.agenda.demo import (
-    COORDINATOR,
-    UPCOMING_EVENTS,
-    UPCOMING_REGISTRATIONS,
-    UPCOMING_SLUG,
-    load_demo,
-    upcoming_dates,
-)
 from semaine.agenda.models import (
     PARIS,
     Coordination,
@@ -28,6 +20,14 @@ from semaine.agenda.models import (
 )
 from semaine.registrations.models import Registration, RegistrationStatus
 from semaine.registrations.services import capacity_of, held_seats
+from semaine.seed.demo import (
+    COORDINATOR,
+    UPCOMING_EVENTS,
+    UPCOMING_REGISTRATIONS,
+    UPCOMING_SLUG,
+    load_demo,
+    upcoming_dates,
+)
 
 pytestmark = pytest.mark.django_db
 
