@@ -35,7 +35,7 @@ BASE_PORT, APP_PORT = 8122, 8121
 
 
 def build(events: int) -> dict:
-    from semaine.agenda.generate import generate_edition
+    from semaine.seed.generate import generate_edition
 
     start = time.perf_counter()
     result = generate_edition(events=events, edition_slug="bench-api")

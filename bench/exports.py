@@ -161,7 +161,7 @@ def prepare(db: str, events: int, reuse: bool) -> float:
         except OperationalError:
             pass
     scratch.create_database(db)
-    from semaine.agenda.generate import generate_edition
+    from semaine.seed.generate import generate_edition
 
     start = time.perf_counter()
     generate_edition(events, EDITION)

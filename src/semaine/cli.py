@@ -37,9 +37,13 @@ def demo(args) -> int:
 
     print(f"Base de données : {settings.DATABASES['default']['NAME']}")
     _manage("migrate", "--no-input", "-v", "0")
-    from semaine.agenda.demo import load_demo
+    from semaine.seed.demo import DemoDataError, load_demo
 
-    accounts = load_demo(progress=lambda message: print(f"  {message}"))
+    try:
+        accounts = load_demo(progress=lambda message: print(f"  {message}"))
+    except DemoDataError as exc:
+        print(f"Données de démonstration illisibles : {exc}", file=sys.stderr)
+        return 1
     if args.no_serve:
         _print_accounts(accounts, args.port)
         return 0
@@ -231,7 +235,7 @@ def worker(args) -> int:
 
 def generate(args) -> int:
     _setup()
-    from semaine.agenda.generate import generate_edition
+    from semaine.seed.generate import generate_edition
 
     result = generate_edition(events=args.events, edition_slug=args.edition, seed=args.seed)
     print(f"{result['events']} événements, {result['slots']} créneaux, "

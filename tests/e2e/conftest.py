@@ -185,6 +185,6 @@ def demo(live_server, migrated_reference_data):
     Django hands the test thread another connection object, without the contents serialized when
     the test database was created; `migrated_reference_data` puts them back instead.
     """
-    from semaine.agenda.demo import load_demo
+    from semaine.seed.demo import load_demo
 
     return load_demo()

@@ -7,11 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from semaine.accounts.models import User
-from semaine.agenda.demo import DEMO_PASSWORD
+from semaine.seed.demo import demo_data
 
 from .test_publishing_journey import EDITOR, sign_in
 
 pytestmark = pytest.mark.e2e
+DEMO_PASSWORD = demo_data().password
 
 
 def test_a_person_downloads_their_data_and_deletes_their_account(page, demo, assert_accessible):

@@ -18,11 +18,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from semaine.agenda.demo import DEMO_PASSWORD, UPCOMING_SLUG
 from semaine.agenda.models import Event, EventState, Programme
+from semaine.seed.demo import demo_data
 from tests.ui.test_icons import missing_icons
 
 pytestmark = pytest.mark.e2e
+DEMO_PASSWORD = demo_data().password
+UPCOMING_SLUG = demo_data().upcoming.slug
 
 EDITOR = "editeur.loire-atlantique@demo.semaine.fr"
 COORDINATOR = "coordination@demo.semaine.fr"

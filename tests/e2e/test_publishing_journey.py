@@ -11,10 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from semaine.agenda.demo import DEMO_PASSWORD
 from semaine.agenda.models import PARIS, Event, EventState, Programme
+from semaine.seed.demo import demo_data
 
 pytestmark = pytest.mark.e2e
+DEMO_PASSWORD = demo_data().password
 
 COORDINATOR = "coordination@demo.semaine.fr"
 EDITOR = "editeur.loire-atlantique@demo.semaine.fr"

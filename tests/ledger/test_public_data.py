@@ -115,7 +115,7 @@ def test_the_records_endpoint_serves_the_records_of_a_tile_of_sealed_entries(pro
 def test_the_demo_node_verifies_from_anywhere_with_its_public_data(
     live_server, migrated_reference_data, capsys
 ):
-    from semaine.agenda.demo import load_demo
+    from semaine.seed.demo import load_demo
 
     load_demo()
     code, out, err = _verify(capsys, f"{live_server.url}/ledger/")

@@ -7,14 +7,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from semaine.accounts.models import User
-from semaine.agenda.demo import (
-    COORDINATOR,
-    UPCOMING_EVENTS,
-    UPCOMING_REGISTRATIONS,
-    UPCOMING_SLUG,
-    load_demo,
-    upcoming_dates,
-)
 from semaine.agenda.models import (
     PARIS,
     Coordination,
@@ -28,8 +20,10 @@ from semaine.agenda.models import (
 )
 from semaine.registrations.models import Registration, RegistrationStatus
 from semaine.registrations.services import capacity_of, held_seats
+from semaine.seed.demo import demo_data, load_demo, upcoming_dates
 
 pytestmark = pytest.mark.django_db
+UPCOMING_SLUG = demo_data().upcoming.slug
 
 
 @pytest.fixture
@@ -115,7 +109,7 @@ def test_the_upcoming_edition_is_dated_from_today(upcoming):
     assert not upcoming.is_current
     assert Edition.objects.get(is_current=True).slug == "2017"
     assert "démonstration" in upcoming.description
-    assert Coordination.objects.filter(edition=upcoming, user__email=COORDINATOR[0]).exists()
+    assert Coordination.objects.filter(edition=upcoming, user__email=demo_data().coordinator.email).exists()
 
 
 def test_the_upcoming_events_take_registrations_on_future_slots(upcoming):
@@ -174,9 +168,9 @@ def test_the_upcoming_edition_is_added_to_a_demo_loaded_before_it(upcoming):
     load_demo()
     added = Edition.objects.get(slug=UPCOMING_SLUG)
     assert Event.objects.filter(edition=added, state=EventState.PUBLISHED).count() == len(
-        UPCOMING_EVENTS)
+        demo_data().upcoming.events)
     assert Registration.objects.filter(event__edition=added).count() == sum(
-        len(seats) for seats in UPCOMING_REGISTRATIONS.values())
+        len(seats) for seats in demo_data().upcoming.registrations.values())
     assert Event.objects.exclude(edition=added).count() == past["Event"]
     assert User.objects.count() == past["User"]
 

@@ -16,15 +16,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from semaine.organisers.models import Organisation, OrganisationKind, OrganisationStatus
-from semaine.territory.models import Departement
-
-from .models import (
+from semaine.agenda import reference
+from semaine.agenda.models import (
     ACCESSIBILITY_FIELDS,
     PARIS,
     AttendanceMode,
@@ -41,7 +39,9 @@ from .models import (
     Track,
     Venue,
 )
-from .search import facet_keys, refresh_search_vector
+from semaine.agenda.search import facet_keys, refresh_search_vector
+from semaine.organisers.models import Organisation, OrganisationKind, OrganisationStatus
+from semaine.territory.models import Departement
 
 #: Events written per transaction.
 BATCH = 2000
@@ -574,9 +574,7 @@ def _reference_lists():
         list(model.objects.order_by("position", "pk")) for model in (Format, Theme, Audience)
     )
     if not (formats and themes and audiences):
-        from .reference import seed
-
-        seed(Format, Theme, Audience)
+        reference.seed(Format, Theme, Audience)
         formats, themes, audiences = (
             list(model.objects.order_by("position", "pk")) for model in (Format, Theme, Audience)
         )
@@ -1058,8 +1056,6 @@ class _Writer:
 def _insert(model, objects: list, need_keys: bool = True) -> None:
     """Write ``objects``: PostgreSQL's COPY (primary keys drawn from the sequence first when
     they are needed afterwards), ``bulk_create`` elsewhere."""
-    from django.db import connection
-
     if connection.vendor != "postgresql" or not objects:
         model.objects.bulk_create(objects, batch_size=ROWS_PER_INSERT)
         return
@@ -1088,8 +1084,6 @@ def _insert(model, objects: list, need_keys: bool = True) -> None:
 
 def _analyze() -> None:
     """Fresh statistics after a bulk load, or PostgreSQL plans the first queries blind."""
-    from django.db import connection
-
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -1,8 +1,9 @@
 import pytest
 from django.db.models import Count, Max, Min
 
-from semaine.agenda.generate import generate_edition
 from semaine.agenda.models import Edition, Event
+from semaine.agenda.search import refresh_facets
+from semaine.seed.generate import generate_edition
 from semaine.territory.models import Departement
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,6 @@ def test_generate_is_deterministic_for_a_seed():
 
 
 def test_generated_facets_are_those_the_database_would_compute():
-    from semaine.agenda.search import refresh_facets
-
     generate_edition(events=300, edition_slug="facets", seed=11)
     events = Event.objects.filter(edition__slug="facets").order_by("pk")
     written = dict(events.values_list("pk", "facets"))
