@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "semaine.core",
     "semaine.accounts",
     "semaine.territory",
     "semaine.organisers",
@@ -210,7 +211,7 @@ SEMAINE_EXPORT_MAX_FILTERED_EVENTS = int(os.environ.get("SEMAINE_EXPORT_MAX_FILT
 #: Calendar feeds of more events than this are built by the worker and served as files.
 SEMAINE_FEED_INLINE_MAX_EVENTS = int(os.environ.get("SEMAINE_FEED_INLINE_MAX_EVENTS", "2000"))
 
-#: Memory each process gives to its copies of cached anonymous pages (semaine.ui.cache).
+#: Memory each process gives to its copies of cached anonymous pages (semaine.core.cache).
 SEMAINE_PAGE_MEMORY_BYTES = int(os.environ.get("SEMAINE_PAGE_MEMORY_MB", "32")) * 1024 * 1024
 #: How long a process trusts the content generation it read before reading it again (seconds).
 SEMAINE_PAGE_GENERATION_TTL = float(os.environ.get("SEMAINE_PAGE_GENERATION_TTL", "0.1"))
@@ -246,12 +247,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("SEMAINE_AXES", True)
-AXES_CLIENT_IP_CALLABLE = "semaine.ui.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "semaine.core.ratelimit.client_address"
 # Password spraying: failed sign-ins from one address over any accounts (semaine.accounts.backends).
 SEMAINE_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SEMAINE_LOGIN_ADDRESS_LIMIT", "30"))
 SEMAINE_LOGIN_ADDRESS_PERIOD = int(os.environ.get("SEMAINE_LOGIN_ADDRESS_PERIOD", "900"))
 
-# The reverse proxies whose X-Forwarded-For is believed (semaine.ui.ratelimit.client_address).
+# The reverse proxies whose X-Forwarded-For is believed (semaine.core.ratelimit.client_address).
 SEMAINE_TRUSTED_PROXIES = os.environ.get("SEMAINE_TRUSTED_PROXIES", "").strip()
 for _proxy in filter(None, (item.strip() for item in SEMAINE_TRUSTED_PROXIES.split(","))):
     try:

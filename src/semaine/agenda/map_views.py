@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from semaine.ui.cache import cache_anonymous
+from semaine.core.cache import cache_anonymous
 from semaine.ui.problems import problem
 
 from .geo import GEOJSON_TYPE, feature

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.core.cache import content_changed
 from semaine.ledger.records import (
     RECORD_PREFETCH,
     RECORD_RELATED,
@@ -23,7 +24,6 @@ from semaine.ledger.records import (
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
-from semaine.ui.cache import content_changed
 
 from .models import (
     Edition,

@@ -69,11 +69,11 @@ from semaine.agenda.models import (
     paris_isoformat,
 )
 from semaine.agenda.services import SlotData
+from semaine.core.text import one_line, without_controls
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.territory.codes import departement_code
 from semaine.territory.models import Departement
-from semaine.ui.text import one_line, without_controls
 
 from .models import ImportStatus, OpenAgendaImport, OpenAgendaLink
 

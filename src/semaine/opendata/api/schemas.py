@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from semaine.agenda.models import AttendanceMode, EventState, EventStatus, RegistrationMode
 from semaine.agenda.search import ACCESSIBILITY_KEYS
-from semaine.ui.text import forbidden_character, refusal
+from semaine.core.text import forbidden_character, refusal
 
 AccessKey = Literal[tuple(ACCESSIBILITY_KEYS)]  # type: ignore[valid-type]
 AttendanceValue = Literal[tuple(AttendanceMode.values)]  # type: ignore[valid-type]
@@ -229,7 +229,7 @@ MULTI_LINE_INPUTS = {"summary", "description", "comment", "reason"}
 
 
 class Strict(Schema):
-    """Unknown fields are refused; so are control characters in text (``semaine.ui.text``)."""
+    """Unknown fields are refused; so are control characters in text (``semaine.core.text``)."""
 
     model_config = ConfigDict(extra="forbid")
 
