@@ -124,8 +124,8 @@ def conditional(db: str) -> dict:
     from django.test import Client
 
     from semaine.agenda.models import Edition
+    from semaine.core.cache import content_changed
     from semaine.opendata import publication
-    from semaine.ui.cache import content_changed
 
     publication.build_edition_files(Edition.objects.get(slug=EDITION))
     client = Client()

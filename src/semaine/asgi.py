@@ -3,4 +3,7 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
-application = get_asgi_application()
+
+from semaine.core.cache import AsgiAnonymousPageCache  # noqa: E402 - needs the settings above
+
+application = AsgiAnonymousPageCache(get_asgi_application())

@@ -226,7 +226,7 @@ def serve_command(args) -> list[str]:
 def worker(args) -> int:
     """Runs background tasks (e-mails, imports, sealing the ledger) from the database queue."""
     _setup()
-    from semaine import scheduler
+    from semaine.core import scheduler
 
     scheduler.start()
     _manage("db_worker", "--interval", str(args.interval))

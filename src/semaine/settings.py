@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "semaine.core",
     "semaine.accounts",
     "semaine.territory",
     "semaine.organisers",
@@ -202,7 +203,7 @@ SEMAINE_EXPORT_MAX_FILTERED_EVENTS = env_int("SEMAINE_EXPORT_MAX_FILTERED_EVENTS
 #: Calendar feeds of more events than this are built by the worker and served as files.
 SEMAINE_FEED_INLINE_MAX_EVENTS = env_int("SEMAINE_FEED_INLINE_MAX_EVENTS", 2000)
 
-#: Memory each process gives to its copies of cached anonymous pages (semaine.ui.cache).
+#: Memory each process gives to its copies of cached anonymous pages (semaine.core.cache).
 SEMAINE_PAGE_MEMORY_BYTES = env_int("SEMAINE_PAGE_MEMORY_MB", 32) * 1024 * 1024
 #: How long a process trusts the content generation it read before reading it again (seconds).
 SEMAINE_PAGE_GENERATION_TTL = float(env("SEMAINE_PAGE_GENERATION_TTL", "0.1"))
@@ -238,12 +239,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("SEMAINE_AXES", True)
-AXES_CLIENT_IP_CALLABLE = "semaine.ui.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "semaine.core.ratelimit.client_address"
 # Password spraying: failed sign-ins from one address over any accounts (semaine.accounts.backends).
 SEMAINE_LOGIN_ADDRESS_LIMIT = env_int("SEMAINE_LOGIN_ADDRESS_LIMIT", 30)
 SEMAINE_LOGIN_ADDRESS_PERIOD = env_int("SEMAINE_LOGIN_ADDRESS_PERIOD", 900)
 
-# The reverse proxies whose X-Forwarded-For is believed (semaine.ui.ratelimit.client_address).
+# The reverse proxies whose X-Forwarded-For is believed (semaine.core.ratelimit.client_address).
 SEMAINE_TRUSTED_PROXIES = env("SEMAINE_TRUSTED_PROXIES", "").strip()
 for _proxy in filter(None, (item.strip() for item in SEMAINE_TRUSTED_PROXIES.split(","))):
     try:

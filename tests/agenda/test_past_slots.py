@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from semaine.agenda.models import EventStatus, Slot
-from semaine.ui.cache import MARK_HEADER
+from semaine.core.cache import MARK_HEADER
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from semaine.core.models import RateCounter
 from semaine.opendata.models import ApiToken, hash_token
 from semaine.opendata.services import create_api_token, revoke_api_token
 from semaine.organisers.models import Membership
-from semaine.ui.models import RateCounter
 from tests import factories
 
 from .conftest import published_event as publish

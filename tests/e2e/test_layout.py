@@ -77,6 +77,7 @@ PAGES = [
     Shape("sign up", lambda d: reverse("accounts:signup")),
     Shape("accessibility", lambda d: reverse("ui:accessibility")),
     Shape("legal notice", lambda d: reverse("ui:legal")),
+    Shape("components", lambda d: reverse("ui:components")),
     Shape("not found", lambda d: "/editions/2017/nulle-part/", status=404),
     Shape("my registrations", lambda d: reverse("registrations:mine"), EDITOR),
     Shape("account", lambda d: reverse("accounts:account"), EDITOR),

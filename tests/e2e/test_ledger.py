@@ -146,7 +146,8 @@ def test_an_entry_page_verifies_the_leaf_and_record_it_shows(page: Page, demo):
     # the page's copy of the record altered in the visitor's browser is named
     page.goto(f"/registre/entree/{event_entry.index}/")
     page.locator('[data-shown="record"]').evaluate(
-        "el => { const r = JSON.parse(el.textContent); r.kind = 'autre'; el.textContent = JSON.stringify(r); }")
+        "el => { const r = JSON.parse(el.textContent); r.kind = 'autre';"
+        " el.textContent = JSON.stringify(r); }")
     page.locator("[data-ledger-check] button").click()
     box = page.locator("[data-ledger-check]")
     expect(box).to_have_attribute("data-result", "failed")

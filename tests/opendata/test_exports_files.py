@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks import default_task_backend
 
-from semaine import scheduler
 from semaine.agenda import services
 from semaine.agenda.models import Event
+from semaine.core import cache as page_cache
+from semaine.core import scheduler
 from semaine.opendata import tasks
-from semaine.ui import cache as page_cache
 
 from .conftest import body, build_files, export_url
 

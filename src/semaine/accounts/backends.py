@@ -2,7 +2,7 @@
 
 django-axes locks one account from one address after a few failures; it applies one failure
 limit to every combination of parameters, so a looser limit on the address alone is counted
-here, in the database like the other rate limits (``semaine.ui.ratelimit``, hashed keys):
+here, in the database like the other rate limits (``semaine.core.ratelimit``, hashed keys):
 ``SEMAINE_LOGIN_ADDRESS_LIMIT`` failed sign-ins from one address per
 ``SEMAINE_LOGIN_ADDRESS_PERIOD`` seconds, over any accounts, then every sign-in from that
 address is refused until the period ends.
@@ -13,7 +13,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
-from semaine.ui import ratelimit
+from semaine.core import ratelimit
 
 KIND = "login-address"
 

@@ -4,9 +4,10 @@ from django.contrib.auth import password_validation
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from semaine.core.forms import RefuseControlCharacters
 from semaine.organisers.models import OrganisationKind
 from semaine.territory.models import Departement
-from semaine.ui.forms import Form, RefuseControlCharacters
+from semaine.ui.forms import Form
 
 
 class SignUpForm(Form):

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from semaine.ui.text import one_line
+from semaine.core.text import one_line
 
 from .models import Email, EmailStatus
 

@@ -12,8 +12,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from semaine.ui import ratelimit
-from semaine.ui.forms import add_service_errors
+from semaine.core import ratelimit
+from semaine.core.forms import add_service_errors
 
 from . import outbox, services
 from .backends import address_blocked

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from semaine.ui.forms import AdminForm
+from semaine.core.forms import AdminForm
 
 from .models import (
     Audience,

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from semaine.core.cache import cache_anonymous
 from semaine.core.problems import problem
-from semaine.ui.cache import cache_anonymous
 
 from .geo import GEOJSON_TYPE, feature
 from .links import event_url_builder

@@ -13,10 +13,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.core.cache import content_changed
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
-from semaine.ui.cache import content_changed
 
 from . import dates
 from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events

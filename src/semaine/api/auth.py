@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
+from semaine.core import ratelimit
 from semaine.opendata.services import authenticate_token
 from semaine.organisers.permissions import require_member
-from semaine.ui import ratelimit
 
 from .errors import ApiProblem
 
@@ -46,7 +46,7 @@ class TokenAuth(HttpBearer):
 
 
 class TokenRateLimit(BaseThrottle):
-    """So many requests per token and period, counted in the database (``ui.ratelimit``)."""
+    """So many requests per token and period, counted in the database (``core.ratelimit``)."""
 
     def allow_request(self, request) -> bool:
         limit, period = _limit()

@@ -13,9 +13,9 @@ from ninja.decorators import decorate_view
 from semaine.agenda import search
 from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, Slot
 from semaine.agenda.queries import edition_or_404, reference_lists
+from semaine.core.cache import cache_anonymous
 from semaine.opendata.models import EventRemoval
 from semaine.organisers.models import Organisation, OrganisationStatus
-from semaine.ui.cache import cache_anonymous
 
 from . import pagination, serialise
 from .errors import bad_parameters

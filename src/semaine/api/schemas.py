@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from semaine.agenda import dates
 from semaine.agenda.models import AttendanceMode, EventState, EventStatus, RegistrationMode
 from semaine.agenda.search import ACCESSIBILITY_KEYS
-from semaine.ui.text import forbidden_character, refusal
+from semaine.core.text import forbidden_character, refusal
 
 
 def _refuse_out_of_range(value, in_range):
@@ -254,7 +254,7 @@ MULTI_LINE_INPUTS = {"summary", "description", "comment", "reason"}
 
 
 class Strict(Schema):
-    """Unknown fields are refused; so are control characters in text (``semaine.ui.text``)."""
+    """Unknown fields are refused; so are control characters in text (``semaine.core.text``)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from semaine.ui.cache import content_changed
+from semaine.core.cache import content_changed
 
 from . import merkle, subjects
 from .models import Block, Commitment, Entry, LedgerArchive, LedgerState, Tile, WitnessState

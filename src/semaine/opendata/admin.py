@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from semaine.ui.forms import AdminForm
+from semaine.core.forms import AdminForm
 
 from .models import OpenAgendaImport, OpenAgendaLink
 

@@ -11,7 +11,7 @@ class OpendataConfig(AppConfig):
 
         from semaine.agenda.models import Event
         from semaine.agenda.signals import event_publication_changed
-        from semaine.ui.cache import generation_changed
+        from semaine.core.cache import generation_changed
 
         from . import signals
 

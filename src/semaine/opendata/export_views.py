@@ -14,8 +14,8 @@ calendar feeds) the exports are computed in the request, streamed, for selection
 refused (400, a French page linking to the whole file), never cut short. They answer
 conditional requests with 304 from validators computed before the first row is read (the
 number of matching events and slots, the latest change, the content generation of
-``ui.cache``; kept in the shared cache for that generation).
-Streamed bodies are not kept in the page cache (``ui.cache`` stores whole pages only); the small
+``core.cache``; kept in the shared cache for that generation).
+Streamed bodies are not kept in the page cache (``core.cache`` stores whole pages only); the small
 documents (schema, the page) are.
 """
 
@@ -37,7 +37,7 @@ from semaine.agenda.geo import GEOJSON_TYPE
 from semaine.agenda.links import event_url_builder
 from semaine.agenda.models import Edition
 from semaine.agenda.queries import edition_or_404
-from semaine.ui import cache as page_cache
+from semaine.core import cache as page_cache
 
 from . import exports, files, publication
 from .exports import CSV_TYPE, FILES, JSON_TYPE, JSONLD_TYPE

@@ -32,8 +32,8 @@ from semaine.agenda.models import (
     paris_isoformat,
 )
 from semaine.agenda.queries import PREFETCHED, prefetched
+from semaine.core.spreadsheet import neutralise_formula
 from semaine.registrations.services import capacity_of
-from semaine.ui.spreadsheet import neutralise_formula
 
 #: Events read per database round trip (with their slots, themes, formats… prefetched).
 CHUNK_SIZE = 1000

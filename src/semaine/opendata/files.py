@@ -1,7 +1,7 @@
 """Open-data files built in the background and served from disk.
 
 A whole edition's CSV, JSON-LD, GeoJSON and Data Package take seconds to minutes to compute at
-100,000 events: no web request computes them. When the programme changes (``ui.cache`` announces
+100,000 events: no web request computes them. When the programme changes (``core.cache`` announces
 every new content generation), ``request_build`` queues one build task (a burst of changes
 queues one); the worker (``semaine worker``) then rebuilds every edition whose published
 programme differs from the one its files were made from (``exports.summarise`` gives that

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from semaine.agenda.models import Programme
+from semaine.core.cache import cache_anonymous
+from semaine.core.forms import add_service_errors
 from semaine.interop import openagenda
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
-from semaine.ui.cache import cache_anonymous
-from semaine.ui.forms import add_service_errors
 
 from .forms import OpenAgendaImportForm
 from .models import OpenAgendaImport

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from semaine.agenda.models import Event, EventState
+from semaine.core.cache import content_changed
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_org_admin
-from semaine.ui.cache import content_changed
 
 from .models import TOKEN_PREFIX, ApiToken, EventRemoval, RemovalReason, hash_token
 

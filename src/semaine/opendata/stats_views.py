@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 from semaine.agenda.models import Edition
 from semaine.agenda.permissions import is_coordinator
 from semaine.agenda.queries import current_edition, edition_or_404
+from semaine.core.cache import cache_anonymous, generation
 from semaine.core.problems import problem
-from semaine.ui.cache import cache_anonymous, generation
-from semaine.ui.spreadsheet import neutralise_formula
+from semaine.core.spreadsheet import neutralise_formula
 
 from . import charts
 from .stats import CHARTS, COORDINATOR_CHARTS, EditionStatistics, Table, edition_statistics

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_safe
 
 from semaine.agenda import search
 from semaine.agenda.models import Edition, Event, EventHistory, EventState, Programme, Slot
+from semaine.core.cache import cache_anonymous
 from semaine.organisers.models import Organisation
-from semaine.ui.cache import cache_anonymous
 
 from . import files, ical, tasks
 

@@ -18,8 +18,8 @@ from semaine.agenda import services as agenda_services
 from semaine.agenda.forms import EventForm, SlotFormSet, StatusForm, VenueForm, slot_initial
 from semaine.agenda.models import Event, EventState
 from semaine.agenda.permissions import require_event_editor
-from semaine.agenda.views import paginate
-from semaine.ui.forms import add_service_errors
+from semaine.core.forms import add_service_errors
+from semaine.core.pagination import paginate
 
 from .forms import MemberForm
 from .models import Membership, Organisation

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from semaine.ui import ratelimit
+from semaine.core import ratelimit
 
 from . import privacy
 from .models import ACTIVE

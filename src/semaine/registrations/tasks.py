@@ -28,13 +28,6 @@ def send_registration_reminders() -> int:
 
 
 @task()
-def forget_rate_counters() -> int:
-    from semaine.ui.ratelimit import forget_old
-
-    return forget_old()
-
-
-@task()
 def send_registration_email(registration_id: int, template: str, subject: str,
                             with_ics: bool = False, extra: dict | None = None) -> None:
     """Tasks queued before the outbox existed: the e-mail goes through the outbox now."""

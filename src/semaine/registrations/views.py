@@ -22,10 +22,10 @@ from semaine.accounts import outbox
 from semaine.accounts.queries import email_report, message_outcomes
 from semaine.agenda.models import PARIS, Event, EventState, RegistrationMode
 from semaine.agenda.permissions import require_event_editor
-from semaine.agenda.views import paginate
-from semaine.ui import ratelimit
-from semaine.ui.forms import add_service_errors
-from semaine.ui.spreadsheet import neutralise_formula
+from semaine.core import ratelimit
+from semaine.core.forms import add_service_errors
+from semaine.core.pagination import paginate
+from semaine.core.spreadsheet import neutralise_formula
 
 from . import services
 from .forms import MessageForm, QuestionForm, RegistrationForm

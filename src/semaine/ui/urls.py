@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import showcase, views
 
 app_name = "ui"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("langue/<str:code>/", views.switch_language, name="language"),
     path("mentions-legales/", views.legal, name="legal"),
+    path("ui/composants/", showcase.components, name="components"),
 ]

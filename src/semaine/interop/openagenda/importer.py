@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from semaine.agenda import services as agenda_services
 from semaine.agenda.models import Event, EventState, EventStatus, Programme, RegistrationMode, Track, Venue
 from semaine.agenda.services import SlotData
+from semaine.core.text import one_line
 from semaine.opendata.models import ImportStatus, OpenAgendaImport, OpenAgendaLink
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
-from semaine.ui.text import one_line
 
 from .mapping import Place, References, Skip, map_event
 from .reader import text_of

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from semaine.ui.text import one_line, without_controls
+from semaine.core.text import one_line, without_controls
 
 #: Largest file accepted (bytes) and most events in one file.
 MAX_BYTES = 10 * 1024 * 1024

@@ -10,9 +10,12 @@ process itself: a warm page is then served without a round trip to the shared ca
 change made through another process reaches anonymous visitors within that interval.
 
 Views opt in with ``@cache_anonymous()``. ``AnonymousPageCache`` wraps the WSGI application
-(see ``semaine.wsgi``): a visitor without a session gets a stored page before Django builds a
-request or runs a middleware, which is what keeps a warm page close to the cost of a bare view;
-a miss goes through Django and, if the view opted in, is stored with its final headers.
+(see ``semaine.wsgi``), ``AsgiAnonymousPageCache`` the ASGI one (``semaine.asgi``): a visitor
+without a session gets a stored page before Django builds a request or runs a middleware, which
+is what keeps a warm page close to the cost of a bare view; a miss goes through Django and, if
+the view opted in, is stored with its final headers. Both read a request through the same names
+(an ASGI request is first described as a WSGI environ would), so they compute the same keys and
+serve each other's pages.
 """
 
 import hashlib
@@ -23,7 +26,9 @@ import threading
 import time
 from collections import OrderedDict
 from functools import wraps
+from http import HTTPStatus
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -167,6 +172,13 @@ class LocalPages:
             self._generation = (value, changes, now)
         return value
 
+    def known_generation(self) -> int | None:
+        """The content generation if it needs no read of the shared cache, else None."""
+        value, changes, read_at = self._generation
+        if changes != _changes or time.monotonic() - read_at >= settings.SEMAINE_PAGE_GENERATION_TTL:
+            return None
+        return value
+
     def get(self, key: str, current: int):
         with self._lock:
             page = self._pages.get(key)
@@ -201,17 +213,15 @@ class LocalPages:
             self.size -= len(page[3])
 
 
-class AnonymousPageCache:
-    """WSGI middleware: serves and stores the pages of anonymous visitors."""
+class _PageStore:
+    """What the WSGI and ASGI wrappers share: finding a stored page and storing one."""
 
     def __init__(self, application):
         self.application = application
         self.local = LocalPages(settings.SEMAINE_PAGE_MEMORY_BYTES)
 
-    def __call__(self, environ, start_response):
-        if not _cacheable_request(environ):
-            return self._through(environ, start_response, None, None)
-        key = _key(environ)
+    def _lookup(self, key: str) -> tuple[int, tuple | None]:
+        """The current generation, and the page stored under ``key`` for it (or None)."""
         current = self.local.generation()
         hit = self.local.get(key, current)
         if hit is None:
@@ -220,6 +230,33 @@ class AnonymousPageCache:
                 self.local.put(key, hit)
             else:
                 hit = None
+        return current, hit
+
+    def _store(self, key: str, current: int, status: str, headers: list, content: bytes,
+               timeout: int) -> None:
+        stored = [
+            (n, NONCE.sub("", v) if n.lower() == "content-security-policy" else v)
+            for n, v in headers if n.lower() not in NOT_STORED
+        ]
+        page = (current, status, stored, content, time.time() + timeout)
+        cache.set(key, page, timeout)
+        self.local.put(key, page)
+
+    @staticmethod
+    def _storable(environ, key, timeout, status_code: int, headers: list) -> bool:
+        cookies = any(n.lower() == "set-cookie" for n, _ in headers)
+        return bool(key and timeout and status_code == 200 and not cookies
+                    and environ["REQUEST_METHOD"] == "GET")
+
+
+class AnonymousPageCache(_PageStore):
+    """WSGI middleware: serves and stores the pages of anonymous visitors."""
+
+    def __call__(self, environ, start_response):
+        if not _cacheable_request(environ):
+            return self._through(environ, start_response, None, None)
+        key = _key(environ)
+        current, hit = self._lookup(key)
         if hit is not None:
             _, status, headers, content, _expires = hit
             headers = [*headers, ("X-Cache", "hit")]
@@ -242,9 +279,7 @@ class AnonymousPageCache:
         status, headers = captured["status"], captured["headers"]
         timeout = next((v for n, v in headers if n.lower() == MARK_HEADER.lower()), None)
         headers = [(n, v) for n, v in headers if n.lower() != MARK_HEADER.lower()]
-        cookies = any(n.lower() == "set-cookie" for n, _ in headers)
-        if not (key and timeout and status.startswith("200") and not cookies
-                and environ["REQUEST_METHOD"] == "GET"):
+        if not self._storable(environ, key, timeout, int(status.split()[0]), headers):
             start_response(status, headers)
             return body  # streamed responses stay streamed
         try:
@@ -252,16 +287,104 @@ class AnonymousPageCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        stored = [
-            (n, NONCE.sub("", v) if n.lower() == "content-security-policy" else v)
-            for n, v in headers if n.lower() not in NOT_STORED
-        ]
-        page = (current, status, stored, content, time.time() + int(timeout))
-        cache.set(key, page, int(timeout))
-        self.local.put(key, page)
+        self._store(key, current, status, headers, content, int(timeout))
         start_response(status, [*headers, ("X-Cache", "miss")])
         return [content]
 
 
 def _no_write(data):
     raise RuntimeError("The page cache does not support the WSGI write() callable.")
+
+
+def _environ(scope) -> dict:
+    """What the cache reads of an ASGI request, named and encoded as in a WSGI environ (headers
+    as ``HTTP_*``, the path and query string as latin-1 text of their bytes), so that the same
+    request gets the same key from either server."""
+    path = scope.get("path", "")
+    root = scope.get("root_path", "")
+    if root:
+        path = path.removeprefix(root)
+    environ = {
+        "REQUEST_METHOD": scope.get("method", ""),
+        "wsgi.url_scheme": scope.get("scheme") or "http",
+        "PATH_INFO": path.encode("utf-8", "surrogateescape").decode("latin-1"),
+        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+    }
+    for name, value in scope.get("headers", ()):
+        meta = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+        value = value.decode("latin-1")
+        if meta in environ:  # a repeated header, joined as a WSGI server joins it
+            environ[meta] += ("; " if meta == "HTTP_COOKIE" else ",") + value
+        else:
+            environ[meta] = value
+    return environ
+
+
+def _bytes_headers(headers: list) -> list:
+    return [(n.encode("latin-1"), v.encode("latin-1")) for n, v in headers]
+
+
+def _text_headers(headers: list) -> list:
+    return [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers]
+
+
+class AsgiAnonymousPageCache(_PageStore):
+    """ASGI middleware: the same page cache as ``AnonymousPageCache``, for an ASGI server.
+
+    A page this process holds at a generation read less than ``SEMAINE_PAGE_GENERATION_TTL`` ago
+    is answered on the event loop; a read of the shared cache (a database table by default, which
+    only synchronous code may query) and a store go through ``sync_to_async``, as Django's own
+    synchronous work does."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.application(scope, receive, send)
+        environ = _environ(scope)
+        if not _cacheable_request(environ):
+            return await self._through(environ, scope, receive, send, None, None)
+        key = _key(environ)
+        current = self.local.known_generation()
+        hit = None if current is None else self.local.get(key, current)
+        if hit is None:
+            current, hit = await sync_to_async(self._lookup)(key)
+        if hit is None:
+            return await self._through(environ, scope, receive, send, key, current)
+        _, status, headers, content, _expires = hit
+        headers = [*headers, ("X-Cache", "hit")]
+        if _not_modified(environ, headers):
+            status_code, content = 304, b""
+            headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
+        else:
+            status_code = int(status.split()[0])
+            if environ["REQUEST_METHOD"] == "HEAD":
+                content = b""
+        await send({"type": "http.response.start", "status": status_code,
+                    "headers": _bytes_headers(headers)})
+        await send({"type": "http.response.body", "body": content})
+
+    async def _through(self, environ, scope, receive, send, key, current):
+        mark = MARK_HEADER.lower().encode()
+        kept = {}
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                timeout = next((v for n, v in message.get("headers", ()) if n.lower() == mark), None)
+                headers = [(n, v) for n, v in message.get("headers", ()) if n.lower() != mark]
+                if self._storable(environ, key, timeout, message["status"], _text_headers(headers)):
+                    kept.update(start={**message, "headers": headers}, timeout=int(timeout), body=[])
+                    return
+                await send({**message, "headers": headers})  # streamed responses stay streamed
+            elif message["type"] == "http.response.body" and "start" in kept:
+                kept["body"].append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                start, content = kept.pop("start"), b"".join(kept["body"])
+                status = f"{start['status']} {HTTPStatus(start['status']).phrase}"
+                await sync_to_async(self._store)(key, current, status, _text_headers(start["headers"]),
+                                                 content, kept["timeout"])
+                await send({**start, "headers": [*start["headers"], (b"X-Cache", b"miss")]})
+                await send({"type": "http.response.body", "body": content})
+            else:
+                await send(message)
+
+        await self.application(scope, receive, capture)

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from semaine.ui.ratelimit import client_address
+from semaine.core.ratelimit import client_address
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The page cache's copies kept in each process (semaine.ui.cache.LocalPages)."""
+"""The page cache's copies kept in each process (semaine.core.cache.LocalPages)."""
 
 import time
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from semaine.ui.cache import GENERATION_KEY, LocalPages, _key, generation
+from semaine.core.cache import GENERATION_KEY, LocalPages, _key, generation
 from tests import factories
 
 
@@ -40,7 +40,7 @@ def test_the_least_recently_used_copies_go_first_beyond_the_memory_given():
 
 @pytest.mark.django_db
 def test_a_warm_page_is_served_from_the_process_copy_until_the_content_changes(site, edition, organisation):
-    from semaine.ui.cache import _bump
+    from semaine.core.cache import _bump
 
     factories.EventFactory(edition=edition, organisation=organisation, state="published",
                            title="Hackathon du Calvados")
@@ -58,7 +58,7 @@ def test_a_warm_page_is_served_from_the_process_copy_until_the_content_changes(s
 def test_a_change_made_elsewhere_is_seen_once_the_generation_is_read_again(
     site, settings, edition, organisation
 ):
-    from semaine.ui.cache import _bump
+    from semaine.core.cache import _bump
 
     factories.EventFactory(edition=edition, organisation=organisation, state="published")
     url = reverse("agenda:list", kwargs={"edition": edition.slug})

@@ -9,7 +9,9 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ JOBS = [
     ("semaine.registrations.tasks.expire_waiting_list_offers", 60),
     ("semaine.registrations.tasks.send_registration_reminders", 900),
     ("semaine.registrations.tasks.anonymise_past_registrations", 86400),
-    ("semaine.registrations.tasks.forget_rate_counters", 3600),
+    ("semaine.core.tasks.forget_rate_counters", 3600),
     ("semaine.accounts.tasks.prune_finished_tasks", 86400),
     ("semaine.accounts.tasks.retry_emails", 60),
     ("semaine.opendata.tasks.build_open_data_files", 300),
@@ -29,8 +31,6 @@ JOBS = [
 
 
 def _seconds(period) -> int:
-    from django.conf import settings
-
     return max(1, int(getattr(settings, period) if isinstance(period, str) else period))
 
 
@@ -61,8 +61,6 @@ def start(interval: float | None = None) -> threading.Thread:
     if interval is None:
         interval = min(15.0, *(_seconds(period) / 2 for _, period in JOBS))
     def loop():
-        from django.db import close_old_connections
-
         while True:
             close_old_connections()
             tick()

@@ -11,8 +11,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 import semaine
+from semaine.core.forms import RefuseControlCharacters
 from semaine.registrations.models import Question, QuestionKind
-from semaine.ui.forms import RefuseControlCharacters
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "ui_ratecounter"  # the table kept its name when the model moved from `ui`
         constraints = [models.UniqueConstraint(fields=["key", "window"], name="one_counter_per_window")]
 
     def __str__(self):

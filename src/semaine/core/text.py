@@ -3,7 +3,7 @@ escape…), a multi-line field keeps its line breaks and tabs but no other contr
 
 A line break in an event's title would otherwise be stored, then break every e-mail whose subject
 quotes it (a header cannot hold one). Every form of the project checks its text fields through
-``semaine.ui.forms``; the API's schemas and the OpenAgenda import use the same rules."""
+``semaine.core.forms``; the API's schemas and the OpenAgenda import use the same rules."""
 
 import re
 
