@@ -94,3 +94,20 @@ def test_a_malformed_trusted_proxy_setting_stops_the_start():
                             capture_output=True, text=True, check=False)
     assert result.returncode != 0
     assert "SEMAINE_TRUSTED_PROXIES" in result.stderr
+
+
+@pytest.mark.parametrize(("remote", "secure"), [("10.0.0.1", True), ("203.0.113.7", False)])
+def test_only_a_trusted_proxy_may_say_a_request_came_over_https(client, settings, remote, secure):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SEMAINE_TRUSTED_PROXIES = "10.0.0.0/8"
+    response = client.get("/healthz", REMOTE_ADDR=remote, HTTP_X_FORWARDED_PROTO="https")
+    assert (response.status_code != 301) is secure, response.status_code
+
+
+def test_without_trusted_proxies_the_https_header_is_believed_as_before(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SEMAINE_TRUSTED_PROXIES = ""
+    response = client.get("/healthz", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code != 301

@@ -68,6 +68,37 @@ def _ip(value: str):
     return address.ipv4_mapped or address if address.version == 6 else address
 
 
+def _in(address, networks) -> bool:
+    return any(address.version == net.version and address in net for net in networks)
+
+
+def from_trusted_proxy(request) -> bool | None:
+    """Whether the request's peer is one of ``SEMAINE_TRUSTED_PROXIES`` (None when none is set)."""
+    trusted = _networks(getattr(settings, "SEMAINE_TRUSTED_PROXIES", "") or "")
+    if not trusted:
+        return None
+    peer = _ip(request.META.get("REMOTE_ADDR", ""))
+    return peer is not None and _in(peer, trusted)
+
+
+class ForwardedHeadersMiddleware:
+    """Forgets the proxy headers a request carries when it does not come from a trusted proxy.
+
+    ``X-Forwarded-Proto`` tells the site a request came over HTTPS (``SECURE_PROXY_SSL_HEADER``):
+    once ``SEMAINE_TRUSTED_PROXIES`` names the proxies, a client reaching the site another way
+    cannot claim it. Without the setting the header is believed as before (the proxy in front
+    must then overwrite it). Runs before every other middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if from_trusted_proxy(request) is False:
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
+
+
 def client_address(request) -> str:
     """The address of the person behind the request, the one every limit counts.
 
@@ -84,7 +115,7 @@ def client_address(request) -> str:
         return str(peer) if peer is not None else remote
 
     def is_trusted(address) -> bool:
-        return any(address.version == net.version and address in net for net in trusted)
+        return _in(address, trusted)
 
     if not is_trusted(peer):
         return str(peer)
