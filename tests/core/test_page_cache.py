@@ -90,3 +90,13 @@ def test_a_lost_generation_never_starts_again_from_a_value_a_page_was_kept_at(
     response = site.get(url)
     assert generation() != before
     assert response["X-Cache"] == "miss" and "Hackathon de la Manche" in response.text
+
+
+@pytest.mark.django_db
+def test_a_page_stored_for_https_never_answers_a_plain_http_request(site, edition):
+    """Behind the HTTPS proxy, production redirects plain HTTP: a page the cache kept for a
+    request the proxy marked as HTTPS must not answer one it did not."""
+    url = reverse("agenda:list", kwargs={"edition": edition.slug})
+    assert site.get(url, headers={"X-Forwarded-Proto": "https"})["X-Cache"] == "miss"
+    assert site.get(url, headers={"X-Forwarded-Proto": "https"})["X-Cache"] == "hit"
+    assert site.get(url)["X-Cache"] == "miss"  # Django answers it (and redirects, in production)

@@ -131,8 +131,10 @@ def _key(environ) -> str:
             language = value
     raw = "\n".join((
         environ.get("HTTP_HX_REQUEST", ""), language, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-        environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
-        environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+        # the scheme as the proxy saw it too: a page stored for HTTPS is never the answer to a
+        # plain HTTP request, which production redirects
+        environ.get("wsgi.url_scheme", ""), environ.get("HTTP_X_FORWARDED_PROTO", ""),
+        environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
     ))
     return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
