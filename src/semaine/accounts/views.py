@@ -44,10 +44,7 @@ def signup(request):
 def _too_many_sign_ups(request, form) -> bool:
     """Sign-ups per hour from one address and for one e-mail (each sends an e-mail, whether the
     address has an account or not): the registration limits of the settings."""
-    if ratelimit.hit("signup-ip", ratelimit.client_address(request),
-                     limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS, period=3600) and \
-            ratelimit.hit("signup-email", form.cleaned_data["email"],
-                          limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_EMAIL, period=3600):
+    if ratelimit.hourly_attempt("signup", request, form.cleaned_data["email"]):
         return False
     form.add_error(None, _("Trop de demandes de création de compte en peu de temps : réessayez "
                            "dans une heure."))

@@ -38,6 +38,15 @@ def hit(kind: str, value: str, *, limit: int, period: int) -> bool:
     return count <= limit
 
 
+def hourly_attempt(kind: str, request, email: str) -> bool:
+    """One more attempt of ``kind`` (a registration, a sign-up) from the request's client and for
+    ``email``: False once either has made more than the settings allow in the hour
+    (``SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS``, ``…_PER_EMAIL``)."""
+    return hit(f"{kind}-ip", client_address(request),
+               limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS, period=3600) and \
+        hit(f"{kind}-email", email, limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_EMAIL, period=3600)
+
+
 def exceeded(kind: str, value: str, *, limit: int, period: int) -> bool:
     """True when the client already spent its `limit` attempts of the current window
     (reads the counter without counting)."""

@@ -86,10 +86,7 @@ def register(request, public_id):
 
 def _too_many(request, form) -> bool:
     """Registration attempts per hour, per address and per e-mail (settings)."""
-    if ratelimit.hit("register-ip", ratelimit.client_address(request),
-                     limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS, period=3600) and \
-            ratelimit.hit("register-email", form.cleaned_data["email"],
-                          limit=settings.SEMAINE_REGISTRATION_LIMIT_PER_EMAIL, period=3600):
+    if ratelimit.hourly_attempt("register", request, form.cleaned_data["email"]):
         return False
     form.add_error(None, _("Trop de demandes d’inscription en peu de temps : réessayez dans "
                            "une heure."))
