@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("api/<path:rest>", api_views.not_found, name="api_not_found"),
-    path("compte/", include("semaine.accounts.urls")),
+    path("compte/", include("semaine.web.account.urls")),
     path("espace/", include("semaine.organisers.urls")),
     path("coordination/", include("semaine.agenda.coordination_urls")),
     path("inscriptions/", include("semaine.registrations.urls")),
