@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("api/<path:rest>", api_views.not_found, name="api_not_found"),
     path("compte/", include("semaine.web.account.urls")),
-    path("espace/", include("semaine.organisers.urls")),
+    path("espace/", include("semaine.web.organiser.urls")),
     path("coordination/", include("semaine.web.coordination.urls")),
     path("inscriptions/", include("semaine.registrations.urls")),
     path("mes-donnees/", include("semaine.registrations.privacy_urls")),
