@@ -4,7 +4,9 @@ from semaine.web.organiser import openagenda as organiser_openagenda
 from semaine.web.organiser import tokens as token_views
 from semaine.web.public import openagenda as openagenda_views
 
-from . import export_views, stats_views, views
+from . import feeds as views
+from . import opendata as export_views
+from . import statistics as stats_views
 
 app_name = "opendata"
 urlpatterns = [
