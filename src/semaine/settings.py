@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "semaine.opendata",
     "semaine.ledger",
     "semaine.ui",
+    "semaine.web",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from django.views.static import serve
 
 from semaine.api import views as api_views
 from semaine.api.main import api
-from semaine.ui import views as ui_views
+from semaine.web.public import site as ui_views
 
 urlpatterns = [
     path("healthz", ui_views.healthz, name="healthz"),
@@ -13,15 +13,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("api/<path:rest>", api_views.not_found, name="api_not_found"),
-    path("compte/", include("semaine.accounts.urls")),
-    path("espace/", include("semaine.organisers.urls")),
-    path("coordination/", include("semaine.agenda.coordination_urls")),
-    path("inscriptions/", include("semaine.registrations.urls")),
-    path("mes-donnees/", include("semaine.registrations.privacy_urls")),
+    path("compte/", include("semaine.web.account.urls")),
+    path("espace/", include("semaine.web.organiser.urls")),
+    path("coordination/", include("semaine.web.coordination.urls")),
+    path("inscriptions/", include("semaine.web.public.registrations_urls")),
+    path("mes-donnees/", include("semaine.web.public.privacy_urls")),
     path("", include("semaine.ledger.urls")),
-    path("", include("semaine.ui.urls")),
-    path("", include("semaine.opendata.urls")),
-    path("", include("semaine.agenda.urls")),
+    path("", include("semaine.web.public.site_urls")),
+    path("", include("semaine.web.public.opendata_urls")),
+    path("", include("semaine.web.public.agenda_urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -29,6 +29,6 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-handler403 = "semaine.ui.views.permission_denied"
-handler404 = "semaine.ui.views.page_not_found"
-handler500 = "semaine.ui.views.server_error"
+handler403 = "semaine.web.public.site.permission_denied"
+handler404 = "semaine.web.public.site.page_not_found"
+handler500 = "semaine.web.public.site.server_error"

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from semaine.agenda import map_views
 from semaine.agenda.models import AttendanceMode, EventState, EventStatus, Format
 from semaine.agenda.search import refresh_search_vector
+from semaine.web.public import map as map_views
 from tests import factories
 
 pytestmark = pytest.mark.django_db

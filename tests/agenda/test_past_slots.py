@@ -131,7 +131,7 @@ def test_the_api_free_filter_leaves_out_past_events(client, edition, organisatio
 def test_an_event_page_is_not_cached_past_the_start_of_its_last_open_slot(event):
     from django.contrib.auth.models import AnonymousUser
 
-    from semaine.agenda.views import event_page
+    from semaine.web.public.agenda import event_page
 
     request = RequestFactory().get(event.get_absolute_url())
     request.user = AnonymousUser()

@@ -263,7 +263,7 @@ def test_the_attendee_list_is_paginated_searchable_and_costs_the_same_queries_at
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from semaine.registrations import views
+    from semaine.web.organiser import attendees as views
 
     monkeypatch.setattr(views, "ATTENDEES_PER_PAGE", 5)
     big = factories.EventFactory(edition=edition, organisation=organisation, slots=1,

@@ -16,7 +16,7 @@ complete set of files; the previous build is kept (a download in progress goes o
 and older ones are removed. A failed build leaves the files as they were and records when and
 why in ``state.json``: the open-data page says so.
 
-Large calendar feeds use the same mechanism (``feeds/<key>/``): see ``semaine.opendata.views``.
+Large calendar feeds use the same mechanism (``feeds/<key>/``): see ``semaine.opendata.feeds``.
 """
 
 import hashlib

@@ -19,8 +19,8 @@ def build_open_data_files() -> list[str]:
 
 @task()
 def build_feed_file(key: str, spec: dict) -> bool:
-    """Build the file of a large calendar feed (see ``views``)."""
-    from . import files, views
+    """Build the file of a large calendar feed (see ``feeds``)."""
+    from . import feeds, files
 
     files.build_started(f"feeds/{key}")
-    return views.build_feed_file(key, spec)
+    return feeds.build_feed_file(key, spec)

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from semaine.agenda import queries
 from semaine.agenda.models import Event, EventState, EventStatus
-
-from .forms import Form
+from semaine.ui.forms import Form
 
 
 class SampleForm(Form):

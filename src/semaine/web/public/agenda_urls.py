@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import map_views, views
+from . import agenda as views
+from . import map as map_views
 
 app_name = "agenda"
 urlpatterns = [

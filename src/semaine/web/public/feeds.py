@@ -9,31 +9,33 @@ Each feed is served from the anonymous cache and answers conditional requests (E
 Last-Modified) with 304, cached or not, so that subscribed calendars fetch it cheaply.
 """
 
-import hashlib
-import json
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Prefetch, Q
-from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from semaine.agenda import search
-from semaine.agenda.models import Edition, Event, EventHistory, EventState, Programme, Slot
+from semaine.agenda.models import Event, EventHistory, EventState
 from semaine.core.cache import cache_anonymous
-from semaine.organisers.models import Organisation
-
-from . import files, ical, tasks
+from semaine.opendata import files, ical, tasks
+from semaine.opendata.feeds import (
+    FEED_FILE,
+    distinct,
+    feed_definition,
+    feed_figures,
+    feed_fingerprint,
+    feed_key,
+    with_feed_data,
+)
 
 CACHE_TIMEOUT = 300
 #: Seconds a calendar client is asked to wait for a feed being prepared.
 RETRY_AFTER = 30
-FEED_FILE = "agenda.ics"
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -57,28 +59,6 @@ def conditional(view):
 
 def feed(view):
     return require_safe(conditional(cache_anonymous(CACHE_TIMEOUT)(view)))
-
-
-def _with_feed_data(queryset):
-    """What the calendar shows of each event, in a fixed number of queries."""
-    return (
-        queryset.filter(first_starts_at__isnull=False)
-        .select_related("edition", "organisation", "venue")
-        .prefetch_related(
-            Prefetch("slots", queryset=Slot.objects.order_by("starts_at", "pk")),
-            "formats", "themes",
-        )
-        .defer("description", "search_vector")
-    )
-
-
-def _distinct(events) -> list[Event]:
-    seen, unique = set(), []
-    for event in events:
-        if event.pk not in seen:
-            seen.add(event.pk)
-            unique.append(event)
-    return unique
 
 
 def _last_modified(events: list[Event]):
@@ -125,69 +105,17 @@ def preparing(request, retry_after: int) -> HttpResponse:
     return response
 
 
-def _feed_definition(spec: dict):
-    """(events, calendar name, file name) of a feed described by ``spec`` (what the request
-    asked for, kept as the build task's argument). Raises Http404."""
-    kind = spec["kind"]
-    if kind == "search":
-        edition = get_object_or_404(Edition, slug=spec["edition"])
-        filters = search.parse_filters(QueryDict(spec["query"]), edition=edition)  # notices dropped
-        events = search.search_events(edition, filters).order_by("first_starts_at", "pk")
-        labels = [str(item[-1]) for item in filters.active()]  # the label is last
-        name = f"{edition.name} — {', '.join(labels)}" if labels else _("%(edition)s — agenda") % {
-            "edition": edition.name}
-        return events, name, f"{edition.slug}-agenda.ics"
-    if kind == "programme":
-        programme = get_object_or_404(
-            Programme.objects.select_related("edition"), edition__slug=spec["edition"], slug=spec["slug"]
-        )
-        events = Event.objects.filter(programme=programme, state=EventState.PUBLISHED).order_by(
-            "first_starts_at", "pk")
-        return (events, f"{programme.title} — {programme.edition.name}",
-                f"{programme.edition.slug}-{programme.slug}.ics")
-    if kind == "organisation":
-        organisation = get_object_or_404(Organisation, slug=spec["slug"])
-        co_organised = Event.co_organisers.through.objects.filter(organisation=organisation)
-        events = Event.objects.filter(state=EventState.PUBLISHED).filter(
-            Q(organisation=organisation) | Q(pk__in=co_organised.values("event_id"))
-        ).order_by("first_starts_at", "pk")
-        return (events, _("%(organisation)s — agenda") % {"organisation": organisation.name},
-                f"{organisation.slug}-agenda.ics")
-    raise Http404
-
-
-def _feed_key(spec: dict) -> str:
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:40]
-
-
-def _feed_figures(events) -> dict:
-    """Count and latest change of the feed's events; count and span of their slots."""
-    ids = events.order_by().values("pk")
-    figures = Event.objects.filter(pk__in=ids).aggregate(n=Count("pk"), latest=Max("updated_at"))
-    figures.update(Slot.objects.filter(event_id__in=ids).aggregate(
-        slots=Count("pk"), first=Min("starts_at"), last=Max("ends_at")))
-    return figures
-
-
-def _feed_fingerprint(spec: dict, figures: dict) -> str:
-    """What the feed's file is made from: its events' figures, the latest history entry."""
-    history = EventHistory.objects.aggregate(latest=Max("created_at"))["latest"]
-    parts = [json.dumps(spec, sort_keys=True), settings.SITE_URL, ical.PRODID,
-             *(str(figures[name]) for name in ("n", "slots", "latest", "first", "last")), str(history)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
 def _served_feed(request, spec: dict) -> HttpResponse:
     """The whole feed: built here when small, else the worker's file (see the module)."""
-    events, name, filename = _feed_definition(spec)
+    events, name, filename = feed_definition(spec)
     limit = settings.SEMAINE_FEED_INLINE_MAX_EVENTS
     if len(events.values_list("pk", flat=True)[: limit + 1]) <= limit:
-        return _calendar_response(request, _distinct(_with_feed_data(events)), name=name,
+        return _calendar_response(request, distinct(with_feed_data(events)), name=name,
                                   filename=filename)
-    key = _feed_key(spec)
+    key = feed_key(spec)
     folder = f"feeds/{key}"
     built = files.built(folder, FEED_FILE)
-    stale = built is None or not files.is_current(folder, _feed_fingerprint(spec, _feed_figures(events)))
+    stale = built is None or not files.is_current(folder, feed_fingerprint(spec, feed_figures(events)))
     if stale:
         files.queue_once(folder, lambda: tasks.build_feed_file.enqueue(key, spec))
     if built is None:
@@ -198,35 +126,6 @@ def _served_feed(request, spec: dict) -> HttpResponse:
     if stale:
         response["X-Semaine-Rebuilding"] = "1"
     return response
-
-
-def build_feed_file(key: str, spec: dict) -> bool:
-    """Build the file of a large feed if its events changed (run by the worker). True if built."""
-    events, name, _filename = _feed_definition(spec)
-    figures = _feed_figures(events)
-    current = _feed_fingerprint(spec, figures)
-    folder = f"feeds/{key}"
-    if files.is_current(folder, current):
-        return False
-    stamp = timezone.now().replace(microsecond=0)
-
-    def absolute_url(path: str) -> str:
-        return settings.SITE_URL + path
-
-    def unique(queryset):
-        seen = set()
-        for event in queryset.iterator(chunk_size=500):
-            if event.pk not in seen:
-                seen.add(event.pk)
-                yield event
-
-    def parts():
-        return ical.calendar_parts(
-            unique(_with_feed_data(events)), name=name[:250], absolute_url=absolute_url, stamp=stamp,
-            span=ical.years_span(figures["first"], figures["last"], stamp))
-
-    files.build(folder, current, {FEED_FILE: parts})
-    return True
 
 
 def _spec(request, kind: str, **values) -> dict:
@@ -245,7 +144,7 @@ def search_feed(request, edition):
 @feed
 def event_feed(request, edition, public_id):
     """One published event, one VEVENT per slot."""
-    event = _with_feed_data(
+    event = with_feed_data(
         Event.objects.filter(edition__slug=edition, public_id=public_id, state=EventState.PUBLISHED)
     ).first()
     if event is None:

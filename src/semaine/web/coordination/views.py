@@ -7,16 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from semaine.agenda import queries, services
+from semaine.agenda.forms import ModerationForm, QueueFilterForm, ReopenForm
+from semaine.agenda.models import Event, EventState
+from semaine.agenda.permissions import require_coordinator
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
 from semaine.organisers import services as organiser_services
 from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.organisers.permissions import require_any_coordinator
-
-from . import queries, services
-from .forms import ModerationForm, QueueFilterForm, ReopenForm
-from .models import Event, EventState
-from .permissions import require_coordinator
 
 
 @login_required

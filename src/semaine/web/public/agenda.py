@@ -7,14 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.agenda import jsonld, queries, search
+from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, Theme
+from semaine.agenda.permissions import can_edit_event, can_view_event, is_coordinator
 from semaine.core.cache import cache_anonymous
 from semaine.core.pagination import paginate
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
-from . import calendar, jsonld, queries, search
-from .models import PARIS, Edition, Event, EventState, Programme, Theme
-from .permissions import can_edit_event, can_view_event, is_coordinator
+from . import calendar
 
 
 def current(request):

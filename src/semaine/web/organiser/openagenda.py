@@ -1,27 +1,19 @@
-"""OpenAgenda in the organiser space (upload a file, follow the import) and the public export
-of a programme."""
+"""OpenAgenda in the organiser space: upload a file, follow the import."""
 
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from semaine.agenda.models import Programme
-from semaine.core.cache import cache_anonymous
 from semaine.core.forms import add_service_errors
 from semaine.interop import openagenda
+from semaine.opendata.forms import OpenAgendaImportForm
+from semaine.opendata.models import OpenAgendaImport
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
-
-from .forms import OpenAgendaImportForm
-from .models import OpenAgendaImport
 
 REPORT_PAGE_SIZE = 100
 
@@ -73,25 +65,3 @@ def import_run(request, slug, pk):
     if request.htmx:
         return render(request, "opendata/_openagenda_progress.html", context)
     return render(request, "opendata/openagenda_run.html", context)
-
-
-@require_safe
-def sample_file(request):
-    """The sample export shown on the import page, to try the import."""
-    return FileResponse(openagenda.SAMPLE.open("rb"), as_attachment=True, filename=openagenda.SAMPLE.name,
-                        content_type="application/json")
-
-
-@require_safe
-@cache_anonymous()
-def programme_export(request, edition, slug):
-    """The published events of a programme, in OpenAgenda's JSON shape."""
-    programme = get_object_or_404(
-        Programme.objects.select_related("edition", "organisation"), edition__slug=edition, slug=slug
-    )
-    document = openagenda.export_programme(programme, absolute_url=request.build_absolute_uri)
-    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{programme.edition.slug}-{programme.slug}-openagenda.json")
-    return response

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import showcase, views
+from . import components as showcase
+from . import site as views
 
 app_name = "ui"
 urlpatterns = [

@@ -20,11 +20,10 @@ from semaine.agenda.models import Event, EventState
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
-
-from .forms import MemberForm
-from .models import Membership, Organisation
-from .permissions import is_org_admin, require_member
-from .services import remove_member
+from semaine.organisers.forms import MemberForm
+from semaine.organisers.models import Membership, Organisation
+from semaine.organisers.permissions import is_org_admin, require_member
+from semaine.organisers.services import remove_member
 
 
 def _organisation_for(request, slug) -> Organisation:

@@ -13,10 +13,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from semaine.core import ratelimit
-
-from . import privacy
-from .models import ACTIVE
-from .privacy_forms import AccessLinkForm
+from semaine.registrations import privacy
+from semaine.registrations.models import ACTIVE
+from semaine.registrations.privacy_forms import AccessLinkForm
 
 #: Link requests per hour: per client address (then refused), per e-mail (then silently not sent).
 LIMIT_PER_ADDRESS = 20

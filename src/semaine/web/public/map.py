@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from semaine.agenda.geo import GEOJSON_TYPE, feature
+from semaine.agenda.links import event_url_builder
+from semaine.agenda.models import PARIS, Edition, Event, EventStatus
+from semaine.agenda.search import parse_filters, search_events
 from semaine.core.cache import cache_anonymous
 from semaine.core.problems import problem
-
-from .geo import GEOJSON_TYPE, feature
-from .links import event_url_builder
-from .models import PARIS, Edition, Event, EventStatus
-from .search import parse_filters, search_events
 
 #: Features in one GeoJSON answer at most; beyond, ``"truncated": true`` says the rest is cut.
 MAX_FEATURES = 5000

@@ -38,10 +38,10 @@ from semaine.agenda.links import event_url_builder
 from semaine.agenda.models import Edition
 from semaine.agenda.queries import edition_or_404
 from semaine.core import cache as page_cache
+from semaine.opendata import exports, files, publication
+from semaine.opendata.exports import CSV_TYPE, FILES, JSON_TYPE, JSONLD_TYPE
 
-from . import exports, files, publication
-from .exports import CSV_TYPE, FILES, JSON_TYPE, JSONLD_TYPE
-from .views import CACHE_TIMEOUT, _clean_params, feed, preparing
+from .feeds import CACHE_TIMEOUT, _clean_params, feed, preparing
 
 #: Seconds a client is asked to wait before asking again for a file being prepared.
 RETRY_AFTER = 30

@@ -16,9 +16,8 @@ from semaine.agenda.queries import current_edition, edition_or_404
 from semaine.core.cache import cache_anonymous, generation
 from semaine.core.problems import problem
 from semaine.core.spreadsheet import neutralise_formula
-
-from . import charts
-from .stats import CHARTS, COORDINATOR_CHARTS, EditionStatistics, Table, edition_statistics
+from semaine.opendata import charts
+from semaine.opendata.stats import CHARTS, COORDINATOR_CHARTS, EditionStatistics, Table, edition_statistics
 
 #: Registrations change without touching the programme: their figures are at most this old.
 CACHE_TIMEOUT = 300

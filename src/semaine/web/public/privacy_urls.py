@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views as views
+from . import privacy as views
 
 app_name = "privacy"
 urlpatterns = [

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import PARIS, Slot
+from semaine.agenda.models import PARIS, Slot
 
 FIRST_HOUR, LAST_HOUR = 8, 21          # rows cover 8:00–21:00, half an hour each
 ROWS = (LAST_HOUR - FIRST_HOUR) * 2

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from . import export_views, openagenda_views, stats_views, token_views, views
+from semaine.web.organiser import openagenda as organiser_openagenda
+from semaine.web.organiser import tokens as token_views
+from semaine.web.public import openagenda as openagenda_views
+
+from . import feeds as views
+from . import opendata as export_views
+from . import statistics as stats_views
 
 app_name = "opendata"
 urlpatterns = [
@@ -13,9 +19,9 @@ urlpatterns = [
     path("editions/<slug:edition>/programmes/<slug:slug>/openagenda.json",
          openagenda_views.programme_export, name="programme_openagenda"),
     path("organisateurs/<slug:slug>/agenda.ics", views.organisation_feed, name="organisation_ics"),
-    path("espace/<slug:slug>/openagenda/", openagenda_views.import_start,
+    path("espace/<slug:slug>/openagenda/", organiser_openagenda.import_start,
          name="openagenda_import"),
-    path("espace/<slug:slug>/openagenda/<int:pk>/", openagenda_views.import_run,
+    path("espace/<slug:slug>/openagenda/<int:pk>/", organiser_openagenda.import_run,
          name="openagenda_run"),
     path("openagenda/exemple.json", openagenda_views.sample_file, name="openagenda_sample"),
     path("statistiques/", stats_views.current_statistics, name="current_statistics"),

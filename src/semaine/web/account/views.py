@@ -12,13 +12,12 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from semaine.accounts import outbox, services
+from semaine.accounts.backends import address_blocked
+from semaine.accounts.forms import DeleteAccountForm, PasswordResetForm, SignUpForm
+from semaine.accounts.models import Email, EmailStatus
 from semaine.core import ratelimit
 from semaine.core.forms import add_service_errors
-
-from . import outbox, services
-from .backends import address_blocked
-from .forms import DeleteAccountForm, PasswordResetForm, SignUpForm
-from .models import Email, EmailStatus
 
 
 def signup(request):

@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from semaine.core.forms import add_service_errors
+from semaine.opendata.models import ApiToken
+from semaine.opendata.services import create_api_token, revoke_api_token
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import is_org_admin, require_member
 from semaine.ui.forms import Form
-
-from .models import ApiToken
-from .services import create_api_token, revoke_api_token
 
 
 class TokenForm(Form):

@@ -1,0 +1,1 @@
+"""Coordination: the moderation queue, organisation approval, reopening submissions."""
