@@ -17,7 +17,7 @@ from semaine.core.forms import add_service_errors
 
 from . import outbox, services
 from .backends import address_blocked
-from .forms import DeleteAccountForm, PasswordResetForm, SignUpForm
+from .forms import DeleteAccountForm, NotificationForm, PasswordResetForm, SignUpForm
 from .models import Email, EmailStatus
 
 
@@ -107,9 +107,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def account(request):
-    """« Mon compte »: what the platform keeps about me, its export, its erasure."""
+    """« Mon compte »: what the platform keeps about me, its export, its erasure; how I receive
+    the follow-up e-mails."""
+    form = NotificationForm(request.POST or None,
+                            initial={"notification_frequency": request.user.notification_frequency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_notification_frequency(request.user,
+                                                form.cleaned_data["notification_frequency"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Votre choix est enregistré."))
+            return redirect("accounts:account")
     return render(request, "accounts/account.html", {
-        "data": services.account_data(request.user),
+        "data": services.account_data(request.user), "notification_form": form,
     })
 
 
