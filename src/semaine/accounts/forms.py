@@ -9,6 +9,8 @@ from semaine.organisers.models import OrganisationKind
 from semaine.territory.models import Departement
 from semaine.ui.forms import Form
 
+from .models import NotificationFrequency
+
 
 class SignUpForm(Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
@@ -66,4 +68,14 @@ class DeleteAccountForm(Form):
     password = forms.CharField(
         label=_("Votre mot de passe, pour confirmer"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class NotificationForm(Form):
+    notification_frequency = forms.ChoiceField(
+        label=_("Courriels de suivi (modération, décisions)"), choices=NotificationFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Au fil de l’eau, ou un seul courriel chaque matin avec tout ce qui s’est passé "
+                    "la veille. Les soumissions à examiner sont toujours regroupées toutes les dix "
+                    "minutes."),
     )

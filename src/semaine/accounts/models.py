@@ -28,12 +28,23 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class NotificationFrequency(models.TextChoices):
+    """How a person receives the e-mails that ask them to act (moderation, decisions)."""
+
+    IMMEDIATE = "immediate", _("immédiat")
+    DAILY = "daily", _("un résumé par jour")
+
+
 class User(AbstractUser):
     """A person with an account: an organiser's editor, a coordinator, platform staff."""
 
     username = None
     email = models.EmailField(_("adresse électronique"), unique=True)
     email_verified_at = models.DateTimeField(_("adresse vérifiée le"), null=True, blank=True)
+    notification_frequency = models.CharField(
+        _("courriels de suivi"), max_length=10, choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -64,6 +75,7 @@ class EmailKind(models.TextChoices):
     MESSAGE = "message", _("message de l’organisateur")
     ACCOUNT = "account", _("compte")
     INVITATION = "invitation", _("invitation")
+    NOTIFICATION = "notification", _("suivi de la modération")
 
 
 class Email(models.Model):
@@ -105,3 +117,30 @@ class Email(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject} ({self.status})"
+
+
+class NotificationBatch(models.TextChoices):
+    """Which e-mail a waiting notification goes out in."""
+
+    DAILY = "daily", _("résumé du jour")
+    SUBMISSIONS = "submissions", _("soumissions récentes")
+
+
+class Notification(models.Model):
+    """One thing a person must know or act on, waiting for the e-mail that gathers several: their
+    daily summary, or the coordinators' e-mail of recent submissions (see ``notifications``).
+    Deleted once its e-mail is in the outbox."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    batch = models.CharField(max_length=12, choices=NotificationBatch.choices)
+    subject = models.CharField(max_length=255)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification en attente")
+        verbose_name_plural = _("notifications en attente")
+        indexes = [models.Index(fields=["batch", "created_at"], name="notification_due")]
+
+    def __str__(self):
+        return f"{self.user}: {self.batch}"

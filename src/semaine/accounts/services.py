@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from semaine.organisers.services import register_organisation
 
 from . import outbox
-from .models import Email, EmailKind
+from .models import Email, EmailKind, NotificationFrequency
 from .tokens import email_verification_token
 
 User = get_user_model()
@@ -129,6 +129,16 @@ def send_invitations_again(actor, organisation) -> int:
 
 
 # --- one's own account (RGPD: see, export, erase) ----------------------------------------------
+
+
+@transaction.atomic
+def set_notification_frequency(user, frequency: str):
+    """« Mon compte »: the follow-up e-mails at once, or in one summary a day."""
+    if frequency not in NotificationFrequency.values:
+        raise ValidationError({"notification_frequency": _("Choisissez l’une des deux possibilités.")})
+    User.objects.filter(pk=user.pk).update(notification_frequency=frequency)
+    user.notification_frequency = frequency
+    return user
 
 
 def account_data(user) -> dict:

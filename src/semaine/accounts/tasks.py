@@ -45,3 +45,19 @@ def prune_finished_tasks() -> None:
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
         call_command("prune_db_task_results", "--queue-name", "*", "--min-age-days", "1",
                      verbosity=0)
+
+
+@task()
+def send_daily_digests() -> int:
+    """Each person who chose a summary a day gets it once, after eight in the morning (every hour)."""
+    from . import notifications
+
+    return notifications.send_daily_digests()
+
+
+@task()
+def send_submission_digests() -> int:
+    """Coordinators get one e-mail listing the events submitted since the last (every ten minutes)."""
+    from . import notifications
+
+    return notifications.send_submission_digests()

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from semaine.organisers.models import Organisation
@@ -397,6 +398,16 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
+
+    @cached_property
+    def open_return(self):
+        """The coordinators' return for correction the organiser still has to answer: the last
+        moderation step of a draft, until it is submitted again (None otherwise)."""
+        if self.state != EventState.DRAFT:
+            return None
+        last = (self.history.filter(action__in=(HistoryAction.SUBMITTED, HistoryAction.RETURNED))
+                .order_by("-created_at", "-id").first())
+        return last if last is not None and last.action == HistoryAction.RETURNED else None
 
     @property
     def takes_registrations(self) -> bool:

@@ -18,7 +18,7 @@ from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
 
-from . import dates
+from . import dates, notifications
 from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events
 from .models import (
     Edition,
@@ -346,6 +346,7 @@ def submit_event(actor, event: Event) -> Event:
     event.save(update_fields=["state", "submitted_at", "updated_at"])
     _log(event, actor, HistoryAction.SUBMITTED, from_state=EventState.DRAFT,
          to_state=EventState.SUBMITTED)
+    notifications.event_submitted(event, actor)
     return event
 
 
@@ -366,6 +367,7 @@ def _moderate(actor, event: Event, action, to_state, comment: str, *, need_comme
     if to_state == EventState.PUBLISHED:
         content_changed()
     _log(event, actor, action, from_state=from_state, to_state=to_state, comment=comment)
+    notifications.event_decided(event, actor, action, comment)
     return event
 
 
@@ -433,6 +435,7 @@ def reopen_submissions(actor, edition: Edition, until: datetime) -> Edition:
         raise ValidationError({"until": dates.out_of_range_message()})
     edition.submissions_reopened_until = until
     edition.save(update_fields=["submissions_reopened_until"])
+    notifications.submissions_reopened(edition, actor)
     return edition
 
 

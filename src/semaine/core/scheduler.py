@@ -26,6 +26,8 @@ JOBS = [
     ("semaine.core.tasks.forget_rate_counters", 3600),
     ("semaine.accounts.tasks.prune_finished_tasks", 86400),
     ("semaine.accounts.tasks.retry_emails", 60),
+    ("semaine.accounts.tasks.send_daily_digests", 3600),
+    ("semaine.accounts.tasks.send_submission_digests", 600),
     ("semaine.opendata.tasks.build_open_data_files", 300),
 ]
 

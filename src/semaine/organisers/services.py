@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import notifications
 from .models import Membership, Organisation, OrganisationStatus, Role
 from .permissions import require_any_coordinator, require_org_admin
 
@@ -51,6 +52,7 @@ def _review(actor, organisation: Organisation, status: str, comment: str) -> Org
     organisation.reviewed_by = actor
     organisation.reviewed_at = timezone.now()
     organisation.save(update_fields=["status", "status_comment", "reviewed_by", "reviewed_at"])
+    notifications.organisation_reviewed(organisation, actor)
     return organisation
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from semaine.accounts import outbox, services
 from semaine.accounts.backends import address_blocked
-from semaine.accounts.forms import DeleteAccountForm, PasswordResetForm, SignUpForm
+from semaine.accounts.forms import DeleteAccountForm, NotificationForm, PasswordResetForm, SignUpForm
 from semaine.accounts.models import Email, EmailStatus
 from semaine.core import ratelimit
 from semaine.core.forms import add_service_errors
@@ -103,9 +103,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def account(request):
-    """« Mon compte »: what the platform keeps about me, its export, its erasure."""
+    """« Mon compte »: what the platform keeps about me, its export, its erasure; how I receive
+    the follow-up e-mails."""
+    form = NotificationForm(request.POST or None,
+                            initial={"notification_frequency": request.user.notification_frequency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_notification_frequency(request.user,
+                                                form.cleaned_data["notification_frequency"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Votre choix est enregistré."))
+            return redirect("accounts:account")
     return render(request, "accounts/account.html", {
-        "data": services.account_data(request.user),
+        "data": services.account_data(request.user), "notification_form": form,
     })
 
 
