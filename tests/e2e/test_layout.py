@@ -163,6 +163,15 @@ LAYOUT_PROBLEMS = """
       problems.push(`${name(card)} is ${Math.round(rect.height)} px tall, more than two screens`);
     }
   }
+  // Buttons and links drawn as buttons show their words: DSFR turns a button with an icon into
+  // an icon alone unless its group says the icon goes on the left (a search bar's button is an
+  // icon by design, its words read by screen readers).
+  for (const button of main.querySelectorAll(".fr-btn:not(.fr-search-bar .fr-btn)")) {
+    if (!button.checkVisibility({visibilityProperty: true}) || !button.textContent.trim()) continue;
+    if (button.scrollWidth > button.clientWidth + 1 || button.scrollHeight > button.clientHeight + 1) {
+      problems.push(`${name(button)} « ${button.textContent.trim()} » hides its words`);
+    }
+  }
   return problems;
 }
 """
