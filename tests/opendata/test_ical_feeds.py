@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -311,6 +312,19 @@ def test_a_large_programme_or_organiser_feed_holds_every_event(client, edition, 
                 reverse("opendata:organisation_ics", kwargs={"slug": organisation.slug})):
         assert client.get(url).status_code == 503  # being built by the worker
         assert [str(v["SUMMARY"]) for v in fetch(client, url).events] == ["Jour 0", "Jour 1", "Jour 2"]
+
+
+def test_one_search_written_many_ways_is_one_feed_file(client, edition, organisation, settings):
+    """Unknown parameters, their order and repeated values never make a new file to build."""
+    settings.SEMAINE_FEED_INLINE_MAX_EVENTS = 2
+    _in_date_order(edition, organisation, 3)
+    assert client.get(search_url(edition) + "?sort=date&q=").status_code == 503
+    for query in ("?q=&sort=date", "?sort=date&q=&sort=date", "?x=1&sort=date&q=", "?q=&utm=2&sort=date"):
+        response = client.get(search_url(edition) + query)
+        assert response.status_code == 200, query  # the file already built, not a new build
+        assert response["X-Semaine-Built-At"]
+    feeds = Path(settings.SEMAINE_OPENDATA_DIR) / "feeds"
+    assert len(list(feeds.iterdir())) == 1
 
 
 def test_a_large_feed_file_answers_304_to_its_etag(client, edition, organisation, settings):

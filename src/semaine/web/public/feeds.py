@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -128,10 +128,25 @@ def _served_feed(request, spec: dict) -> HttpResponse:
     return response
 
 
+#: The agenda's parameters (``agenda.search.parse_filters``): the only ones a search feed keeps.
+SEARCH_PARAMETERS = frozenset({
+    "q", "region", "departement", "near", "lat", "lon", "radius", "theme", "format", "audience",
+    "from", "to", "day", "attendance", "access", "free", "organisation", "programme", "track",
+    "sort",
+})
+
+
 def _spec(request, kind: str, **values) -> dict:
+    """What the feed holds. A search's query is written one way only (known parameters, sorted,
+    repeated values in order), so that the same search, however its address is written, is one
+    file built once: an address with extra or reordered parameters never queues another build."""
     spec = {"kind": kind, **values}
     if kind == "search":
-        spec["query"] = _clean_params(request.GET).urlencode()
+        params = _clean_params(request.GET)
+        canonical = QueryDict(mutable=True)
+        for key in sorted(SEARCH_PARAMETERS.intersection(params)):
+            canonical.setlist(key, sorted(set(params.getlist(key))))
+        spec["query"] = canonical.urlencode()
     return spec
 
 
