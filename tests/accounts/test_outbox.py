@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,3 +272,14 @@ def test_erasing_ones_data_removes_the_emails_to_that_address(event, commit):
 
     assert not Email.objects.exists()
     assert Registration.objects.get().status == RegistrationStatus.CANCELLED
+
+
+def test_an_email_queued_for_a_retry_is_not_queued_again_before_its_new_deadline(event, commit):
+    """A worker that falls behind is not handed the same e-mail again at every run of the job."""
+    register(event, "ines@example.fr", commit)
+    due = timezone.now() - timedelta(seconds=1)
+    Email.objects.update(status=EmailStatus.QUEUED, next_attempt_at=due)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        assert outbox.retry_due() == 1
+        assert outbox.retry_due() == 0  # the worker has not run it yet: not queued twice
+        assert outbox.retry_due(timezone.now() + outbox.UNCLAIMED_AFTER + timedelta(seconds=1)) == 1

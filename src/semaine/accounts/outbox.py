@@ -150,13 +150,20 @@ def _failed(email: Email, error: Exception) -> str:
     return status
 
 
+@transaction.atomic
 def retry_due(now=None) -> int:
-    """Queue the e-mails whose retry time has come (and those whose worker died): a periodic job."""
+    """Queue the e-mails whose retry time has come (and those whose worker died): a periodic job.
+    Each is given a new deadline as it is queued, so a worker that falls behind is not sent the
+    same e-mail again every minute."""
     now = now or timezone.now()
-    due = list(Email.objects.filter(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING),
-                                    next_attempt_at__lte=now).values_list("pk", flat=True)[:1000])
+    due = list(Email.objects.select_for_update(skip_locked=True).filter(
+        status__in=(EmailStatus.QUEUED, EmailStatus.SENDING), next_attempt_at__lte=now,
+    ).values_list("pk", flat=True)[:1000])
+    # one left "sending" past its deadline was abandoned by its worker: queued again
+    Email.objects.filter(pk__in=due).update(status=EmailStatus.QUEUED,
+                                            next_attempt_at=now + UNCLAIMED_AFTER)
     for pk in due:
-        _enqueue(pk)
+        _enqueue(pk)  # the queue is in the same database: the task is written with the deadline
     return len(due)
 
 
