@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from semaine.agenda.models import EventStatus, Slot
 from semaine.core.cache import MARK_HEADER
+from semaine.registrations import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,17 @@ def test_a_whole_event_registration_closes_when_its_first_slot_starts(client, ed
     factories.move_slot(event.slots.order_by("starts_at").first(), starts_in=PAST)
     assert "S’inscrire" not in client.get(event.get_absolute_url()).text
     assert "M’inscrire" not in register_page(client, event).text
+
+
+def test_the_service_refuses_a_later_slot_of_a_whole_event_that_has_begun(edition, organisation):
+    event = factories.published_event(edition, organisation, title="Parcours", registration_mode="platform",
+                                      registration_per_slot=False)
+    first = event.slots.get()
+    later = add_slot(event, days=2)
+    factories.move_slot(first, starts_in=PAST)
+    event.refresh_span()
+    with pytest.raises(ValidationError, match="fermées"):
+        services.register(slot=later, email="lea@example.fr", first_name="Léa", last_name="Martin")
 
 
 def agenda_free(client, edition):

@@ -112,8 +112,12 @@ def _check_open(slot: Slot) -> None:
     if event.state != EventState.PUBLISHED or event.status in (EventStatus.CANCELLED,
                                                                  EventStatus.POSTPONED):
         raise ValidationError(_("Les inscriptions à cet événement sont fermées."))
-    if slot.starts_at <= timezone.now():
+    now = timezone.now()
+    if slot.starts_at <= now:
         raise ValidationError(_("Ce créneau est passé : on ne peut plus s’y inscrire."))
+    if not event.registration_per_slot and event.first_starts_at and event.first_starts_at <= now:
+        # registered as a whole: closed once it has begun (``Event.registration_slots``)
+        raise ValidationError(_("Les inscriptions à cet événement sont fermées."))
     if slot.cancelled_at:
         raise ValidationError(_("Ce créneau est annulé."))
 
