@@ -88,9 +88,7 @@ def message_of(email: Email) -> EmailMessage | None:
         if rendered is None:
             return None
         body, attachments = rendered
-    # A header holds one line: whatever the subject quotes (an event's title written before
-    # titles were checked), it is sent on one line.
-    message = EmailMessage(one_line(email.subject), body, None, [email.to])
+    message = EmailMessage(email.subject, body, None, [email.to])  # one line since ``queue``
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
     return message

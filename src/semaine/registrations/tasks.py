@@ -39,7 +39,7 @@ def send_registration_email(registration_id: int, template: str, subject: str,
     from .models import Registration
 
     registration = Registration.objects.filter(pk=registration_id).first()
-    if registration is None or registration.email.endswith("@invalid"):  # erased meanwhile
+    if registration is None or privacy.is_erased(registration.email):  # erased meanwhile
         return
     with transaction.atomic():
         outbox.queue(to=registration.email, subject=subject, kind=EmailKind.REGISTRATION,
