@@ -83,11 +83,7 @@ def event_record(event) -> dict:
             "latitude": None if venue.latitude is None else round(venue.latitude, 6),
             "longitude": None if venue.longitude is None else round(venue.longitude, 6),
         },
-        "accessibility": sorted(
-            name for name in ("access_hearing", "access_visual", "access_motor", "access_psychic",
-                              "access_intellectual", "access_sign_language", "access_captioning")
-            if getattr(event, name)
-        ),
+        "accessibility": sorted(name for name, _label in ACCESSIBILITY_FIELDS if getattr(event, name)),
         "languages": sorted(event.languages or []),
         "registration": {"mode": str(event.registration_mode), "url": event.registration_url,
                          "capacity": event.capacity},

@@ -78,34 +78,21 @@ def slot_component(event: Event, slot: Slot, *, absolute_url: Callable[[str], st
     return component
 
 
-def paris_timezone(first: datetime | None, last: datetime | None, stamp: datetime) -> Timezone:
-    """The Europe/Paris VTIMEZONE of a calendar whose times lie between ``first`` and ``last``
-    (the year of ``stamp`` when there are none).
-
-    Every calendar the platform produces takes its VTIMEZONE from here. It is drawn from the time
-    zone database and covers the whole Paris years of both moments (``years_span``), so that it
-    always describes both observances (STANDARD for CET, DAYLIGHT for CEST) and starts before the
-    earliest time: a client converts each DTSTART with it, not with a database of its own.
-    """
-    first_date, last_date = years_span(first, last, stamp)
-    return Timezone.from_tzid("Europe/Paris", first_date=first_date, last_date=last_date)
-
-
 def add_timezones(calendar: Calendar, slots: list[Slot], stamp: datetime,
                   span: tuple[date, date] | None = None) -> None:
-    """Put the Europe/Paris VTIMEZONE covering the slots (or ``span``) first in the calendar.
+    """Put the Europe/Paris VTIMEZONE first in the calendar: every calendar the platform
+    produces takes it from here.
 
-    A calendar without slots describes the year of ``stamp``, so that even an empty feed has a
-    component (RFC 5545 §3.6).
+    It is drawn from the time zone database and covers whole Paris years (``span``, else those of
+    the slots, else the year of ``stamp``: even an empty feed has a component, RFC 5545 §3.6), so
+    that it always describes both observances (STANDARD for CET, DAYLIGHT for CEST) and starts
+    before the earliest time: a client converts each DTSTART with it, not with a database of its
+    own.
     """
-    if span is not None:
-        timezone = Timezone.from_tzid("Europe/Paris", first_date=span[0], last_date=span[1])
-    elif slots:
-        timezone = paris_timezone(min(slot.starts_at for slot in slots),
-                                  max(slot.ends_at for slot in slots), stamp)
-    else:
-        timezone = paris_timezone(None, None, stamp)
-    calendar.subcomponents.insert(0, timezone)
+    first, last = span or years_span(min((slot.starts_at for slot in slots), default=None),
+                                     max((slot.ends_at for slot in slots), default=None), stamp)
+    calendar.subcomponents.insert(0, Timezone.from_tzid("Europe/Paris", first_date=first,
+                                                        last_date=last))
 
 
 def build_calendar(events: Iterable[Event], *, name: str, absolute_url: Callable[[str], str],

@@ -104,7 +104,7 @@ def _filename(edition: Edition, kind: str) -> str:
 def _built_file(request, edition: Edition, kind: str, *, content_type: str, attachment: bool):
     """The file of the last build, or a 503 saying it is being prepared (a build is queued)."""
     built = files.built(publication.edition_folder(edition), FILES[kind])
-    current = publication.fingerprint(edition, _summary(edition, _published(edition)))
+    current = publication.fingerprint(edition, _summary(edition, publication.published(edition)))
     stale = built is None or not files.is_current(publication.edition_folder(edition), current)
     if stale:
         publication.request_build()
@@ -189,10 +189,6 @@ def schema(request, edition):
     return _json(exports.table_schema())
 
 
-def _published(edition: Edition):
-    return exports.events(edition, search.EventFilters())
-
-
 @feed
 def datapackage(request, edition):
     """The Data Package (frictionless v1) of the edition's exports."""
@@ -218,7 +214,7 @@ def edition_page(request, edition):
     """Every dataset of the edition, with format, licence, last update and size, and when the
     files were last built (or that the last build failed: the worker tries again)."""
     edition = edition_or_404(edition)
-    summary = _summary(edition, _published(edition))
+    summary = _summary(edition, publication.published(edition))
     state = files.read_state(publication.edition_folder(edition))
     build = {
         "built_at": _moment(state.get("built_at")),
