@@ -92,7 +92,9 @@ def _tampered():
                 continue
             recorded = json.loads(bytes(entry.data))["sha256"]
             if hashlib.sha256(entry.record.encode()).hexdigest() != recorded:
-                yield what, obj, RECORD_ALTERED
+                # a sealed entry is named by ``altered_entries``; one waiting for its seal, here
+                yield what, obj, (RECORD_ALTERED if entry.index is not None
+                                  else f"{RECORD_ALTERED} (entrée en attente de scellement)")
                 continue
             now = what.record(obj)
             if hashlib.sha256(canonical(now)).hexdigest() != recorded:
@@ -116,5 +118,6 @@ def verify_here() -> tuple[Report, list]:
     problems = []
     for what, obj, reason in _tampered():
         problems.append((obj, reason))
-        report.problems.append(f"{what.name(obj)} : {reason}")
+        if reason != RECORD_ALTERED:  # a sealed entry: ``altered_entries`` named it by its index
+            report.problems.append(f"{what.name(obj)} : {reason}")
     return report, problems
