@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from semaine.accounts.models import User
 from semaine.accounts.notifications import absolute, notify, quote, render
 from semaine.organisers.models import Organisation, OrganisationStatus
 
@@ -25,7 +24,7 @@ _DECISIONS = {
 
 
 def _members(organisation: Organisation):
-    return User.objects.filter(memberships__organisation=organisation).order_by("pk")
+    return organisation.members.order_by("pk")
 
 
 def event_submitted(event: Event, actor) -> int:

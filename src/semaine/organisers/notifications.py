@@ -4,7 +4,6 @@ the link to their organiser space. When the e-mail leaves is ``accounts.notifica
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from semaine.accounts.models import User
 from semaine.accounts.notifications import absolute, notify, quote, render
 
 from .models import Organisation, OrganisationStatus
@@ -20,5 +19,4 @@ def organisation_reviewed(organisation: Organisation, actor) -> int:
     )
     subject = (_("%(name)s est validée") if approved
                else _("%(name)s n’est pas validée")) % {"name": organisation.name}
-    members = User.objects.filter(memberships__organisation=organisation).order_by("pk")
-    return notify(members, subject=subject, text=text, actor=actor)
+    return notify(organisation.members.order_by("pk"), subject=subject, text=text, actor=actor)
