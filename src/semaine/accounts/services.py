@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -61,21 +62,24 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     return send_later(user.email, _("Confirmez votre adresse électronique"), body)
 
 
+def password_link(user) -> str:
+    """The address where ``user`` chooses a new password (valid as Django's reset tokens are)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return settings.SITE_URL + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+    )
+
+
 def _tell_account_exists(user) -> Email:
     """Someone tried to create an account with ``user``'s address: tell its owner how to get in."""
-    from django.contrib.auth.tokens import default_token_generator
-
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
     context = {
         "user": user, "login_link": settings.SITE_URL + reverse("accounts:login"),
-        "reset_link": settings.SITE_URL + reverse(
-            "accounts:password_reset_confirm",
-            kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
-        ),
+        "reset_link": password_link(user),
         "verify_link": None if user.is_active else verification_link(user),
     }
     return send_later(user.email, _("Vous avez déjà un compte"),
-               render_to_string("accounts/email_account_exists.txt", context))
+                      render_to_string("accounts/email_account_exists.txt", context))
 
 
 @transaction.atomic
@@ -96,8 +100,6 @@ def verify_email(uidb64: str, token: str):
 @transaction.atomic
 def invite_member(actor, organisation, *, email: str, role: str):
     """An organisation's admin adds a colleague; a newcomer receives a link to choose a password."""
-    from django.contrib.auth.tokens import default_token_generator
-
     from semaine.organisers.services import add_member
 
     email = User.objects.normalize_email(email).lower()
@@ -108,11 +110,7 @@ def invite_member(actor, organisation, *, email: str, role: str):
     membership = add_member(actor, organisation, user, role)
     context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL}
     if created:
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        context["link"] = settings.SITE_URL + reverse(
-            "accounts:password_reset_confirm",
-            kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
-        )
+        context["link"] = password_link(user)
     body = render_to_string("accounts/email_invitation.txt", context)
     send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
                kind=EmailKind.INVITATION, organisation=organisation)
