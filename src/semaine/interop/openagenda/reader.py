@@ -112,9 +112,15 @@ def _depth(document) -> int:
 
 
 def check_document(document) -> dict:
-    """An OpenAgenda export is an object whose ``events`` is a list of event objects."""
+    """An OpenAgenda export is an object whose ``events`` is a list of event objects: the API
+    v2's answer (``{"total", "after", "events"}``), the agenda's JSON export (``{"total",
+    "offset", "limit", "events"}``), a bare list of events, or one event read alone from the
+    API (``{"event": {…}}``)."""
     if isinstance(document, list):  # an export of events alone
         document = {"events": document}
+    elif isinstance(document, dict) and "events" not in document and isinstance(
+            document.get("event"), dict):
+        document = {**document, "events": [document["event"]]}
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise FormatError(_("Ce fichier n’est pas un export OpenAgenda : il doit contenir une "
                             "liste « events »."))
