@@ -7,6 +7,8 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
+from semaine.agenda.models import Programme
+
 pytestmark = pytest.mark.e2e
 
 
@@ -76,11 +78,8 @@ def test_a_visitor_downloads_the_ics_of_a_filtered_search(page: Page, assert_acc
 def test_a_visitor_subscribes_to_an_organiser_s_and_a_programme_s_calendar(
     page: Page, assert_accessible, demo
 ):
-    from semaine.agenda.models import Programme
-
     programme = Programme.objects.filter(events__state="published").distinct().first()
-    for path, shot in ((programme.organisation.get_absolute_url(), "organisation"),
-                       (programme.get_absolute_url(), "programme")):
+    for path in (programme.organisation.get_absolute_url(), programme.get_absolute_url()):
         page.goto(path)
         assert_accessible()
         subscribe = page.get_by_role("link", name="S’abonner dans mon agenda (webcal)")
@@ -90,7 +89,6 @@ def test_a_visitor_subscribes_to_an_organiser_s_and_a_programme_s_calendar(
         assert alternate.get_attribute("href") == file_link.get_attribute("href")
         assert subscribe.get_attribute("href").split("://", 1)[1] == (
             file_link.get_attribute("href").split("://", 1)[1])
-        page.screenshot(path=f"/tmp/oa-feed-{shot}.png", full_page=True)
         with page.expect_download() as download_info:
             file_link.click()
         calendar = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes())
