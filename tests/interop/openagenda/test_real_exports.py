@@ -53,8 +53,8 @@ def test_the_arles_export_is_imported_but_the_event_of_52_timings(arles):
 
     outcomes = by_outcome(lines)
 
-    assert sorted(line.uid for line in outcomes["created"]) == ["42189644", "86243533",
-                                                                 "95956981"]
+    assert sorted(int(line.uid) for line in outcomes["created"]) == [
+        1222841, 30374644, 36777759, 42189644, 86243533, 89756617, 95956981]
     [skipped] = outcomes["skipped"]
     assert (skipped.uid, skipped.title) == ("39925956", "Soleil bleu")
     assert skipped.message == "Plus de 50 horaires : découpez cet événement."
@@ -76,6 +76,7 @@ def test_start_and_end_in_utc_become_the_published_paris_times(arles):
     (86243533, "Théâtre d'Arles", "34, boulevard Georges Clemenceau"),
     (42189644, "Musée départemental Arles antique", "Presqu'île du Cirque-Romain"),
     (95956981, "Atelier ARRA", "13 rue Marmandin"),  # « 13 rue Marmandin, 13200 ARLES »
+    (89756617, "Cargo de Nuit", "7, avenue Sadi-Carnot"),
 ])
 def test_venues_keep_their_street_without_postcode_and_commune(arles, uid, name, street):
     venue = event_of(uid).venue
@@ -97,6 +98,21 @@ def test_texts_ages_access_and_contacts_come_through(arles):
     assert (theatre.age_min, theatre.age_max, theatre.access_motor) == (5, 99, True)
 
 
+def test_four_evenings_at_one_venue_share_one_venue_of_the_organisation(arles, organisation):
+    cargo = {event_of(uid).venue for uid in (1222841, 30374644, 36777759, 89756617)}
+
+    assert len(cargo) == 1 and organisation.venues.count() == 4
+
+
+def test_an_empty_long_description_leaves_the_summary_and_the_conditions(arles):
+    guts = event_of(89756617)  # « longDescription »: {}
+
+    assert guts.summary.startswith("Expérimental et ensoleillé, le DJ set de Guts")
+    assert guts.description == "**Conditions :** 15€ hors DL"
+    assert guts.registration_url == "https://shotgun.live/fr/events/guts"
+    assert slots_of(guts) == [(paris(2023, 5, 6, 20), paris(2023, 5, 6, 23, 30))]
+
+
 def test_the_export_s_origin_names_the_agenda_and_a_second_import_changes_nothing(
         arles, editor):
     _lines, programme = arles
@@ -105,9 +121,8 @@ def test_the_export_s_origin_names_the_agenda_and_a_second_import_changes_nothin
                                        openagenda.read_document(ARLES.read_bytes()))
 
     assert {link.source_agenda for link in OpenAgendaLink.objects.all()} == {"99501607"}
-    assert sorted(line.outcome for line in again) == ["skipped", "unchanged", "unchanged",
-                                                      "unchanged"]
-    assert Event.objects.count() == 3
+    assert sorted(line.outcome for line in again) == ["skipped"] + ["unchanged"] * 7
+    assert Event.objects.count() == 7
 
 
 def test_the_background_run_reports_the_real_export(editor, organisation):
@@ -119,7 +134,7 @@ def test_the_background_run_reports_the_real_export(editor, organisation):
     run = openagenda.execute_import(run.pk)
 
     assert run.status == ImportStatus.DONE
-    assert [line["outcome"] for line in run.report].count("created") == 3
+    assert [line["outcome"] for line in run.report].count("created") == 7
 
 
 def test_the_older_flat_export_is_imported(editor, organisation):
