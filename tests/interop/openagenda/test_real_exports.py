@@ -6,6 +6,7 @@ come through."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from semaine.agenda.models import Event
@@ -184,3 +185,21 @@ def test_an_api_answer_without_detailed_timings_imports_first_and_last_and_says_
     assert (venue.address, venue.postcode, venue.commune, venue.departement.code) == (
         "122 rue de Charonne", "75011", "Paris", "75")
     assert OpenAgendaLink.objects.get().source_agenda == "41630080"
+
+
+def test_the_real_export_uploaded_on_the_import_page_shows_its_report(
+        client, editor, organisation, django_capture_on_commit_callbacks):
+    programme = programme_for(organisation, date(2023, 3, 1), date(2023, 5, 31))
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/espace/{organisation.slug}/openagenda/", {
+            "file": SimpleUploadedFile("events.json", ARLES.read_bytes(),
+                                       content_type="application/json"),
+            "programme": programme.pk})
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Import terminé : 8 événements lus." in page
+    assert "Plus de 50 horaires : découpez cet événement." in page
+    assert "Trois hommes vertes" in page
