@@ -7,6 +7,8 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
+from semaine.agenda.models import Programme
+
 pytestmark = pytest.mark.e2e
 
 
@@ -71,3 +73,23 @@ def test_a_visitor_downloads_the_ics_of_a_filtered_search(page: Page, assert_acc
     assert any("Hackathon" in title for title in titles)
     assert all("@semaine" in str(event["UID"]) for event in events)
     assert calendar.walk("VTIMEZONE"), "the feed carries Europe/Paris"
+
+
+def test_a_visitor_subscribes_to_an_organiser_s_and_a_programme_s_calendar(
+    page: Page, assert_accessible, demo
+):
+    programme = Programme.objects.filter(events__state="published").distinct().first()
+    for path in (programme.organisation.get_absolute_url(), programme.get_absolute_url()):
+        page.goto(path)
+        assert_accessible()
+        subscribe = page.get_by_role("link", name="S’abonner dans mon agenda (webcal)")
+        expect(subscribe).to_have_attribute("href", re.compile(r"^webcal://[^/]+/.+\.ics$"))
+        alternate = page.locator('head link[rel="alternate"][type="text/calendar"]')
+        file_link = page.get_by_role("link", name="Fichier iCalendar (.ics)")
+        assert alternate.get_attribute("href") == file_link.get_attribute("href")
+        assert subscribe.get_attribute("href").split("://", 1)[1] == (
+            file_link.get_attribute("href").split("://", 1)[1])
+        with page.expect_download() as download_info:
+            file_link.click()
+        calendar = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+        assert list(calendar.walk("VEVENT")) and calendar.walk("VTIMEZONE")

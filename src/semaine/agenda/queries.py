@@ -12,7 +12,17 @@ from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
 from . import search
-from .models import Audience, Edition, Event, EventState, Format, Programme, Slot, Theme
+from .models import (
+    Audience,
+    Edition,
+    Event,
+    EventState,
+    Format,
+    HistoryAction,
+    Programme,
+    Slot,
+    Theme,
+)
 
 #: Prefix of the attributes that ``Prefetch(..., to_attr=PREFETCHED + name)`` fills.
 PREFETCHED = "prefetched_"
@@ -254,3 +264,25 @@ def filter_choices(filters, lists=None) -> dict:
     choices["accessibility"] = [(key, label, key in filters.accessibility)
                                 for key, label in search.ACCESSIBILITY_KEYS.items()]
     return choices
+
+
+def seats_held(event: Event) -> dict[int, int]:
+    """The seats held on each slot of the event (confirmed or offered registrations), by slot
+    id, in one query; read through the slots' reverse relation (``search.SEAT_HOLDING``) so
+    that the agenda does not import the registrations app."""
+    return dict(
+        Slot.objects.filter(event=event)
+        .annotate(held=Count("registrations",
+                             filter=Q(registrations__status__in=search.SEAT_HOLDING)))
+        .values_list("pk", "held")
+    )
+
+
+def slot_changes(event: Event, limit: int = 200) -> list[dict]:
+    """The changes of the event's slots recorded in its history (``{"before", "after"}`` lists
+    of ``[start, end, capacity]``), oldest first; the last ``limit`` edits at most."""
+    entries = (event.history.filter(action=HistoryAction.CHANGED)
+               .order_by("-created_at", "-id").values_list("changes", flat=True)[:limit])
+    return [changes["slots"] for changes in reversed(list(entries))
+            if isinstance(changes, dict) and isinstance(changes.get("slots"), dict)
+            and "before" in changes["slots"] and "after" in changes["slots"]]

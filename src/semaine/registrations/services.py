@@ -21,6 +21,7 @@ from semaine.accounts import outbox
 from semaine.accounts.models import EmailKind
 from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
+from semaine.core.cache import content_changed
 
 from .ics import slot_calendar
 from .models import (
@@ -149,6 +150,9 @@ def _allocate(registration: Registration, slot: Slot) -> Registration:
     else:
         registration.status = Status.WAITLISTED
     registration.save()
+    if (registration.status == Status.CONFIRMED and capacity is not None
+            and held_seats(slot) == capacity):
+        content_changed()  # the event page's offer says the slot is now on the waiting list
     if registration.status == Status.CONFIRMED:
         _mail(registration, "confirmed", _("Inscription confirmée : %(t)s") % {"t": slot.event.title},
               with_ics=True)
@@ -225,6 +229,8 @@ def _offer_next(slot: Slot) -> None:
             .first()
         )
         if candidate is None:
+            if held_seats(slot) == capacity - 1:
+                content_changed()  # the seat just freed makes the event page's offer in stock
             return
         candidate.slot = slot
         candidate.status = Status.OFFERED

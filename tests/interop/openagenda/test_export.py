@@ -1,7 +1,7 @@
 """A programme exported in OpenAgenda's shape, the public download and the round trip."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -202,3 +202,48 @@ def test_the_export_of_every_state_says_which_are_drafts(source_programme, organ
 
     states = {e["title"]["fr"]: e["state"] for e in document["events"]}
     assert states["Brouillon"] == 1 and states["Exposition en données"] == 2
+
+
+def test_the_downloaded_file_reimported_gives_the_same_events(client, source_programme, target,
+                                                              other_editor):
+    response = client.get(f"/editions/2017/programmes/{source_programme.slug}/openagenda.json")
+
+    lines = openagenda.import_document(other_editor, target,
+                                       openagenda.read_document(response.content))
+
+    assert [line.outcome for line in lines] == ["created"] * 3
+    assert ([comparable(e) for e in Event.objects.filter(programme=target)
+             .order_by("first_starts_at")]
+            == [comparable(e) for e in Event.objects.filter(programme=source_programme)
+                .order_by("first_starts_at")])
+
+
+def test_the_export_names_timings_as_openagenda_s_api_takes_them(source_programme):
+    """OpenAgenda's API v2 creates an event from ``timings: [{begin, end}]`` with the offset
+    of the event's time zone (dev-doc, « Structure d'un événement », Horaires)."""
+    for event in openagenda.export_programme(source_programme)["events"]:
+        assert event["timezone"] == "Europe/Paris"
+        for timing in event["timings"]:
+            assert set(timing) == {"begin", "end"}
+            begin = datetime.fromisoformat(timing["begin"])
+            assert begin.utcoffset() == begin.astimezone(PARIS).utcoffset()
+
+
+def test_the_same_export_written_as_the_agenda_json_export_gives_the_same_events(
+        source_programme, target, other_editor):
+    """The agenda's JSON export names the bounds ``start``/``end``, in UTC: read the same."""
+    document = json.loads(json.dumps(openagenda.export_programme(source_programme)))
+    for event in document["events"]:
+        event["timings"] = [
+            {"start": datetime.fromisoformat(t["begin"]).astimezone(UTC).strftime(
+                "%Y-%m-%dT%H:%M:%S.000Z"),
+             "end": datetime.fromisoformat(t["end"]).astimezone(UTC).strftime(
+                 "%Y-%m-%dT%H:%M:%S.000Z")}
+            for t in event["timings"]]
+
+    openagenda.import_document(other_editor, target, openagenda.check_document(document))
+
+    assert ([comparable(e)["slots"] for e in Event.objects.filter(programme=target)
+             .order_by("first_starts_at")]
+            == [comparable(e)["slots"] for e in Event.objects.filter(programme=source_programme)
+                .order_by("first_starts_at")])

@@ -1,5 +1,11 @@
 """A programme in OpenAgenda's shape (``{"agenda", "total", "events"}``), which imports back
-into the same or another programme."""
+into the same or another programme.
+
+Timings are written as OpenAgenda's API v2 creates events from them: ``{begin, end}`` in Paris
+time with its offset, beside ``timezone``. OpenAgenda's own limits are not ours: it refuses a
+title over 140 characters, a short description over 200, a timing over 24 hours and more than
+800 timings (dev-doc, « Structure d'un événement »); such an event imports back here whole but
+is refused by OpenAgenda as it is."""
 
 from collections.abc import Callable
 

@@ -9,6 +9,7 @@ source ids (agenda uid, event uid), so a second import updates and never duplica
 """
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -68,7 +69,13 @@ class Line:
 
 
 def _fingerprint(raw: dict, options: dict) -> str:
-    return hashlib.sha256(rfc8785.dumps({"event": raw, "options": options})).hexdigest()
+    value = {"event": raw, "options": options}
+    try:
+        canonical = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:  # an integer beyond 2**53 (an identifier, say)
+        canonical = json.dumps(value, sort_keys=True, ensure_ascii=False,
+                               separators=(",", ":")).encode()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def _venue(actor, organisation: Organisation, place: Place) -> Venue:
@@ -191,6 +198,11 @@ def import_one(actor, programme: Programme, raw: dict, agenda_uid: str, *, refer
                     _("Importé au même moment par un autre import : relancez l’import."))
     except ValidationError as error:
         return Line(uid, title, Outcome.SKIPPED, " ".join(error.messages))
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
+        # a field of a type no OpenAgenda file gives: the event is left out, the others go on
+        return Line(uid, title, Outcome.SKIPPED,
+                    _("Un champ de cet événement n’a pas le type attendu par le format "
+                      "OpenAgenda : événement non importé."))
     return Line(uid, title, outcome, " ".join(str(note) for note in mapped.notes), event.pk)
 
 
@@ -201,9 +213,10 @@ def _check_tracks(programme: Programme, track: Track | None, track_keywords: dic
 
 
 def _agenda_uid(document: dict, raw: dict) -> str:
-    origin = raw.get("originAgenda")
-    if isinstance(origin, dict) and text_of(origin.get("uid")):
-        return text_of(origin["uid"])[:64]
+    for key in ("originAgenda", "origin"):  # « origin » in the agenda's JSON export
+        origin = raw.get(key)
+        if isinstance(origin, dict) and text_of(origin.get("uid")):
+            return text_of(origin["uid"])[:64]
     return text_of(document.get("agenda", {}).get("uid"))[:64]
 
 

@@ -9,18 +9,30 @@ Mapping (OpenAgenda → semaine):
   languages become the event's languages;
 - ``keywords``: formats, themes and audiences whose name or slug matches, and the programme's
   track of the same name (or the one chosen for a keyword);
-- ``timings`` (``begin``/``end``, ISO 8601 with offset; local times read in ``timezone``):
-  slots, stored in UTC;
+- ``timings``: slots, stored in UTC. The API v2 names a timing's bounds ``begin``/``end``
+  (local time with its offset, ``2022-02-07T10:00:00+0100``), the agenda's JSON export
+  (``openagenda.com/agendas/<uid>/events.json``) ``start``/``end`` (UTC, ``…000Z``); both are
+  read, local times without offset in ``timezone``. A file of the API read without
+  ``detailed=1`` has only ``firstTiming`` and ``lastTiming``: those are imported, and the
+  report says so;
 - ``location`` (``name``, ``address``, ``postalCode``, ``city``, ``insee``, ``department``,
-  ``latitude``, ``longitude``, ``countryCode``): a venue of the organisation, reused when one has
-  the same name and commune; its département from the INSEE code, the postal code or the name;
+  ``adminLevel2``/``adminLevel4``, ``latitude``, ``longitude``, ``countryCode``), or the same
+  fields flat on the event (``locationName``, ``address``, ``postalCode``…) in the oldest
+  exports: a venue of the organisation, reused when one has the same name and commune; its
+  département from the INSEE code, the postal code or the name. OpenAgenda's ``address`` is the
+  full one (« 12 rue X, 44000 Nantes, France »): the postal code, commune and country that end
+  it are taken off the street (the postal code read from it when the file gives none);
 - ``attendanceMode`` 1/2/3 and ``onlineAccessLink``: on site, online, mixed;
-- ``accessibility`` ``hi``/``vi``/``mi``/``pi``/``ii``: hearing, visual, motor, psychic,
+- ``accessibility`` ``hi``/``vi``/``mi``/``pi``/``ii`` (``mei`` in the JSON export), as an
+  object of booleans (API v2) or a list of codes (JSON export): hearing, visual, motor, psychic,
   intellectual;
 - ``status`` 1–6: scheduled, rescheduled, moved online, postponed, full, cancelled (through the
   cancellation service, which tells the people registered);
-- ``registration`` links: registration on another site (e-mail addresses and phone numbers are
-  added to the description); ``age`` ``min``/``max``;
+- ``registration`` links (or the JSON export's ``registrationUrl`` text): registration on
+  another site (e-mail addresses and phone numbers are added to the description); ``age``
+  ``min``/``max`` (0 to 120; a bound out of range, or a minimum above the maximum, is left out
+  and the report says so);
+- ``tags`` and ``tagGroups`` of the JSON export count as keywords;
 - two additional fields (an OpenAgenda agenda may define its own) carry what the standard
   fields do not: ``langues`` (the event's languages) and ``accessibilite-complementaire``
   (``lsf``, ``sous-titrage``), so that a programme exported here imports back whole.
@@ -28,6 +40,7 @@ Mapping (OpenAgenda → semaine):
 Images are not downloaded (no network at run time): the report says so.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -55,6 +68,7 @@ from semaine.agenda.models import (
     Track,
     paris_isoformat,
 )
+from semaine.core.text import one_line
 from semaine.territory.codes import departement_code
 from semaine.territory.models import Departement
 
@@ -74,6 +88,11 @@ ACCESSIBILITY = {
     "hi": "access_hearing", "vi": "access_visual", "mi": "access_motor",
     "pi": "access_psychic", "ii": "access_intellectual",
 }
+#: The JSON export's code of the intellectual impairment (``ii`` in the API v2).
+ACCESSIBILITY_ALIASES = {"mei": "ii"}
+#: Ages OpenAgenda accepts (« il n'est pas possible d'annoncer un événement adapté aux personnes
+#: d'un âge supérieur à 120 ans »).
+MAX_AGE = 120
 LANGUAGES = {code for code, _label in LANGUAGE_CHOICES}
 #: Additional fields (an OpenAgenda agenda may define its own): what OpenAgenda's standard fields
 #: do not say, so that our exports come back whole.
@@ -122,9 +141,29 @@ def _moment(value, zone: ZoneInfo) -> datetime:
     return moment.astimezone(ZoneInfo("UTC"))
 
 
-def _timings(raw: dict, edition) -> list[tuple[datetime, datetime]]:
+def _timing_bounds(timing) -> tuple:
+    """A timing's start and end, whichever shape names them (``begin`` in the API v2, ``start``
+    in the agenda's JSON export)."""
+    if not isinstance(timing, dict):
+        raise TypeError
+    begin = timing.get("begin")
+    if begin is None:
+        begin = timing.get("start")
+    return begin, timing.get("end")
+
+
+def _timings(raw: dict, edition, notes: list) -> list[tuple[datetime, datetime]]:
     timings = raw.get("timings")
-    if not isinstance(timings, list) or not timings:
+    if timings is None:
+        # an API v2 read without ``detailed=1``: only the first and last timings are given
+        timings = [item for key in ("firstTiming", "lastTiming")
+                   if isinstance(item := raw.get(key), dict)]
+        if timings:
+            notes.append(_("Le fichier ne donne que le premier et le dernier horaire : exportez "
+                           "l’agenda avec tous ses horaires (paramètre « detailed=1 » de l’API)."))
+    if not isinstance(timings, list):
+        raise Skip(_("« timings » doit être une liste d’horaires ({begin, end} ou {start, end})."))
+    if not timings:
         raise Skip(_("Aucun horaire (« timings » vide)."))
     if len(timings) > MAX_TIMINGS:
         raise Skip(_("Plus de %(max)s horaires : découpez cet événement.") % {"max": MAX_TIMINGS})
@@ -133,10 +172,11 @@ def _timings(raw: dict, edition) -> list[tuple[datetime, datetime]]:
     slots = set()
     for timing in timings:
         try:
-            begin, end = _moment(timing.get("begin"), zone), _moment(timing.get("end"), zone)
+            begin, end = _timing_bounds(timing)
+            begin, end = _moment(begin, zone), _moment(end, zone)
         except (AttributeError, ValueError, TypeError, OverflowError):
-            raise Skip(_("Horaire illisible : « begin » et « end » doivent être des dates ISO 8601."
-                         )) from None
+            raise Skip(_("Horaire illisible : chaque horaire a un début (« begin » ou « start ») "
+                         "et une fin (« end »), dates ISO 8601.")) from None
         if end <= begin:
             raise Skip(_("Horaire invalide : la fin précède le début."))
         slots.add((begin, end))
@@ -224,6 +264,48 @@ class References:
         return None
 
 
+#: Fields of the venue that the oldest JSON exports give flat on the event.
+FLAT_LOCATION = {
+    "locationName": "name", "address": "address", "postalCode": "postalCode", "city": "city",
+    "department": "department", "region": "region", "latitude": "latitude",
+    "longitude": "longitude", "insee": "insee",
+}
+POSTCODE = re.compile(r"^(?:F-?)?(\d{5})\b[\s,]*(.*)$", re.IGNORECASE)
+COUNTRIES = {"france", "france metropolitaine", "fr"}
+
+
+def location_of(raw: dict) -> dict | None:
+    """The event's venue: its ``location`` object, or the fields flat on the event."""
+    location = raw.get("location")
+    if isinstance(location, dict):
+        return location
+    flat = {ours: raw[theirs] for theirs, ours in FLAT_LOCATION.items() if raw.get(theirs)}
+    return flat if flat.get("name") else None
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and slugify(a) == slugify(b)
+
+
+def street_of(address: str, postcode: str, commune: str) -> tuple[str, str]:
+    """The street of OpenAgenda's full address, and its postal code (the one given, else the one
+    the address ends with): « 12 rue X, 44000 Nantes, France » → (« 12 rue X », « 44000 »).
+    Only what ends the address goes: the country, the commune, the postal code, each alone or
+    together (« 79300, Bressuire », « 13200 ARLES »)."""
+    parts = [part.strip() for part in address.split(",")]
+    while parts:
+        last = parts[-1]
+        match = POSTCODE.match(last)
+        if not last or slugify(last).replace("-", " ") in COUNTRIES or _same(last, commune):
+            parts.pop()
+        elif match and (not postcode or match.group(1) == postcode):
+            postcode = postcode or match.group(1)
+            parts.pop()
+        else:
+            break
+    return ", ".join(parts), postcode
+
+
 def _place(location, references: References) -> Place | None:
     if not isinstance(location, dict) or not text_of(location.get("name")):
         return None
@@ -231,16 +313,12 @@ def _place(location, references: References) -> Place | None:
     commune = text_of(location.get("city")) or text_of(location.get("adminLevel4"))
     postcode = text_of(location.get("postalCode"))
     postcode = postcode if len(postcode) == 5 and postcode.isdigit() else ""
-    address = text_of(location.get("address"))
-    for suffix in (f"{postcode} {commune}", commune):  # OpenAgenda's address is the full one
-        if suffix.strip() and address.lower().endswith(suffix.lower()):
-            address = address[: -len(suffix)].rstrip(" ,")
-            break
+    address, postcode = street_of(text_of(location.get("address")), postcode, commune)
     latitude = _coordinate(location.get("latitude"), 90)
     longitude = _coordinate(location.get("longitude"), 180)
     if (latitude is None) != (longitude is None) or (latitude == 0 and longitude == 0):
         raise Skip(_("Coordonnées du lieu invalides."))
-    departement = references.departement(location)
+    departement = references.departement({**location, "postalCode": postcode})
     if departement is None:
         raise Skip(_("Lieu « %(name)s » : son département est introuvable (lieu hors de France "
                      "ou sans code postal).") % {"name": name})
@@ -251,14 +329,99 @@ def _place(location, references: References) -> Place | None:
                  latitude=latitude, longitude=longitude)
 
 
+def _choice(choices: dict, value):
+    """A coded field (``status``, ``attendanceMode``): 1 when absent, None when unknown."""
+    if value is None:
+        value = 1
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, str):
+        value = int(value) if value.strip().isdigit() else None
+    return choices.get(value)
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _kind_of(value: str) -> str:
+    if EMAIL.match(value):
+        return "email"
+    if value.lower().startswith(("http://", "https://", "www.")):
+        return "link"
+    return "phone" if re.fullmatch(r"[+\d][\d .()-]{5,}", value) else ""
+
+
+def _registrations(raw: dict) -> list[tuple[str, str]]:
+    """The ways to register: the API v2's ``registration`` list of ``{type, value}`` (or of bare
+    values, as OpenAgenda takes them in writing), else the JSON export's ``registrationUrl``
+    (values separated by commas)."""
+    items = raw.get("registration")
+    if not isinstance(items, list) or not items:
+        text = text_of(raw.get("registrationUrl"))
+        items = [part.strip() for part in text.split(",")] if text else []
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            value = text_of(item.get("value"))
+            kind = item.get("type") if item.get("type") in ("link", "email", "phone") else ""
+            kind = kind or _kind_of(value)
+        elif isinstance(item, str):
+            value = one_line(item)
+            kind = _kind_of(value)
+        else:
+            continue
+        if kind == "link" and value.lower().startswith("www."):
+            value = "https://" + value
+        if value and kind:
+            found.append((kind, value))
+    return found
+
+
+def _ages(age, notes: list) -> tuple[int | None, int | None]:
+    """``age: {min, max}``, each 0 to 120; a bound out of range (or a minimum above the
+    maximum) is left out and the report says so."""
+    if age is None:
+        return None, None
+    if not isinstance(age, dict):
+        notes.append(_("Âge du public illisible (« age » vaut {min, max}) : non importé."))
+        return None, None
+    bounds = {}
+    for key, label in (("min", _("minimal")), ("max", _("maximal"))):
+        value = age.get(key)
+        if value is None:
+            bounds[key] = None
+        elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_AGE:
+            bounds[key] = value
+        else:
+            bounds[key] = None
+            notes.append(_("Âge %(bound)s « %(value)s » hors des bornes (de 0 à %(max)s ans) : "
+                           "non importé.") % {"bound": label, "value": str(value)[:20],
+                                              "max": MAX_AGE})
+    if bounds["min"] is not None and bounds["max"] is not None and bounds["max"] < bounds["min"]:
+        notes.append(_("Âge minimal (%(min)s ans) supérieur à l’âge maximal (%(max)s ans) : "
+                       "tranche d’âge non importée.") % bounds)
+        return None, None
+    return bounds["min"], bounds["max"]
+
+
+def _tags(raw: dict) -> list[str]:
+    """The labels of the JSON export's ``tags`` (and of its ``tagGroups``)."""
+    tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+    for group in raw.get("tagGroups") if isinstance(raw.get("tagGroups"), list) else []:
+        if isinstance(group, dict) and isinstance(group.get("tags"), list):
+            tags = [*tags, *group["tags"]]
+    return [text_of(tag.get("label")) for tag in tags
+            if isinstance(tag, dict) and text_of(tag.get("label"))]
+
+
 def map_event(raw: dict, programme: Programme, references: References,
               default_track: Track | None = None) -> Mapped:
     """Read one source event; raise Skip with the reason when it cannot be imported."""
     title = text_of(raw.get("title"))
     if not title:
         raise Skip(_("Titre manquant."))
-    slots = _timings(raw, programme.edition)
     notes = []
+    slots = _timings(raw, programme.edition, notes)
 
     summary = text_of(raw.get("description"), multiline=True)
     description = text_of(raw.get("longDescription"), multiline=True)
@@ -268,26 +431,22 @@ def map_event(raw: dict, programme: Programme, references: References,
     if conditions:
         description = f"{description}\n\n**Conditions :** {conditions}".strip()
 
-    mode = ATTENDANCE_FROM_SOURCE.get(raw.get("attendanceMode") or 1)
+    mode = _choice(ATTENDANCE_FROM_SOURCE, raw.get("attendanceMode"))
     if mode is None:
         raise Skip(_("Mode de participation inconnu (« attendanceMode » vaut 1, 2 ou 3)."))
     online_url = _url(raw.get("onlineAccessLink"))
     if mode != AttendanceMode.IN_PERSON and not online_url:
         raise Skip(_("Événement en ligne sans lien de participation valide (« onlineAccessLink »)."))
-    place = _place(raw.get("location"), references) if mode != AttendanceMode.ONLINE else None
+    place = _place(location_of(raw), references) if mode != AttendanceMode.ONLINE else None
     if mode != AttendanceMode.ONLINE and place is None:
         raise Skip(_("Événement sur place sans lieu (« location »)."))
 
-    status = STATUS_FROM_SOURCE.get(raw.get("status") or 1)
+    status = _choice(STATUS_FROM_SOURCE, raw.get("status"))
     if status is None:
         raise Skip(_("Statut inconnu (« status » vaut de 1 à 6)."))
 
     registration_mode, registration_url, contacts = RegistrationMode.NONE, "", []
-    registrations = raw.get("registration")
-    for item in registrations if isinstance(registrations, list) else []:
-        if not isinstance(item, dict):
-            continue
-        kind, value = item.get("type"), text_of(item.get("value"))
+    for kind, value in _registrations(raw):
         if kind == "link" and not registration_url and _url(value):
             registration_mode, registration_url = RegistrationMode.EXTERNAL, _url(value)
         elif kind in ("email", "phone") and value:
@@ -300,13 +459,10 @@ def map_event(raw: dict, programme: Programme, references: References,
         accessibility = {code: True for code in accessibility if isinstance(code, str)}
     if not isinstance(accessibility, dict):
         accessibility = {}
+    accessibility = {ACCESSIBILITY_ALIASES.get(code, code): value
+                     for code, value in accessibility.items()}
 
-    age = raw.get("age") if isinstance(raw.get("age"), dict) else {}
-    age_min, age_max = age.get("min"), age.get("max")
-    age_min = age_min if isinstance(age_min, int) and 0 <= age_min <= 120 else None
-    age_max = age_max if isinstance(age_max, int) and 0 <= age_max <= 120 else None
-    if age_min is not None and age_max is not None and age_max < age_min:
-        age_min = age_max = None
+    age_min, age_max = _ages(raw.get("age"), notes)
 
     if isinstance(raw.get(EXTRA_LANGUAGES), list):
         languages = [code for code in raw[EXTRA_LANGUAGES] if code in LANGUAGES]
@@ -319,7 +475,7 @@ def map_event(raw: dict, programme: Programme, references: References,
 
     relations = {"formats": [], "themes": [], "audiences": []}
     track = None
-    for word in keywords_of(raw.get("keywords")):
+    for word in (*keywords_of(raw.get("keywords")), *_tags(raw)):
         key = slugify(word)
         for name, index in references.lists.items():
             item = index.get(key)

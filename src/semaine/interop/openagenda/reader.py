@@ -112,9 +112,17 @@ def _depth(document) -> int:
 
 
 def check_document(document) -> dict:
-    """An OpenAgenda export is an object whose ``events`` is a list of event objects."""
+    """An OpenAgenda export is an object whose ``events`` is a list of event objects: the API
+    v2's answer (``{"total", "after", "events"}``), the agenda's JSON export (``{"total",
+    "offset", "limit", "events"}``), a bare list of events, or one event alone (as the API
+    answers for one event, ``{"event": {...}}``, or the event object itself)."""
     if isinstance(document, list):  # an export of events alone
         document = {"events": document}
+    elif isinstance(document, dict) and "events" not in document:
+        if isinstance(document.get("event"), dict):
+            document = {**document, "events": [document["event"]]}
+        elif "uid" in document and ("title" in document or "timings" in document):
+            document = {"events": [document]}
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise FormatError(_("Ce fichier n’est pas un export OpenAgenda : il doit contenir une "
                             "liste « events »."))

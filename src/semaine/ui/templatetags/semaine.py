@@ -151,6 +151,17 @@ def event_card(event):
 
 
 @register.filter
+def webcal(url):
+    """The ``webcal:`` twin of a calendar feed's address (RFC 5545 clients subscribe to it):
+    « https://host/path.ics » → « webcal://host/path.ics »."""
+    text = str(url)
+    for scheme in ("https://", "http://"):
+        if text.startswith(scheme):
+            return "webcal://" + text[len(scheme):]
+    return text
+
+
+@register.filter
 def split_words(value):
     return str(value).split()
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,11 +170,13 @@ def programme_page(request, edition, slug):
     untracked = [e for e in events if e.track_id is None]
     if untracked:
         sections.append({"track": None, "events": untracked})
+    feed = reverse("opendata:programme_ics",
+                   kwargs={"edition": programme.edition.slug, "slug": programme.slug})
     return render(
         request,
         "agenda/programme.html",
         {"programme": programme, "edition": programme.edition, "sections": sections,
-         "count": len(events)},
+         "count": len(events), "feed_url": request.build_absolute_uri(feed)},
     )
 
 
@@ -188,8 +191,10 @@ def organisation_page(request, slug):
         if edition else Event.objects.none()
     )
     page = paginate(request, events)
+    feed = reverse("opendata:organisation_ics", kwargs={"slug": organisation.slug})
     return render(
         request,
         "agenda/organisation.html",
-        {"organisation": organisation, "edition": edition, "page_obj": page},
+        {"organisation": organisation, "edition": edition, "page_obj": page,
+         "feed_url": request.build_absolute_uri(feed)},
     )
