@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from .models import (
     Registration,
     RegistrationStatus,
 )
+from .queries import waiting_position, waiting_queue
 
 Status = RegistrationStatus
 
@@ -154,7 +155,8 @@ def _allocate(registration: Registration, slot: Slot) -> Registration:
               with_ics=True)
     else:
         _mail(registration, "waitlisted",
-              _("Liste d’attente : %(t)s") % {"t": slot.event.title})
+              _("Liste d’attente : %(t)s") % {"t": slot.event.title},
+              position=waiting_position(registration))
     return registration
 
 
@@ -216,14 +218,7 @@ def _offer_next(slot: Slot) -> None:
     slot of the event, with a time limit."""
     capacity = capacity_of(slot)
     while capacity is not None and held_seats(slot) < capacity:
-        already_here = Registration.objects.filter(slot=slot, status__in=ACTIVE).values("email")
-        candidate = (
-            Registration.objects.select_for_update(skip_locked=True)
-            .filter(event=slot.event, status=Status.WAITLISTED)
-            .filter(Q(slot=slot) | (Q(any_slot=True) & ~Q(email__in=already_here)))
-            .order_by("created_at", "pk")
-            .first()
-        )
+        candidate = waiting_queue(slot).select_for_update(skip_locked=True).first()
         if candidate is None:
             return
         candidate.slot = slot
