@@ -189,9 +189,9 @@ def test_registration_waiting_list_check_in_and_personal_data(
     # Cancelling asks first; « non » keeps the seat, « oui » gives it up.
     page.get_by_role("link", name="Annuler mon inscription").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Annuler mon inscription")
-    expect(page.get_by_text(f"Voulez-vous vraiment annuler votre inscription à « {TITLE} » ?")).to_be_visible()
+    question = f"Voulez-vous vraiment annuler votre inscription à « {TITLE} » ?"
+    expect(page.get_by_text(question)).to_be_visible()
     check()
-    page.screenshot(path="/tmp/words-cancel-confirmation.png", full_page=True)
     page.get_by_role("link", name="Non, garder mon inscription").click()
     expect(page).to_have_url(re.compile(re.escape(first_ticket) + "$"))
     expect_status(page, "Inscrit")

@@ -21,6 +21,7 @@ from semaine.accounts import outbox
 from semaine.accounts.models import EmailKind
 from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
+from semaine.ui.dates import format_date
 
 from .ics import slot_calendar
 from .models import (
@@ -335,9 +336,7 @@ def checkin_refusal(event, slot, now=None) -> str | None:
 
 
 def _paris(moment) -> str:
-    from django.utils import formats
-
-    return formats.date_format(timezone.localtime(moment, PARIS), "j F Y à H:i")
+    return format_date(timezone.localtime(moment, PARIS), "j F Y à H:i")
 
 
 @transaction.atomic
