@@ -478,7 +478,7 @@ def message_attendees(actor, event, *, subject: str, body: str, include_waiting:
         "slot", "event"
     ):
         _mail(registration, "message", f"{event.title} : {subject}"[:200], message=body,
-              sender=event.organisation.name, kind=EmailKind.MESSAGE, batch=batch)
+              sender=event.organisation.of_named, kind=EmailKind.MESSAGE, batch=batch)
         count += 1
     return count
 
