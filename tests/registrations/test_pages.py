@@ -101,6 +101,10 @@ def test_the_organiser_sees_attendees_and_exports_them_without_formulas(client, 
     assert "Interprétation en langue des signes : 1" in page.text
     export = client.get(attendees, {"format": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in export
+    header, row = export.splitlines()[:2]
+    assert header.startswith("Créneau;Statut;Prénom;Nom;Adresse électronique;Besoins d’accessibilité")
+    assert ";Inscrit;" in row and "Interprétation en langue des signes" in row
+    assert "confirmed" not in export and "sign_language" not in export
     assert "\n=HYPERLINK" not in export and ";=HYPERLINK" not in export
 
 

@@ -23,6 +23,7 @@ from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMo
 from semaine.agenda.permissions import require_event_editor
 from semaine.ui.dates import format_date
 
+from . import ledger
 from .ics import slot_calendar
 from .models import (
     ACTIVE,
@@ -529,7 +530,7 @@ def _record_closing_batch(now) -> int:
     facts = []
     for slot in closing:
         statuses = counts.get(slot.pk, {})
-        facts.append(("registrations.closed", f"slot:{slot.event.public_id}/{slot.pk}", {
+        facts.append((ledger.CLOSED, ledger.SLOTS.subject(slot), {
             "event": str(slot.event.public_id),
             "slot": {"start": utc_time(slot.starts_at), "cancelled": slot.cancelled_at is not None},
             "capacity": capacity_of(slot),
