@@ -51,12 +51,16 @@ def _location(loc) -> tuple[str, str]:
 PYDANTIC_TYPES = frozenset(typing.get_args(ErrorType))
 
 
-def _count(singular: str, plural: str, n) -> str:
+def _number(value) -> int:
+    """The count that chooses a plural form (pydantic's limits are numbers)."""
     try:
-        number = int(n)
+        return int(value)
     except (TypeError, ValueError):
-        number = 2
-    return ngettext(singular, plural, number) % {"n": n}
+        return 2
+
+
+def _limit(message: str, n) -> str:
+    return message % {"n": n}
 
 
 def _messages() -> dict:
@@ -67,15 +71,16 @@ def _messages() -> dict:
         "extra_forbidden": lambda c: _("Ce champ n’existe pas."),
         "json_invalid": lambda c: _("Le corps de la requête n’est pas du JSON valide."),
         "string_type": lambda c: _("Une chaîne de caractères est attendue."),
-        "string_too_short": lambda c: _count("Au moins %(n)s caractère.",
-                                             "Au moins %(n)s caractères.", c.get("min_length")),
-        "string_too_long": lambda c: _count("Au plus %(n)s caractère.", "Au plus %(n)s caractères.",
-                                            c.get("max_length")),
+        "string_too_short": lambda c: _limit(ngettext("Au moins %(n)s caractère.",
+                                                      "Au moins %(n)s caractères.",
+                                              _number(c.get("min_length"))), c.get("min_length")),
+        "string_too_long": lambda c: _limit(ngettext("Au plus %(n)s caractère.", "Au plus %(n)s caractères.",
+                                              _number(c.get("max_length"))), c.get("max_length")),
         "string_pattern_mismatch": lambda c: _("Cette valeur n’a pas la forme attendue."),
-        "too_short": lambda c: _count("Au moins %(n)s élément.", "Au moins %(n)s éléments.",
-                                      c.get("min_length")),
-        "too_long": lambda c: _count("Au plus %(n)s élément.", "Au plus %(n)s éléments.",
-                                     c.get("max_length")),
+        "too_short": lambda c: _limit(ngettext("Au moins %(n)s élément.", "Au moins %(n)s éléments.",
+                                              _number(c.get("min_length"))), c.get("min_length")),
+        "too_long": lambda c: _limit(ngettext("Au plus %(n)s élément.", "Au plus %(n)s éléments.",
+                                              _number(c.get("max_length"))), c.get("max_length")),
         "int_type": lambda c: _("Un nombre entier est attendu."),
         "int_parsing": lambda c: _("Un nombre entier est attendu."),
         "int_from_float": lambda c: _("Un nombre entier est attendu."),

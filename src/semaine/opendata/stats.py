@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from semaine.agenda.models import (
     PARIS,
@@ -145,7 +145,8 @@ def _by_departement(edition, lists) -> tuple[Table, Table]:
                    for region in sorted(regions.values(), key=lambda r: r.name)]
     region_rows.sort(key=lambda row: -row["events"])
     if online:
-        note = _("%(n)s événement(s) en ligne ou sans lieu, hors de la carte.") % {"n": online}
+        note = ngettext("%(n)s événement en ligne ou sans lieu, hors de la carte.",
+                        "%(n)s événements en ligne ou sans lieu, hors de la carte.", online) % {"n": online}
         departement_table.notes.append(note)
         region_rows.append({"code": "", "label": _("En ligne ou sans lieu"), "events": online})
     region_table = Table(
