@@ -48,6 +48,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     article = models.CharField(
         _("article"), max_length=3, choices=OrganisationArticle.choices, blank=True, default="",
+        db_default="",
         help_text=_("Comment le nom s’écrit dans une phrase : « le Département de la Gironde », "
                     "« la Région Nouvelle-Aquitaine », « Bordeaux Métropole » (aucun)."),
     )
