@@ -11,6 +11,11 @@ import time
 DEMO_PORT = 8000
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """« 0 événement », « 1 événement », « 2 événements » (in French 0 and 1 are singular)."""
+    return f"{n} {one if n <= 1 else many}"
+
+
 def _setup(env: dict | None = None):
     for key, value in (env or {}).items():
         os.environ.setdefault(key, value)
@@ -238,8 +243,10 @@ def generate(args) -> int:
     from semaine.seed.generate import generate_edition
 
     result = generate_edition(events=args.events, edition_slug=args.edition, seed=args.seed)
-    print(f"{result['events']} événements, {result['slots']} créneaux, "
-          f"{result['organisations']} organisations dans l'édition « {result['edition']} ».")
+    print(f"{_count(result['events'], 'événement', 'événements')}, "
+          f"{_count(result['slots'], 'créneau', 'créneaux')}, "
+          f"{_count(result['organisations'], 'organisation', 'organisations')} dans l'édition "
+          f"« {result['edition']} ».")
     return 0
 
 
@@ -258,7 +265,8 @@ def ledger(args) -> int:
         except (services.LedgerError, audit.AuditError) as exc:
             print(f"ÉCHEC : {exc}", file=sys.stderr)
             return 1
-        print(f"Ancien registre {archive.origin} ({archive.size} entrées) archivé et vérifié : "
+        entries = _count(archive.size, "entrée", "entrées")
+        print(f"Ancien registre {archive.origin} ({entries}) archivé et vérifié : "
               f"/ledger/archives/{archive.name}/")
         print(f"Nouveau registre {services.verifier().name}, clé de vérification :")
         print(services.verifier())
@@ -285,7 +293,8 @@ def ledger(args) -> int:
         except audit.AuditError as exc:
             print(f"ÉCHEC : {exc}", file=sys.stderr)
             return 1
-        print(f"{report.origin} : {report.size} entrées vérifiées et copiées dans {into}")
+        print(f"{report.origin} : {_count(report.size, 'entrée vérifiée', 'entrées vérifiées')} "
+              f"et copiées dans {into}")
         return 0
     return 2
 
@@ -316,11 +325,13 @@ def _verify(args) -> int:
     except audit.AuditError as exc:
         print(f"ÉCHEC : {exc}", file=sys.stderr)
         return 1
-    print(f"{report.origin} : {report.size} entrées, {report.checkpoints} point(s) de contrôle "
-          f"vérifié(s), racine {report.root.hex()}")
+    print(f"{report.origin} : {_count(report.size, 'entrée', 'entrées')}, "
+          f"{_count(report.checkpoints, 'point de contrôle vérifié', 'points de contrôle vérifiés')}, "
+          f"racine {report.root.hex()}")
     if args.url and data is not None:
-        print(f"Données publiques de {site} : {data.events} événement(s) publié(s) comparé(s) à la "
-              f"dernière entrée de {data.recorded} événement(s) enregistré(s)")
+        print(f"Données publiques de {site} : "
+              f"{_count(data.events, 'événement publié comparé', 'événements publiés comparés')} à la "
+              f"dernière entrée de {_count(data.recorded, 'événement enregistré', 'événements enregistrés')}")
     elif args.url:
         print("Données publiques non comparées : aucun site n’est indiqué (une adresse …/ledger, "
               "ou --site)")
@@ -384,7 +395,8 @@ def openagenda(args) -> int:
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as out:
                     out.write(text)
-                print(f"{document['total']} événements écrits dans {args.output}.", file=sys.stderr)
+                written = _count(document["total"], "événement écrit", "événements écrits")
+                print(f"{written} dans {args.output}.", file=sys.stderr)
             else:
                 print(text)
             return 0

@@ -65,7 +65,7 @@ def test_a_submission_reaches_the_editions_coordinators_in_the_next_gathered_ema
     [message] = mail.outbox
     assert message.to == [coordinator.email]
     assert message.subject == "1 événement soumis à validation"
-    assert "« Atelier données ouvertes », de Département de la Loire-Atlantique" in message.body
+    assert "« Atelier données ouvertes », du Département de la Loire-Atlantique" in message.body
     assert settings.SITE_URL + reverse("coordination:review", kwargs={"pk": draft.pk}) in message.body
 
 

@@ -99,3 +99,44 @@ def test_a_nul_character_in_a_body_is_refused_cleanly(api, token, edition):
 def test_a_failed_validation_writes_nothing(api, token, edition):
     api.post("/organiser/events", new_event(edition, formats=["inconnu"]), token=token)
     assert not Event.objects.exists()
+
+
+def details(body) -> dict:
+    return {error["field"]: error["detail"] for error in body.get("errors", [])}
+
+
+ENGLISH = ("Input should", "Field required", "Extra inputs", "String should", "valid", "type=")
+
+
+@pytest.mark.parametrize(("change", "field", "detail"), [
+    ({"capacity": "beaucoup"}, "capacity", "Un nombre entier est attendu."),
+    ({"capacity": 0}, "capacity", "La valeur doit être au moins 1."),
+    ({"state": "published"}, "state", "Ce champ n’existe pas."),
+    ({"title": "x" * 201}, "title", "Au plus 200 caractères."),
+    ({"title": 12}, "title", "Une chaîne de caractères est attendue."),
+    ({"attendance_mode": "hybride"}, "attendance_mode", "Valeur inconnue : choisissez parmi"),
+    ({"slots": "demain"}, "slots", "Une liste est attendue."),
+])
+def test_the_schemas_refusals_are_explained_in_french(api, token, edition, change, field, detail):
+    body = assert_problem(api.post("/organiser/events", new_event(edition, **change), token=token), 422)
+    assert details(body)[field].startswith(detail), details(body)
+    assert not any(word in details(body)[field] for word in ENGLISH[:5])
+
+
+def test_a_missing_field_and_a_moment_without_offset_are_explained_in_french(api, token, edition):
+    event = new_event(edition)
+    del event["title"]
+    event["slots"][0]["starts_at"] = "2026-11-20T09:00:00"
+    event["slots"][0]["ends_at"] = "pas une date"
+    body = assert_problem(api.post("/organiser/events", event, token=token), 422)
+    assert details(body) == {
+        "title": "Ce champ est obligatoire.",
+        "slots.0.starts_at": "Indiquez le décalage horaire (par exemple +01:00).",
+        "slots.0.ends_at": "Indiquez une date et une heure au format ISO 8601 (AAAA-MM-JJTHH:MM:SS+01:00).",
+    }
+
+
+def test_a_bad_query_parameter_is_explained_in_french(api, edition):
+    body = assert_problem(api.get(f"/editions/{edition.slug}/events", {"limit": "dix"}), 400)
+    assert all(not any(word in detail for word in ENGLISH[:5]) for detail in details(body).values())
+    assert details(body)

@@ -67,6 +67,8 @@ PAGES = [
     Shape("registration form", lambda d: reverse(
         "registrations:register", kwargs={"public_id": d.registering.public_id})),
     Shape("ticket", lambda d: reverse("registrations:manage", kwargs={"token": d.ticket.token})),
+    Shape("cancel confirmation", lambda d: reverse("registrations:cancel",
+                                                   kwargs={"token": d.ticket.token})),
     Shape("my data, asked for", lambda d: reverse("privacy:request")),
     Shape("open data", lambda d: "/editions/2017/donnees-ouvertes/"),
     Shape("statistics", lambda d: "/editions/2017/statistiques/"),

@@ -39,7 +39,7 @@ def test_an_organiser_imports_an_openagenda_export(page: Page, assert_accessible
 
     expect_message(page, "Le fichier est reçu : l’import est lancé.")
     expect(page).to_have_url(re.compile(r"/espace/[-\w]+/openagenda/\d+/$"))
-    expect(page.get_by_text("0 événement(s) traité(s) sur 8…")).to_be_visible()
+    expect(page.get_by_text("0 événement traité sur 8…")).to_be_visible()
     check()
 
     execute_import(OpenAgendaImport.objects.get().pk)  # the worker's turn

@@ -178,17 +178,28 @@ def test_registration_waiting_list_check_in_and_personal_data(
     second_ticket = register(page, check, event, SECOND)
     expect_status(page, "Sur liste d’attente")
     expect(page.locator(".semaine-qr")).to_have_count(0)
-    expect(page.get_by_role("button", name="Quitter la liste d’attente")).to_be_visible()
+    expect(page.get_by_role("link", name="Quitter la liste d’attente")).to_be_visible()
+    expect(page.locator("#waiting-position")).to_contain_text("Votre rang sur la liste d’attente : 1.")
     check()
-    the_mail(SECOND["email"], "Liste d’attente")
+    assert "Votre rang sur la liste d'attente : 1." in the_mail(SECOND["email"], "Liste d’attente").body
 
     # The first visitor cancels: the seat is offered to the second, who takes it.
     page.goto(first_ticket)
     check()
-    page.get_by_role("button", name="Annuler mon inscription").click()
+    # Cancelling asks first; « non » keeps the seat, « oui » gives it up.
+    page.get_by_role("link", name="Annuler mon inscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuler mon inscription")
+    question = f"Voulez-vous vraiment annuler votre inscription à « {TITLE} » ?"
+    expect(page.get_by_text(question)).to_be_visible()
+    check()
+    page.get_by_role("link", name="Non, garder mon inscription").click()
+    expect(page).to_have_url(re.compile(re.escape(first_ticket) + "$"))
+    expect_status(page, "Inscrit")
+    page.get_by_role("link", name="Annuler mon inscription").click()
+    page.get_by_role("button", name="Oui, annuler mon inscription").click()
     expect_message(page, "Votre inscription est annulée.")
     expect_status(page, "Annulée")
-    expect(page.get_by_role("button", name="Annuler mon inscription")).to_have_count(0)
+    expect(page.get_by_role("link", name="Annuler mon inscription")).to_have_count(0)
     check()
     the_mail(FIRST["email"], "Inscription annulée")
     offer = the_mail(SECOND["email"], "Une place s’est libérée")

@@ -42,7 +42,7 @@ def _verify(capsys, url, *args):
 def test_the_public_data_of_a_node_that_was_not_tampered_with_match_its_log(live_server, programme, capsys):
     code, out, err = _verify(capsys, f"{live_server.url}/ledger")
     assert (code, err) == (0, [])
-    assert "3 événement(s) publié(s) comparé(s) à la dernière entrée de 3 événement(s)" in out
+    assert "3 événements publiés comparés à la dernière entrée de 3 événements enregistrés" in out
 
 
 def test_a_title_changed_behind_the_platform_is_named_by_the_remote_verification(
@@ -122,4 +122,5 @@ def test_the_demo_node_verifies_from_anywhere_with_its_public_data(
     assert (code, err) == (0, [])
     assert "EN ATTENTE" not in out
     published = Event.objects.filter(state=EventState.PUBLISHED).count()
-    assert f" : {published} événement(s) publié(s) comparé(s)" in out
+    assert published > 1
+    assert f" : {published} événements publiés comparés" in out

@@ -5,13 +5,16 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 import semaine.ledger
+from semaine.agenda.models import EventState
 from semaine.ledger import services as ledger
 from semaine.ledger import subjects
 from semaine.ledger.models import Entry
 from semaine.ledger.reconcile import verify_here
 from semaine.organisers.models import Organisation, OrganisationStatus
+from semaine.registrations.services import record_closed_registrations
 from tests import factories
 
 LEDGER = Path(semaine.ledger.__file__).parent
@@ -97,3 +100,28 @@ def test_the_things_another_domain_registers_are_backfilled_and_checked_again(or
         f"(entrée n° {entry.index}) : nom (en base « Nom réécrit en douce », enregistré "
         "« Région des Pays de la Loire »)"
     ]
+
+
+def test_an_entrys_kind_is_named_by_the_domain_that_records_it(organisations_recorded):
+    assert subjects.kind_label("event.published") == "Événement publié"
+    assert subjects.kind_label("decision.returned") == "Décision : renvoi pour correction"
+    assert subjects.kind_label("registrations.closed") == "Inscriptions closes : décompte du créneau"
+    assert subjects.kind_label("organisation.approved") == "organisation.approved"  # named by nobody
+
+
+@pytest.mark.django_db
+def test_the_public_pages_name_the_kinds_in_french(client, edition, organisation, editor):
+    event = factories.EventFactory(edition=edition, organisation=organisation,
+                                   state=EventState.PUBLISHED, registration_mode="platform")
+    ledger.backfill()
+    factories.move_slot(event.slots.get())
+    record_closed_registrations()
+    ledger.seal()
+    kinds = set(Entry.objects.values_list("kind", flat=True))
+    assert kinds == {"event.published", "registrations.closed"}
+    pages = [client.get(reverse("ledger:register")).text,
+             client.get(reverse("ledger:block", kwargs={"number": 1})).text,
+             *(client.get(reverse("ledger:entry", kwargs={"index": i})).text for i in (0, 1))]
+    for page in pages:
+        assert "<code>event.published" not in page and "<code>registrations.closed" not in page
+    assert "Événement publié" in pages[1] and "Inscriptions closes : décompte du créneau" in pages[1]

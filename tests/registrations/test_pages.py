@@ -101,6 +101,10 @@ def test_the_organiser_sees_attendees_and_exports_them_without_formulas(client, 
     assert "Interprétation en langue des signes : 1" in page.text
     export = client.get(attendees, {"format": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in export
+    header, row = export.splitlines()[:2]
+    assert header.startswith("Créneau;Statut;Prénom;Nom;Adresse électronique;Besoins d’accessibilité")
+    assert ";Inscrit;" in row and "Interprétation en langue des signes" in row
+    assert "confirmed" not in export and "sign_language" not in export
     assert "\n=HYPERLINK" not in export and ";=HYPERLINK" not in export
 
 
@@ -293,3 +297,41 @@ def test_the_attendee_list_is_paginated_searchable_and_costs_the_same_queries_at
     assert client.get(attendees, {"page": 4}).status_code == 404
     found = client.get(attendees, {"q": "nom9x4"})
     assert "1 inscription" in found.text and "Nom9x4" in found.text and "Nom3x0" not in found.text
+
+
+def test_opening_the_cancel_link_asks_first_and_cancels_nothing(client, event):
+    registration = services.register(slot=event.slots.get(), email="a@example.fr", first_name="A",
+                                     last_name="B", email_verified=True)
+    cancel_url = reverse("registrations:cancel", kwargs={"token": registration.token})
+    assert cancel_url in client.get(reverse("registrations:manage",
+                                            kwargs={"token": registration.token})).text
+    page = client.get(cancel_url)
+    assert page.status_code == 200
+    assert (f"Voulez-vous vraiment annuler votre inscription à « {event.title} » ?"
+            in page.text.replace("&quot;", '"'))
+    assert "Non, garder mon inscription" in page.text
+    client.head(cancel_url)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CONFIRMED
+    response = client.post(cancel_url, follow=True)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert "Votre inscription est annulée." in response.text
+    # once cancelled, the link leads back to the ticket
+    assert client.get(cancel_url).url == reverse("registrations:manage",
+                                                 kwargs={"token": registration.token})
+
+
+def test_a_waiting_person_is_asked_about_leaving_the_waiting_list(client, event):
+    services.register(slot=event.slots.get(), email="a@example.fr", first_name="A", last_name="B",
+                      email_verified=True)
+    waiting = services.register(slot=event.slots.get(), email="c@example.fr", first_name="C",
+                                last_name="D", email_verified=True)
+    page = client.get(reverse("registrations:cancel", kwargs={"token": waiting.token}))
+    assert "Voulez-vous vraiment quitter la liste d’attente" in page.text
+
+
+def test_a_wrong_cancel_link_is_explained(client):
+    page = client.get(reverse("registrations:cancel", kwargs={"token": "nope"}))
+    assert page.status_code == 404
+    assert "Ce lien n’est pas valide." in page.text

@@ -5,6 +5,7 @@ import gettext
 from pathlib import Path
 
 from django.conf import settings
+from django.template import Context, Template
 from django.utils import translation
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
@@ -72,3 +73,32 @@ def test_the_english_catalogue_is_complete_and_compiled():
         if found != msgstrs:
             stale.append(msgid)
     assert stale == [], "django.mo is out of date (or the .po has fuzzy entries): run compilemessages -l en"
+
+
+FRENCH = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
+
+
+def test_french_counts_take_the_singular_for_zero_and_one():
+    template = Template("{% load i18n %}{% blocktranslate count n=n %}{{ n }} événement{% plural %}"
+                        "{{ n }} événements{% endblocktranslate %}")
+    with translation.override("fr"):
+        assert [template.render(Context({"n": n})) for n in (0, 1, 2)] == [
+            "0 événement", "1 événement", "2 événements"]
+        assert translation.ngettext("%(n)s place", "%(n)s places", 0) % {"n": 0} == "0 place"
+    with translation.override("en"):
+        assert [template.render(Context({"n": n})) for n in (0, 1, 2)] == [
+            "0 events", "1 event", "2 events"]
+
+
+def test_the_french_catalogue_holds_every_plural_message_and_is_compiled():
+    """``locale/french_plurals.py`` writes it from the English catalogue (see locale/README.md)."""
+    plurals = {key for key in read_po(CATALOGUE / "django.po") if key[2]}
+    french = read_po(FRENCH / "django.po")
+    assert plurals and set(french) == plurals, "run locale/french_plurals.py"
+    assert all(msgstrs == [msgid, plural] for (_, msgid, plural), msgstrs in french.items())
+    with (FRENCH / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = [msgid for context, msgid, plural in french
+             if (compiled.npgettext(context, msgid, plural, 0) if context
+                 else compiled.ngettext(msgid, plural, 0)) != msgid]
+    assert stale == [], "the French django.mo is out of date: run compilemessages -l fr"

@@ -13,7 +13,7 @@ import urllib.parse
 from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from semaine.ledger.audit import MAX_API_PAGE, AuditError, fetch, read_json
 from semaine.ledger.services import record, record_many, utc_time
@@ -239,6 +239,14 @@ class EventSubject(Subject):
     kinds = EVENT_KINDS
     backfill_kind = "event.published"
     fields = FIELDS
+    kind_labels = {
+        "event.published": gettext_lazy("Événement publié"),
+        "event.changed": gettext_lazy("Événement modifié"),
+        "event.cancelled": gettext_lazy("Événement annulé"),
+        "decision.published": gettext_lazy("Décision : publication"),
+        "decision.returned": gettext_lazy("Décision : renvoi pour correction"),
+        "decision.refused": gettext_lazy("Décision : refus"),
+    }
 
     def key(self, event) -> str:
         return str(event.public_id)

@@ -298,6 +298,8 @@ def backfill() -> int:
     the log covers the whole programme from the day the ledger is switched on."""
     count = 0
     for what in subjects.registered():
+        if not what.backfill_kind:
+            continue  # facts at one moment (counts when a slot closes): nothing to backfill
         known = set(Entry.objects.filter(kind__in=what.kinds).values_list("subject", flat=True))
         facts = []
         for obj in what.backfill():

@@ -38,6 +38,9 @@ class Subject:
     backfill_kind: str = ""
     #: a record's fields, in the order differences are reported, with their French names
     fields: dict[str, str] = {}  # read only: each subclass sets its own
+    #: the kinds of every entry about such things, with the words the public pages name them by
+    #: (lazy translations)
+    kind_labels: dict = {}  # read only: each subclass sets its own
 
     # --- recording -----------------------------------------------------------------------------
 
@@ -118,6 +121,15 @@ def registered() -> list[Subject]:
 def of(subject: str) -> Subject | None:
     """The registered subject of an entry's ``subject`` (``event:…`` → the events' one)."""
     return _registry.get(subject.partition(":")[0])
+
+
+def kind_label(kind: str) -> str:
+    """The words that name an entry's ``kind`` on the public pages, as the domain that records
+    it registered them; the kind itself when no domain names it."""
+    for subject in _registry.values():
+        if kind in subject.kind_labels:
+            return str(subject.kind_labels[kind])
+    return kind
 
 
 def describing(kind: str) -> Subject | None:

@@ -34,7 +34,8 @@ class MapClass:
             return _("Aucun événement")
         if self.low == self.high:
             return ngettext("%(n)s événement", "%(n)s événements", self.low) % {"n": self.low}
-        return _("De %(low)s à %(high)s événements") % {"low": self.low, "high": self.high}
+        return ngettext("De %(low)s à %(high)s événement", "De %(low)s à %(high)s événements",
+                        self.high) % {"low": self.low, "high": self.high}
 
 
 #: Background and texture of each class, lightest first (DSFR's blue France scale).

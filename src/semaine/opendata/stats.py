@@ -23,9 +23,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from semaine.agenda.models import (
     PARIS,
@@ -39,6 +38,7 @@ from semaine.agenda.models import (
 from semaine.agenda.queries import label_counts, organisations_taking_part, reference_lists
 from semaine.organisers.models import OrganisationKind
 from semaine.registrations.models import Registration, RegistrationStatus
+from semaine.ui.dates import format_date
 
 NO_VENUE = "online"
 
@@ -145,7 +145,8 @@ def _by_departement(edition, lists) -> tuple[Table, Table]:
                    for region in sorted(regions.values(), key=lambda r: r.name)]
     region_rows.sort(key=lambda row: -row["events"])
     if online:
-        note = _("%(n)s événement(s) en ligne ou sans lieu, hors de la carte.") % {"n": online}
+        note = ngettext("%(n)s événement en ligne ou sans lieu, hors de la carte.",
+                        "%(n)s événements en ligne ou sans lieu, hors de la carte.", online) % {"n": online}
         departement_table.notes.append(note)
         region_rows.append({"code": "", "label": _("En ligne ou sans lieu"), "events": online})
     region_table = Table(
@@ -168,7 +169,7 @@ def _by_day(edition) -> tuple[Table, int]:
     aggregates = {f"d{i}": Count("pk", filter=Q(facets__has_key=f"day:{day.isoformat()}"))
                   for i, day in enumerate(days)}
     counts = _published(edition).aggregate(total=Count("pk"), **aggregates)
-    rows = [{"label": date_format(day, "l j F"), "day": day.isoformat(), "events": counts[f"d{i}"]}
+    rows = [{"label": format_date(day, "l j F"), "day": day.isoformat(), "events": counts[f"d{i}"]}
             for i, day in enumerate(days)]
     table = Table(
         "jours", _("Événements par jour"),
@@ -253,7 +254,7 @@ def _registration_tables(edition, lists) -> tuple[list[Table], dict]:
 
     format_labels = {item.pk: item.name for item in lists["formats"]}
     format_order = [item.pk for item in lists["formats"]] + [None]
-    day_labels = {day: (day.isoformat(), date_format(day, "l j F Y")) for day in days}
+    day_labels = {day: (day.isoformat(), format_date(day, "l j F Y")) for day in days}
     departement_labels = {d.pk: (d.code, d.name) for d in lists["departements"]}
     departement_labels[None] = ("", _("En ligne ou sans lieu"))
     departement_order = [d.pk for d in lists["departements"]] + [None]

@@ -3,9 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from semaine.territory.models import Departement, Region
+
+from . import names
+
+
+def _in_french() -> bool:
+    return (get_language() or "fr").startswith("fr")
 
 
 class OrganisationKind(models.TextChoices):
@@ -20,6 +27,15 @@ class OrganisationKind(models.TextChoices):
     ASSOCIATION = "association", _("Association")
 
 
+class OrganisationArticle(models.TextChoices):
+    AUTO = "", _("Déduit du nom")
+    LE = names.LE, "le"
+    LA = names.LA, "la"
+    L = names.L, "l’"
+    LES = names.LES, "les"
+    NONE = names.NONE, _("Aucun (nom propre)")
+
+
 class OrganisationStatus(models.TextChoices):
     PENDING = "pending", _("En attente de validation")
     APPROVED = "approved", _("Validée")
@@ -30,6 +46,12 @@ class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    article = models.CharField(
+        _("article"), max_length=3, choices=OrganisationArticle.choices, blank=True, default="",
+        db_default="",
+        help_text=_("Comment le nom s’écrit dans une phrase : « le Département de la Gironde », "
+                    "« la Région Nouvelle-Aquitaine », « Bordeaux Métropole » (aucun)."),
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("région"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="organisations",
@@ -69,6 +91,26 @@ class Organisation(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == OrganisationStatus.APPROVED
+
+    @property
+    def the_article(self) -> str:
+        """The article before the name in a French sentence (``names.NONE``: none)."""
+        return self.article or names.derive_article(self.name)
+
+    @property
+    def named(self) -> str:
+        """The name as a sentence says it: « le Département de la Gironde » (in French)."""
+        if not _in_french():
+            return self.name
+        return names.with_article(self.name, self.the_article)
+
+    @property
+    def of_named(self) -> str:
+        """The name after « de »: « du Département de la Gironde » (in French; the bare name in
+        another language, whose sentence says its own « of »)."""
+        if not _in_french():
+            return self.name
+        return names.of(self.name, self.the_article)
 
     @property
     def territory(self):

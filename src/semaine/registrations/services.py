@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,9 @@ from semaine.accounts.models import EmailKind
 from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.cache import content_changed
+from semaine.ui.dates import format_date
 
+from . import ledger
 from .ics import slot_calendar
 from .models import (
     ACTIVE,
@@ -33,6 +35,7 @@ from .models import (
     Registration,
     RegistrationStatus,
 )
+from .queries import waiting_position, waiting_queue
 
 Status = RegistrationStatus
 
@@ -158,7 +161,8 @@ def _allocate(registration: Registration, slot: Slot) -> Registration:
               with_ics=True)
     else:
         _mail(registration, "waitlisted",
-              _("Liste d’attente : %(t)s") % {"t": slot.event.title})
+              _("Liste d’attente : %(t)s") % {"t": slot.event.title},
+              position=waiting_position(registration))
     return registration
 
 
@@ -220,14 +224,7 @@ def _offer_next(slot: Slot) -> None:
     slot of the event, with a time limit."""
     capacity = capacity_of(slot)
     while capacity is not None and held_seats(slot) < capacity:
-        already_here = Registration.objects.filter(slot=slot, status__in=ACTIVE).values("email")
-        candidate = (
-            Registration.objects.select_for_update(skip_locked=True)
-            .filter(event=slot.event, status=Status.WAITLISTED)
-            .filter(Q(slot=slot) | (Q(any_slot=True) & ~Q(email__in=already_here)))
-            .order_by("created_at", "pk")
-            .first()
-        )
+        candidate = waiting_queue(slot).select_for_update(skip_locked=True).first()
         if candidate is None:
             if held_seats(slot) == capacity - 1:
                 content_changed()  # the seat just freed makes the event page's offer in stock
@@ -346,9 +343,7 @@ def checkin_refusal(event, slot, now=None) -> str | None:
 
 
 def _paris(moment) -> str:
-    from django.utils import formats
-
-    return formats.date_format(timezone.localtime(moment, PARIS), "j F Y à H:i")
+    return format_date(timezone.localtime(moment, PARIS), "j F Y à H:i")
 
 
 @transaction.atomic
@@ -490,7 +485,7 @@ def message_attendees(actor, event, *, subject: str, body: str, include_waiting:
         "slot", "event"
     ):
         _mail(registration, "message", f"{event.title} : {subject}"[:200], message=body,
-              sender=event.organisation.name, kind=EmailKind.MESSAGE, batch=batch)
+              sender=event.organisation.of_named, kind=EmailKind.MESSAGE, batch=batch)
         count += 1
     return count
 
@@ -541,7 +536,7 @@ def _record_closing_batch(now) -> int:
     facts = []
     for slot in closing:
         statuses = counts.get(slot.pk, {})
-        facts.append(("registrations.closed", f"slot:{slot.event.public_id}/{slot.pk}", {
+        facts.append((ledger.CLOSED, ledger.SLOTS.subject(slot), {
             "event": str(slot.event.public_id),
             "slot": {"start": utc_time(slot.starts_at), "cancelled": slot.cancelled_at is not None},
             "capacity": capacity_of(slot),

@@ -12,6 +12,12 @@ from semaine.ledger import subjects
 register = template.Library()
 
 
+@register.filter
+def kind_label(kind: str) -> str:
+    """« Événement publié » for ``event.published``: an entry's kind in words."""
+    return subjects.kind_label(kind)
+
+
 @register.simple_tag
 def ledger_display_labels(subject: str) -> str:
     registered = subjects.of(subject)

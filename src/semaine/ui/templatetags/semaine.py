@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from semaine.agenda.models import EventStatus
 from semaine.territory.codes import departement_code
+from semaine.ui.dates import format_date
 from semaine.ui.markdown import render_markdown
 
 register = template.Library()
@@ -33,14 +34,14 @@ def slot_range(slot):
     start, end = timezone.localtime(slot.starts_at, PARIS), timezone.localtime(slot.ends_at, PARIS)
     if start.date() == end.date():
         return "{}, {} – {}".format(
-            formats.date_format(start, "l j F Y"),
+            format_date(start, "l j F Y"),
             formats.time_format(start, "H:i"),
             formats.time_format(end, "H:i"),
         )
     return "{} {} – {} {}".format(
-        formats.date_format(start, "l j F Y"),
+        format_date(start, "l j F Y"),
         formats.time_format(start, "H:i"),
-        formats.date_format(end, "l j F Y"),
+        format_date(end, "l j F Y"),
         formats.time_format(end, "H:i"),
     )
 
@@ -132,7 +133,7 @@ def event_card(event):
     card included twenty times by a template was most of a list page's rendering time)."""
     starts = ""
     if event.first_starts_at:
-        starts = formats.date_format(paris(event.first_starts_at), "l j F Y, H:i")
+        starts = format_date(paris(event.first_starts_at), "l j F Y, H:i")
     tags = format_html_join("", '<li><p class="fr-tag fr-tag--sm">{}</p></li>',
                             ((f.name,) for f in event.formats.all()))
     return format_html(
@@ -194,3 +195,15 @@ def query_string_without_day(query_string):
     query = QueryDict(query_string, mutable=True)
     query.pop("jour", None)
     return query.urlencode()
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def long_date(value, arg):
+    """The ``date`` filter, with « 1er » for the first of the month in French (« samedi 1er
+    décembre 2026 »)."""
+    if value in (None, ""):
+        return ""
+    try:
+        return format_date(value, arg)
+    except AttributeError:
+        return ""

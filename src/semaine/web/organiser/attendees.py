@@ -135,22 +135,26 @@ _cell = neutralise_formula  # OWASP: prefix =, +, -, @, tab, CR
 
 def _answer(value) -> str:
     if value is True:
-        return "oui"
+        return _("oui")
     if value in (None, False):
         return ""
     return str(value)
 
 
 def _rows(event, registrations):
+    """The export's rows, in words: the statuses and needs by their French labels, never their
+    codes."""
     asked = list(event.questions.all())
-    yield ["Créneau", "Statut", "Prénom", "Nom", "Adresse", "Besoins", "Présent",
-           *[q.label for q in asked]]
+    needs = {value: str(label) for value, label in AccessNeed.choices}
+    yield [_("Créneau"), _("Statut"), _("Prénom"), _("Nom"), _("Adresse électronique"),
+           _("Besoins d’accessibilité"), _("Présent"), *[q.label for q in asked]]
     for r in registrations:
         yield [
             timezone.localtime(r.slot.starts_at, PARIS).strftime("%d/%m/%Y %H:%M"),
             str(r.get_status_display()), r.first_name, r.last_name, r.email,
-            ", ".join(r.access_needs + ([r.access_other] if r.access_other else [])),
-            "oui" if r.checked_in_at else "",
+            ", ".join([needs.get(need, need) for need in r.access_needs]
+                      + ([r.access_other] if r.access_other else [])),
+            _("oui") if r.checked_in_at else "",
             *[_answer(r.answers.get(str(q.pk))) for q in asked],
         ]
 

@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from semaine.agenda.geo import GEOJSON_TYPE, feature
@@ -24,6 +24,7 @@ from semaine.agenda.models import PARIS, Edition, Event, EventStatus
 from semaine.agenda.search import parse_filters, search_events
 from semaine.core.cache import cache_anonymous
 from semaine.core.problems import problem
+from semaine.ui.dates import format_date
 
 #: Features in one GeoJSON answer at most; beyond, ``"truncated": true`` says the rest is cut.
 MAX_FEATURES = 5000
@@ -84,7 +85,7 @@ def _date_label(value, labels: dict) -> str:
     if value is None:
         return ""
     if value not in labels:
-        labels[value] = formats.date_format(timezone.localtime(value, PARIS), "l j F Y, H:i")
+        labels[value] = format_date(timezone.localtime(value, PARIS), "l j F Y, H:i")
     return labels[value]
 
 

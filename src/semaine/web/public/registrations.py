@@ -12,13 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from semaine.accounts import outbox
 from semaine.agenda.models import Event, EventState, RegistrationMode
 from semaine.core import ratelimit
 from semaine.core.forms import add_service_errors
-from semaine.registrations import services
+from semaine.registrations import queries, services
 from semaine.registrations.forms import RegistrationForm
 from semaine.registrations.models import HOLDS_SEAT, Registration, RegistrationStatus
 
@@ -116,7 +115,8 @@ def manage(request, token):
     if refusal:
         return refusal
     context = {"registration": registration, "event": registration.event,
-               "certificate_ready": services.certificate_refusal(registration) is None}
+               "certificate_ready": services.certificate_refusal(registration) is None,
+               "position": queries.waiting_position(registration)}
     if registration.status == RegistrationStatus.CONFIRMED:
         scan_url = settings.SITE_URL + reverse(
             "registrations:scan", kwargs={"code": services.checkin_token(registration)})
@@ -138,11 +138,17 @@ def certificate(request, token):
                   {"registration": registration, "event": registration.event})
 
 
-@require_POST
 def cancel(request, token):
-    registration = Registration.objects.filter(token=token[:64]).first()
-    if registration is None:
-        raise Http404
+    """Asks first (a link opened by a mail scanner or by mistake cancels nothing); the form's
+    POST cancels."""
+    registration, refusal = _by_token_or_404(request, token)
+    if refusal:
+        return refusal
+    if request.method != "POST":
+        if not registration.is_active:
+            return redirect("registrations:manage", token=registration.token)
+        return render(request, "registrations/cancel.html",
+                      {"registration": registration, "event": registration.event})
     try:
         services.cancel(registration)
     except ValidationError as error:
