@@ -187,11 +187,11 @@ def _check_references(organisation: Organisation, edition: Edition, fields: dict
         raise ValidationError({"programme": _("Ce programme n'appartient pas à votre organisation.")})
     if track is not None and (programme is None or track.programme_id != programme.pk):
         raise ValidationError({"track": _("Ce parcours n'appartient pas au programme choisi.")})
-    if (programme is not None and programme.archived_at is not None
-            and (event is None or event.programme_id != programme.pk)):
+    if (programme is not None and (event is None or event.programme_id != programme.pk)
+            and Programme.objects.filter(pk=programme.pk, archived_at__isnull=False).exists()):
         raise ValidationError({"programme": _("Ce programme est archivé : choisissez-en un autre.")})
-    if (track is not None and track.archived_at is not None
-            and (event is None or event.track_id != track.pk)):
+    if (track is not None and (event is None or event.track_id != track.pk)
+            and Track.objects.filter(pk=track.pk, archived_at__isnull=False).exists()):
         raise ValidationError({"track": _("Ce parcours est archivé : choisissez-en un autre.")})
     if venue is not None and venue.organisation_id != organisation.pk:
         raise ValidationError({"venue": _("Ce lieu n'appartient pas à votre organisation.")})
