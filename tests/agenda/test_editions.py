@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,3 +213,16 @@ def test_the_public_list_of_editions_counts_their_events(client, edition, organi
     assert html.index("publique (test)") < html.index("Semaine 2017")
     assert past.get_absolute_url() in html
     assert "Archive" in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_coordinators_making_editions_current_at_once_leave_exactly_one(migrated_reference_data):
+    from tests.registrations.test_services import _race
+
+    staff = factories.UserFactory(is_superuser=True)
+    editions = [factories.EditionFactory(is_current=(n == 0)) for n in range(6)]
+    errors = _race(lambda edition: services.set_current_edition(staff, edition),
+                   [(edition,) for edition in editions[1:]] * 2)
+    assert not errors
+    assert Edition.objects.filter(is_current=True).count() == 1

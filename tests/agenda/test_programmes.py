@@ -3,11 +3,12 @@ create, edit, order and archive them; editors and other organisations cannot."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from semaine.agenda import services
 from semaine.agenda.forms import EventForm
-from semaine.agenda.models import EventState, Programme, Track
+from semaine.agenda.models import Programme, Track
 from semaine.ledger.models import Entry
 from semaine.organisers.models import Role
 from tests import factories
@@ -230,3 +231,19 @@ def test_the_public_page_shows_tracks_as_sections_with_their_events_and_archive_
     assert "Programme archivé" in html
     assert html.index("Visite du fablab") < html.index('id="parcours-partager"')
     assert tracks[0].get_absolute_url().endswith("#parcours-decouvrir")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_tracks_moved_at_once_keep_distinct_positions(migrated_reference_data, organisation, edition):
+    from tests.registrations.test_services import _race
+
+    admin = factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+    programme = services.create_programme(admin, organisation=organisation, edition=edition,
+                                          title="Programme")
+    tracks = [services.create_track(admin, programme, name=f"Parcours {n}") for n in range(5)]
+    errors = _race(lambda track, direction: services.move_track(admin, track, direction),
+                   [(track, direction) for track in tracks for direction in ("up", "down")])
+    assert not errors
+    positions = sorted(programme.tracks.values_list("position", flat=True))
+    assert positions == [0, 1, 2, 3, 4]
