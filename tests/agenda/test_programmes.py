@@ -4,6 +4,7 @@ create, edit, order and archive them; editors and other organisations cannot."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from semaine.agenda import services
@@ -247,3 +248,32 @@ def test_tracks_moved_at_once_keep_distinct_positions(migrated_reference_data, o
     assert not errors
     positions = sorted(programme.tracks.values_list("position", flat=True))
     assert positions == [0, 1, 2, 3, 4]
+
+
+def test_the_programmes_page_reads_the_same_number_of_queries_for_more_programmes(
+        client, admin, organisation, edition):
+    url = reverse("organisers:programmes", kwargs={"slug": organisation.slug})
+    client.force_login(admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = factories.ProgrammeFactory(organisation=organisation, edition=edition)
+    factories.TrackFactory(programme=first)
+    few = count()
+    for _n in range(4):
+        programme = factories.ProgrammeFactory(organisation=organisation,
+                                               edition=factories.EditionFactory())
+        factories.TrackFactory(programme=programme)
+        factories.TrackFactory(programme=programme)
+    assert count() == few
+
+
+def test_an_editions_coordinator_opens_the_programmes_page_of_any_organisation(
+        client, coordinator, organisation, edition):
+    client.force_login(coordinator)
+    response = client.get(reverse("organisers:programmes", kwargs={"slug": organisation.slug}))
+    assert response.status_code == 200
+    assert [e.pk for e in response.context["form"].fields["edition"].queryset] == [edition.pk]
