@@ -65,6 +65,12 @@ def submission_edition(editions=None, slug: str | None = None) -> Edition | None
     return next((e for e in editions if e.is_current), None) or next(iter(editions), None)
 
 
+def coordinated_editions(user):
+    """The editions ``user`` coordinates (every edition for platform staff), the latest first."""
+    editions = Edition.objects.order_by("-starts_on", "-pk")
+    return editions if user.is_superuser else editions.filter(coordinations__user=user)
+
+
 def edition_archive():
     """Every edition, the latest first, with its number of published events (one query)."""
     return Edition.objects.annotate(
