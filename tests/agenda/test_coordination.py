@@ -79,3 +79,28 @@ def test_an_editor_cannot_approve_an_organisation(client, editor):
     assert response.status_code == 403
     pending.refresh_from_db()
     assert pending.status == OrganisationStatus.PENDING
+
+
+def test_the_queue_shows_another_coordinated_edition_when_asked(client, coordinator, organisation):
+    upcoming = factories.EditionFactory(name="Mois de l’innovation publique")
+    factories.CoordinationFactory(edition=upcoming, user=coordinator)
+    factories.EventFactory(edition=upcoming, organisation=organisation, title="Atelier à venir",
+                           state=EventState.SUBMITTED)
+    client.force_login(coordinator)
+    assert "Atelier à venir" not in client.get(reverse("coordination:queue")).text
+    response = client.get(reverse("coordination:queue"), {"edition": upcoming.slug})
+    assert "Atelier à venir" in response.text
+    assert response.context["edition"] == upcoming
+    # an edition they do not coordinate is not shown: theirs instead
+    stranger = factories.EditionFactory()
+    factories.EventFactory(edition=stranger, organisation=organisation, title="Ailleurs",
+                           state=EventState.SUBMITTED)
+    assert "Ailleurs" not in client.get(reverse("coordination:queue"),
+                                        {"edition": stranger.slug}).text
+
+
+def test_a_decision_returns_to_the_queue_of_the_events_edition(client, coordinator, submitted):
+    client.force_login(coordinator)
+    response = client.post(reverse("coordination:review", kwargs={"pk": submitted.pk}),
+                           {"decision": "publish", "comment": ""})
+    assert response.url == f"{reverse('coordination:queue')}?edition={submitted.edition.slug}"

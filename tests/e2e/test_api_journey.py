@@ -18,7 +18,7 @@ TITLE = "Atelier publié par l’API"
 
 def test_an_admin_creates_a_token_that_publishes_a_draft(page: Page, assert_accessible, demo,
                                                          browser_errors):
-    from semaine.agenda.queries import current_edition
+    from semaine.agenda.queries import submission_edition
 
     check = assert_accessible
     sign_in(page, check, EDITOR)
@@ -33,7 +33,7 @@ def test_an_admin_creates_a_token_that_publishes_a_draft(page: Page, assert_acce
     secret = page.get_by_label("Votre jeton").input_value()
     assert secret.startswith("smn_")
 
-    edition = current_edition()
+    edition = submission_edition()  # the edition open for submissions, where the draft goes
     start = datetime.combine(edition.starts_on, datetime.min.time(), PARIS) + timedelta(hours=10)
     body = {"title": TITLE, "summary": "Un brouillon venu d’un autre site.",
             "formats": ["atelier"], "audiences": ["grand-public"], "attendance_mode": "online",

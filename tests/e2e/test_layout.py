@@ -60,6 +60,7 @@ PAGES = [
     Shape("département", lambda d: "/editions/2017/departements/44/"),
     Shape("région", lambda d: "/editions/2017/regions/pays-de-la-loire/"),
     Shape("programme", lambda d: d.programme.get_absolute_url()),
+    Shape("editions", lambda d: reverse("agenda:editions")),
     Shape("organisation", lambda d: d.organisation.get_absolute_url()),
     Shape("event with related events", lambda d: _event(d, "related")),
     Shape("event with registration", lambda d: _event(d, "registering")),
@@ -98,6 +99,12 @@ PAGES = [
         "registrations:desk", kwargs={"pk": d.registering.pk}), EDITOR),
     Shape("venues", lambda d: reverse("organisers:venues", kwargs={"slug": d.organisation.slug}),
           EDITOR),
+    Shape("programmes and tracks", lambda d: reverse(
+        "organisers:programmes", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("programme's tracks", lambda d: reverse(
+        "organisers:programme", kwargs={"pk": d.own_programme.pk}), EDITOR),
+    Shape("track form", lambda d: reverse(
+        "organisers:track", kwargs={"pk": d.own_programme.tracks.first().pk}), EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
@@ -105,6 +112,10 @@ PAGES = [
         "coordination:review", kwargs={"pk": d.related.pk}), COORDINATOR),
     Shape("organisations to approve", lambda d: reverse("coordination:organisations"),
           COORDINATOR),
+    Shape("editions for coordinators", lambda d: reverse("coordination:editions"), COORDINATOR),
+    Shape("edition form", lambda d: reverse("coordination:edition_create"), COORDINATOR),
+    Shape("edition for coordinators", lambda d: reverse(
+        "coordination:edition", kwargs={"slug": "2017"}), COORDINATOR),
     Shape("statistics for coordinators", lambda d: "/editions/2017/statistiques/", COORDINATOR),
 ]
 
@@ -207,6 +218,8 @@ def layout_data(demo, migrated_reference_data):
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
         organisation=registering.organisation,
         programme=Programme.objects.filter(events__in=published).first(),
+        own_programme=Programme.objects.filter(organisation=registering.organisation,
+                                               tracks__isnull=False).first(),
     )
 
 

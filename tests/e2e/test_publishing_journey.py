@@ -130,7 +130,7 @@ def test_an_editor_publishes_and_a_visitor_finds_the_event(page: Page, assert_ac
     check()
     page.get_by_role("button", name="Publier", exact=True).click()
     expect_message(page, "L’événement est publié.")
-    expect(page).to_have_url(re.compile(r"/coordination/$"))
+    expect(page).to_have_url(re.compile(r"/coordination/\?edition=2017$"))
     check()
     sign_out(page, check)
     event = Event.objects.get(title=TITLE)

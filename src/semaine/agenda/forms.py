@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from .models import (
     LANGUAGE_CHOICES,
     PARIS,
     AttendanceMode,
+    Edition,
     Event,
     EventStatus,
     Programme,
@@ -22,7 +24,7 @@ from .models import (
     Track,
     Venue,
 )
-from .services import EVENT_FIELDS, EVENT_RELATIONS, MAX_SLOTS, SlotData
+from .services import EDITION_FIELDS, EVENT_FIELDS, EVENT_RELATIONS, MAX_SLOTS, SlotData
 
 #: Boxes (south, west, north, east) that hold France's metropolitan and overseas départements.
 FRANCE_BOXES = (
@@ -46,6 +48,10 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+SLUG_HELP = _("Lettres minuscules, chiffres et tirets ; laissez vide pour la déduire du nom.")
+MARKDOWN_HELP = _("Mise en forme Markdown : **gras**, *italique*, listes, liens.")
+
+
 class EventForm(ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Langues"), choices=LANGUAGE_CHOICES, required=False,
@@ -65,7 +71,7 @@ class EventForm(ModelForm):
             "registration_mode": forms.RadioSelect,
         }
         help_texts = {
-            "description": _("Mise en forme Markdown : **gras**, *italique*, listes, liens."),
+            "description": MARKDOWN_HELP,
             "image_alt": _("Décrivez l’image pour les personnes qui ne la voient pas ; laissez "
                            "vide si elle est décorative."),
             "capacity": _("Laissez vide si le nombre de places n’est pas limité."),
@@ -74,12 +80,20 @@ class EventForm(ModelForm):
     def __init__(self, *args, organisation: Organisation, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # archived programmes and tracks are no longer offered, but an event keeps its own
+        instance = kwargs.get("instance")
+        kept = Q(archived_at__isnull=True)
+        kept_track = Q(archived_at__isnull=True, programme__archived_at__isnull=True)
+        if instance is not None and instance.pk:
+            kept |= Q(pk=instance.programme_id)
+            kept_track |= Q(pk=instance.track_id)
         self.fields["programme"].queryset = Programme.objects.filter(
-            organisation=organisation, edition=edition
+            kept, organisation=organisation, edition=edition
         )
         self.fields["track"].queryset = Track.objects.filter(
-            programme__organisation=organisation, programme__edition=edition
+            kept_track, programme__organisation=organisation, programme__edition=edition
         ).select_related("programme")
+        self.fields["track"].label_from_instance = lambda t: f"{t.programme.title} — {t.name}"
         self.fields["venue"].queryset = Venue.objects.filter(organisation=organisation)
         self.fields["co_organisers"].queryset = Organisation.objects.filter(
             status=OrganisationStatus.APPROVED
@@ -125,6 +139,86 @@ class EventForm(ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class ProgrammeForm(Form):
+    """A programme's title, address and presentation; on creation, its edition too."""
+
+    edition = forms.ModelChoiceField(label=_("Édition"), queryset=Edition.objects.none(),
+                                     empty_label=None)
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    slug = forms.CharField(label=_("Adresse courte"), max_length=200, required=False,
+                           help_text=SLUG_HELP)
+    description = forms.CharField(label=_("Présentation"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 5}), help_text=MARKDOWN_HELP)
+
+    def __init__(self, *args, editions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editions is None:
+            del self.fields["edition"]
+        else:
+            self.fields["edition"].queryset = editions
+
+
+class TrackForm(Form):
+    name = forms.CharField(label=_("Nom du parcours"), max_length=100)
+    slug = forms.CharField(label=_("Adresse courte"), max_length=100, required=False,
+                           help_text=SLUG_HELP)
+    description = forms.CharField(label=_("Présentation"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}), help_text=MARKDOWN_HELP)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EditionForm(ModelForm):
+    """An edition's name, dates, theme and deadline; its address only when it is created."""
+
+    slug = forms.SlugField(label=_("Adresse courte"), max_length=100, required=False,
+                           help_text=SLUG_HELP)
+
+    class Meta:
+        model = Edition
+        fields = list(EDITION_FIELDS)
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "submission_deadline": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "description": MARKDOWN_HELP,
+            "submission_deadline": _("Heure de Paris. Après cette date, les organisateurs ne "
+                                     "soumettent plus d’événement, sauf réouverture."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["slug"]
+        else:
+            self.order_fields(["name", "slug"])
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITION_FIELDS}
+
+
+class CoordinatorForm(Form):
+    email = forms.EmailField(label=_("Adresse électronique de son compte"))
+
+
+class SubmissionEditionForm(Form):
+    """Which open edition a new event goes to (a GET form: the page reloads with its choices)."""
+
+    edition = forms.ChoiceField(label=_("Édition"))
+
+    def __init__(self, *args, editions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].choices = [(e.slug, e.name) for e in editions]
 
 
 class SlotForm(Form):

@@ -107,6 +107,14 @@ class Edition(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_open(self) -> bool:
+        return self.accepts_submissions()
+
+    def submissions_close_at(self):
+        """When submissions close (the later of the deadline and the reopening), for a page."""
+        return max(filter(None, (self.submission_deadline, self.submissions_reopened_until)))
+
     def accepts_submissions(self, at=None) -> bool:
         at = at or timezone.now()
         if at <= self.submission_deadline:
@@ -143,6 +151,8 @@ class Programme(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(max_length=220)
     description = models.TextField(_("présentation (Markdown)"), blank=True)
+    #: archived: no longer offered for new events; its public page stays, marked archived
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["title"]
@@ -167,8 +177,10 @@ class Track(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tracks")
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(max_length=100)
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation (Markdown)"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    #: archived: no longer offered for new events; its section stays, marked archived
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "name"]
@@ -180,6 +192,14 @@ class Track(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return f"{self.programme.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the track's section on its programme's public page."""
+        return f"parcours-{self.slug}"
 
 
 class Venue(models.Model):

@@ -70,3 +70,14 @@ def submissions_reopened(edition: Edition, actor) -> int:
         subject = _("Les soumissions de « %(edition)s » sont rouvertes") % {"edition": edition.name}
         told += notify(_members(organisation), subject=subject, text=text, actor=actor)
     return told
+
+
+def coordinator_added(edition: Edition, user, actor) -> int:
+    """The new coordinator of an edition: what they now do, and where."""
+    text = render("agenda/email/coordinator_added.txt", {
+        "edition": edition, "actor": actor,
+        "link": absolute(reverse("coordination:edition", kwargs={"slug": edition.slug})),
+        "queue": absolute(reverse("coordination:queue")),
+    })
+    subject = _("Vous coordonnez « %(edition)s »") % {"edition": edition.name}
+    return notify([user], subject=subject, text=text, actor=actor)

@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from semaine.organisers.permissions import is_member
+from semaine.organisers.models import Organisation
+from semaine.organisers.permissions import is_any_coordinator, is_member, is_org_admin
 
 from .models import Coordination, Edition, Event
 
@@ -14,6 +15,17 @@ def is_coordinator(user, edition: Edition) -> bool:
     if user.is_superuser:
         return True
     return Coordination.objects.filter(user=user, edition=edition).exists()
+
+
+def can_manage_programmes(user, organisation: Organisation, edition: Edition) -> bool:
+    """An organisation's administrators shape its programmes and tracks; so do the edition's
+    national coordinators, for any organisation. Editors do not."""
+    return is_org_admin(user, organisation) or is_coordinator(user, edition)
+
+
+def can_create_edition(user) -> bool:
+    """A national coordinator of any edition (or platform staff) prepares the next one."""
+    return is_any_coordinator(user)
 
 
 def can_edit_event(user, event: Event) -> bool:
@@ -35,3 +47,15 @@ def require_coordinator(user, edition: Edition) -> None:
 def require_event_editor(user, event: Event) -> None:
     if not can_edit_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
+
+
+def require_programme_manager(user, organisation: Organisation, edition: Edition) -> None:
+    if not can_manage_programmes(user, organisation, edition):
+        raise PermissionDenied(_(
+            "Seuls les administrateurs de l'organisation et la coordination de l'édition "
+            "peuvent gérer ses programmes."))
+
+
+def require_edition_creator(user) -> None:
+    if not can_create_edition(user):
+        raise PermissionDenied(_("Réservé à la coordination nationale."))

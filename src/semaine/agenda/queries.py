@@ -5,8 +5,9 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
@@ -52,6 +53,46 @@ def edition_or_404(slug: str) -> Edition:
 
 def current_edition() -> Edition | None:
     return Edition.objects.filter(is_current=True).first() or Edition.objects.first()
+
+
+def open_editions(at=None):
+    """Editions that take submissions now (before their deadline or within a reopening), the
+    soonest first."""
+    at = at or timezone.now()
+    return Edition.objects.filter(
+        Q(submission_deadline__gte=at) | Q(submissions_reopened_until__gte=at)
+    ).order_by("starts_on", "pk")
+
+
+def submission_edition(editions=None, slug: str | None = None) -> Edition | None:
+    """The edition a new event goes to: the one named by ``slug`` if it is open, else the
+    current edition if it is open, else the soonest open one; None when none is open."""
+    editions = list(open_editions() if editions is None else editions)
+    if slug:
+        chosen = next((e for e in editions if e.slug == slug), None)
+        if chosen is not None:
+            return chosen
+    return next((e for e in editions if e.is_current), None) or next(iter(editions), None)
+
+
+def coordinated_editions(user):
+    """The editions ``user`` coordinates (every edition for platform staff), the latest first."""
+    editions = Edition.objects.order_by("-starts_on", "-pk")
+    return editions if user.is_superuser else editions.filter(coordinations__user=user)
+
+
+def edition_archive():
+    """Every edition, the latest first, with its number of published events (one query)."""
+    return Edition.objects.annotate(
+        n=Count("events", filter=Q(events__state=EventState.PUBLISHED))
+    ).order_by("-starts_on", "-pk")
+
+
+def organisation_programmes(organisation: Organisation):
+    """An organisation's programmes, the latest edition's first, with their tracks in order."""
+    return (Programme.objects.filter(organisation=organisation).select_related("edition")
+            .prefetch_related("tracks")
+            .order_by("-edition__starts_on", F("archived_at").asc(nulls_first=True), "title"))
 
 
 def with_card_data(queryset):

@@ -7,10 +7,12 @@ the event's history. Views and the API call these functions; they never save eve
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from semaine.core.cache import content_changed
@@ -21,16 +23,25 @@ from semaine.organisers.services import unique_slug
 from . import dates, notifications
 from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events
 from .models import (
+    Coordination,
     Edition,
     Event,
     EventHistory,
     EventState,
     EventStatus,
     HistoryAction,
+    Programme,
     Slot,
+    Track,
     Venue,
 )
-from .permissions import is_coordinator, require_coordinator, require_event_editor
+from .permissions import (
+    is_coordinator,
+    require_coordinator,
+    require_edition_creator,
+    require_event_editor,
+    require_programme_manager,
+)
 from .search import refresh_search_vector
 from .signals import event_cancelled, event_publication_changed, slot_cancelled
 
@@ -163,8 +174,10 @@ def _diff(before: dict, after: dict) -> dict:
     }
 
 
-def _check_references(organisation: Organisation, edition: Edition, fields: dict) -> None:
-    """Programme, track and venue must belong to the event's organisation and edition."""
+def _check_references(organisation: Organisation, edition: Edition, fields: dict,
+                      event: Event | None = None) -> None:
+    """Programme, track and venue must belong to the event's organisation and edition; an
+    archived programme or track is no longer chosen (an event already in it may stay)."""
     programme = fields.get("programme")
     track = fields.get("track")
     venue = fields.get("venue")
@@ -174,6 +187,12 @@ def _check_references(organisation: Organisation, edition: Edition, fields: dict
         raise ValidationError({"programme": _("Ce programme n'appartient pas à votre organisation.")})
     if track is not None and (programme is None or track.programme_id != programme.pk):
         raise ValidationError({"track": _("Ce parcours n'appartient pas au programme choisi.")})
+    if (programme is not None and (event is None or event.programme_id != programme.pk)
+            and Programme.objects.filter(pk=programme.pk, archived_at__isnull=False).exists()):
+        raise ValidationError({"programme": _("Ce programme est archivé : choisissez-en un autre.")})
+    if (track is not None and (event is None or event.track_id != track.pk)
+            and Track.objects.filter(pk=track.pk, archived_at__isnull=False).exists()):
+        raise ValidationError({"track": _("Ce parcours est archivé : choisissez-en un autre.")})
     if venue is not None and venue.organisation_id != organisation.pk:
         raise ValidationError({"venue": _("Ce lieu n'appartient pas à votre organisation.")})
 
@@ -239,7 +258,7 @@ def create_event(actor, *, organisation: Organisation, edition: Edition, fields:
 def update_event(actor, event: Event, *, fields: dict, slots=None, comment: str = "") -> Event:
     """An editor changes an event. A published event stays published; the change is recorded."""
     event = _editable(actor, event)
-    _check_references(event.organisation, event.edition, fields)
+    _check_references(event.organisation, event.edition, fields, event)
     before = _snapshot(event)
     _apply(event, fields)
     if slots is not None:
@@ -457,3 +476,274 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
         record_events(published, "event.changed")
         content_changed()
     return venue
+
+
+# --- programmes and tracks ---------------------------------------------------------------------
+
+
+def _published_in(**lookup):
+    return (Event.objects.filter(state=EventState.PUBLISHED, **lookup)
+            .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH))
+
+
+def _shown_events_changed(**lookup) -> None:
+    """A programme's or a track's name or address changed: what visitors see of its published
+    events did too (pages, exports, the API's synchronisation, their ledger records)."""
+    published = _published_in(**lookup)
+    if published.exists():
+        _changed(published)
+        record_events(published, "event.changed")
+        refresh_search_vector(list(published.values_list("pk", flat=True)))
+    content_changed()
+
+
+def _clean_slug(value: str, field: str) -> str:
+    slug = slugify(value or "")
+    if value and not slug:
+        raise ValidationError({field: _("Une adresse courte s'écrit en lettres, chiffres et tirets.")})
+    return slug
+
+
+def _programme_values(programme: Programme, *, title: str, slug: str = "",
+                      description: str = "") -> None:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Donnez un titre au programme.")})
+    siblings = Programme.objects.filter(edition=programme.edition).exclude(pk=programme.pk)
+    if siblings.filter(organisation=programme.organisation, title__iexact=title).exists():
+        raise ValidationError({"title": _(
+            "Votre organisation a déjà un programme de ce titre dans cette édition.")})
+    wanted = _clean_slug(slug, "slug")
+    if wanted and siblings.filter(slug=wanted).exists():
+        raise ValidationError({"slug": _(
+            "Cette adresse courte est déjà prise dans cette édition : choisissez-en une autre.")})
+    programme.title = title
+    programme.slug = wanted or programme.slug or unique_slug(
+        Programme, title, max_length=200, edition=programme.edition)
+    programme.description = description or ""
+    programme.full_clean(exclude=["edition", "organisation"])
+
+
+@transaction.atomic
+def create_programme(actor, *, organisation: Organisation, edition: Edition, title: str,
+                     slug: str = "", description: str = "") -> Programme:
+    """An organisation's administrator (or the edition's coordination) opens a programme."""
+    require_programme_manager(actor, organisation, edition)
+    programme = Programme(organisation=organisation, edition=edition)
+    _programme_values(programme, title=title, slug=slug, description=description)
+    programme.save()
+    content_changed()
+    return programme
+
+
+def _locked_programme(programme: Programme) -> Programme:
+    return Programme.objects.select_for_update().select_related("edition", "organisation").get(
+        pk=programme.pk)
+
+
+@transaction.atomic
+def update_programme(actor, programme: Programme, *, title: str, slug: str = "",
+                     description: str = "") -> Programme:
+    programme = _locked_programme(programme)
+    require_programme_manager(actor, programme.organisation, programme.edition)
+    before = (programme.title, programme.slug)
+    _programme_values(programme, title=title, slug=slug or programme.slug, description=description)
+    programme.save()
+    if before != (programme.title, programme.slug):
+        _shown_events_changed(programme=programme)
+    else:
+        content_changed()
+    return programme
+
+
+@transaction.atomic
+def archive_programme(actor, programme: Programme, archived: bool = True) -> Programme:
+    """Archived: no longer offered for new events; its page stays, marked archived. ``archived``
+    False takes it out of the archive."""
+    programme = _locked_programme(programme)
+    require_programme_manager(actor, programme.organisation, programme.edition)
+    programme.archived_at = timezone.now() if archived else None
+    programme.save(update_fields=["archived_at"])
+    content_changed()
+    return programme
+
+
+def _track_values(track: Track, *, name: str, slug: str = "", description: str = "") -> None:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Donnez un nom au parcours.")})
+    siblings = Track.objects.filter(programme=track.programme).exclude(pk=track.pk)
+    if siblings.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Ce programme a déjà un parcours de ce nom.")})
+    wanted = _clean_slug(slug, "slug")
+    if wanted and siblings.filter(slug=wanted).exists():
+        raise ValidationError({"slug": _(
+            "Un autre parcours du programme a cette adresse courte : choisissez-en une autre.")})
+    track.name = name
+    track.slug = wanted or track.slug or unique_slug(
+        Track, name, max_length=100, programme=track.programme)
+    track.description = description or ""
+    track.full_clean(exclude=["programme"])
+
+
+@transaction.atomic
+def create_track(actor, programme: Programme, *, name: str, slug: str = "",
+                 description: str = "") -> Track:
+    """A new track, placed after the programme's others."""
+    programme = _locked_programme(programme)
+    require_programme_manager(actor, programme.organisation, programme.edition)
+    last = programme.tracks.aggregate(last=Max("position"))["last"]
+    track = Track(programme=programme, position=0 if last is None else last + 1)
+    _track_values(track, name=name, slug=slug, description=description)
+    track.save()
+    content_changed()
+    return track
+
+
+def _locked_track(track: Track) -> Track:
+    programme = _locked_programme(track.programme)
+    track = Track.objects.get(pk=track.pk, programme=programme)
+    track.programme = programme
+    return track
+
+
+@transaction.atomic
+def update_track(actor, track: Track, *, name: str, slug: str = "", description: str = "") -> Track:
+    track = _locked_track(track)
+    require_programme_manager(actor, track.programme.organisation, track.programme.edition)
+    before = (track.name, track.slug)
+    _track_values(track, name=name, slug=slug or track.slug, description=description)
+    track.save()
+    if before != (track.name, track.slug):
+        _shown_events_changed(track=track)
+    else:
+        content_changed()
+    return track
+
+
+@transaction.atomic
+def move_track(actor, track: Track, direction: str) -> Track:
+    """Swap the track with the one before it (``up``) or after it (``down``) in its programme;
+    at either end, nothing moves. The positions are renumbered 0, 1, 2… on the way."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Sens de déplacement inconnu."))
+    track = _locked_track(track)
+    require_programme_manager(actor, track.programme.organisation, track.programme.edition)
+    tracks = list(track.programme.tracks.order_by("position", "name", "pk"))
+    index = next(i for i, t in enumerate(tracks) if t.pk == track.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(tracks):
+        tracks[index], tracks[other] = tracks[other], tracks[index]
+    for position, item in enumerate(tracks):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    content_changed()
+    return next(t for t in tracks if t.pk == track.pk)
+
+
+@transaction.atomic
+def archive_track(actor, track: Track, archived: bool = True) -> Track:
+    track = _locked_track(track)
+    require_programme_manager(actor, track.programme.organisation, track.programme.edition)
+    track.archived_at = timezone.now() if archived else None
+    track.save(update_fields=["archived_at"])
+    content_changed()
+    return track
+
+
+# --- editions ----------------------------------------------------------------------------------
+
+#: What coordinators set of an edition (its address is chosen once, at its creation).
+EDITION_FIELDS = ("name", "starts_on", "ends_on", "theme_of_year", "description",
+                  "submission_deadline")
+
+
+def _edition_values(edition: Edition, fields: dict) -> None:
+    for name in EDITION_FIELDS:
+        if name in fields:
+            setattr(edition, name, fields[name])
+    edition.name = (edition.name or "").strip()
+    if edition.submission_deadline and not dates.moment_in_range(edition.submission_deadline):
+        raise ValidationError({"submission_deadline": dates.out_of_range_message()})
+    edition.full_clean(exclude=["slug"], validate_constraints=False)
+
+
+@transaction.atomic
+def create_edition(actor, fields: dict, slug: str = "") -> Edition:
+    """A national coordinator prepares a new edition; they become its first coordinator."""
+    require_edition_creator(actor)
+    edition = Edition()
+    _edition_values(edition, fields)
+    wanted = _clean_slug(slug, "slug")
+    if wanted and Edition.objects.filter(slug=wanted).exists():
+        raise ValidationError({"slug": _("Une autre édition a cette adresse courte : "
+                                         "choisissez-en une autre.")})
+    edition.slug = wanted or unique_slug(Edition, edition.name, max_length=100)
+    edition.save()
+    Coordination.objects.create(edition=edition, user=actor)
+    content_changed()
+    return edition
+
+
+def _locked_edition(edition: Edition) -> Edition:
+    return Edition.objects.select_for_update().get(pk=edition.pk)
+
+
+@transaction.atomic
+def update_edition(actor, edition: Edition, fields: dict) -> Edition:
+    edition = _locked_edition(edition)
+    require_coordinator(actor, edition)
+    _edition_values(edition, fields)
+    edition.save()
+    content_changed()
+    return edition
+
+
+@transaction.atomic
+def close_submissions(actor, edition: Edition) -> Edition:
+    """No more submissions from now on (a reopening is withdrawn)."""
+    edition = _locked_edition(edition)
+    require_coordinator(actor, edition)
+    now = timezone.now()
+    if edition.submission_deadline > now:
+        edition.submission_deadline = now
+    edition.submissions_reopened_until = None
+    edition.save(update_fields=["submission_deadline", "submissions_reopened_until"])
+    content_changed()
+    return edition
+
+
+def open_submissions(actor, edition: Edition, until: datetime) -> Edition:
+    """Submissions open until ``until`` (the organisations with drafts are told)."""
+    return reopen_submissions(actor, edition, until)
+
+
+@transaction.atomic
+def set_current_edition(actor, edition: Edition) -> Edition:
+    """The edition the site shows first. One at a time: every edition's row is locked, so two
+    coordinators choosing at once take turns instead of breaking ``one_current_edition``."""
+    require_coordinator(actor, edition)
+    list(Edition.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
+    Edition.objects.filter(pk=edition.pk).update(is_current=True)
+    edition.refresh_from_db()
+    content_changed()
+    return edition
+
+
+@transaction.atomic
+def add_coordinator(actor, edition: Edition, email: str) -> Coordination:
+    """A coordinator brings in another person with an account; they are told by e-mail."""
+    edition = _locked_edition(edition)
+    require_coordinator(actor, edition)
+    email = (email or "").strip()
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        raise ValidationError({"email": _(
+            "Aucun compte n'utilise cette adresse : la personne doit d'abord créer son compte.")})
+    if Coordination.objects.filter(edition=edition, user=user).exists():
+        raise ValidationError({"email": _("Cette personne coordonne déjà l'édition.")})
+    coordination = Coordination.objects.create(edition=edition, user=user)
+    notifications.coordinator_added(edition, user, actor)
+    return coordination

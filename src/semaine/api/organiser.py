@@ -179,13 +179,16 @@ def events(request, query: Query[OrganiserEventQuery]):
 
 
 @router.post("/events", response={201: OrganiserEventOut, **ERRORS},
-             summary="Créer un événement (brouillon) dans l’édition en cours")
+             summary="Créer un événement (brouillon) dans l’édition ouverte aux soumissions")
 def create_event(request, payload: EventCreateIn):
+    """The draft goes to the current edition if it takes submissions, else to the soonest
+    edition that does."""
     token = request.auth
     actor = _actor(request)
-    edition = queries.current_edition()
+    edition = queries.submission_edition()
     if edition is None:
-        raise ApiProblem(409, _("Aucune édition"), _("Aucune édition n’est ouverte."))
+        raise ApiProblem(409, _("Aucune édition"),
+                         _("Aucune édition n’accepte d’événements en ce moment."))
     values = payload.model_dump(exclude={"slots"})
     form = _validated_form(None, token.organisation, edition, values)
     slots = SlotFormSet(_slot_form_data(payload.slots), prefix="slots", edition=edition)

@@ -28,11 +28,13 @@ class OpenAgendaImportForm(Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        programmes = Programme.objects.filter(organisation=organisation).select_related("edition")
+        # archived programmes and tracks take no new events
+        programmes = Programme.objects.filter(
+            organisation=organisation, archived_at__isnull=True).select_related("edition")
         self.fields["programme"].queryset = programmes.order_by("-edition__starts_on", "title")
         self.fields["programme"].label_from_instance = lambda p: f"{p.title} ({p.edition.name})"
         self.fields["track"].queryset = Track.objects.filter(
-            programme__organisation=organisation).select_related("programme")
+            programme__organisation=organisation, archived_at__isnull=True).select_related("programme")
         self.fields["track"].label_from_instance = lambda t: f"{t.name} — {t.programme.title}"
 
     def clean_file(self):

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from semaine.agenda import queries, services
 from semaine.agenda.forms import ModerationForm, QueueFilterForm, ReopenForm
-from semaine.agenda.models import Event, EventState
+from semaine.agenda.models import Edition, Event, EventState
 from semaine.agenda.permissions import require_coordinator
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
@@ -18,10 +20,20 @@ from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.organisers.permissions import require_any_coordinator
 
 
+def _queue_url(edition) -> str:
+    return f"{reverse('coordination:queue')}?{urlencode({'edition': edition.slug})}"
+
+
 @login_required
 def queue(request):
-    edition = queries.current_edition()
-    require_coordinator(request.user, edition)
+    """The events of one edition the person coordinates (``?edition=``; the current edition
+    when they coordinate it)."""
+    editions = list(queries.coordinated_editions(request.user))
+    if not editions:
+        require_coordinator(request.user, queries.current_edition())
+    chosen = request.GET.get("edition")
+    edition = (next((e for e in editions if e.slug == chosen), None)
+               or next((e for e in editions if e.is_current), None) or editions[0])
     params = request.GET.copy()
     params.setdefault("state", EventState.SUBMITTED)
     filters = QueueFilterForm(params)
@@ -37,7 +49,8 @@ def queue(request):
     )
     return render(
         request, "coordination/queue.html",
-        {"edition": edition, "filters": filters, "page_obj": paginate(request, events),
+        {"edition": edition, "editions": editions, "filters": filters,
+         "page_obj": paginate(request, events),
          "pending_organisations": Organisation.objects.filter(
              status=OrganisationStatus.PENDING).count(),
          "reopen_form": ReopenForm()},
@@ -65,7 +78,7 @@ def review(request, pk):
                         "return": _("L’événement est renvoyé à l’organisateur."),
                         "refuse": _("L’événement est refusé.")}[decision]
                 messages.success(request, done)
-                return redirect("coordination:queue")
+                return redirect(_queue_url(event.edition))
     return render(
         request, "coordination/review.html",
         {"event": queries.event_for_page(event.edition.slug, event.public_id), "form": form,
@@ -104,7 +117,8 @@ def organisation_decision(request, pk):
 @login_required
 @require_POST
 def reopen(request):
-    edition = queries.current_edition()
+    edition = (Edition.objects.filter(slug=request.POST.get("edition", "")).first()
+               or queries.current_edition())
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
@@ -117,4 +131,4 @@ def reopen(request):
     else:
         require_coordinator(request.user, edition)
         messages.error(request, _("Indiquez une date valide."))
-    return redirect("coordination:queue")
+    return redirect(_queue_url(edition))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import programmes, views
 
 app_name = "organisers"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("<slug:slug>/evenements/nouveau/", views.event_create, name="event_create"),
     path("<slug:slug>/lieux/", views.venues, name="venues"),
     path("<slug:slug>/membres/", views.members, name="members"),
+    path("<slug:slug>/programmes/", programmes.programmes, name="programmes"),
+    path("programmes/<int:pk>/", programmes.programme, name="programme"),
+    path("programmes/<int:pk>/archiver/", programmes.programme_archive, name="programme_archive"),
+    path("parcours/<int:pk>/", programmes.track, name="track"),
+    path("parcours/<int:pk>/deplacer/", programmes.track_move, name="track_move"),
+    path("parcours/<int:pk>/archiver/", programmes.track_archive, name="track_archive"),
     path("evenements/<int:pk>/", views.event_detail, name="event"),
     path("evenements/<int:pk>/modifier/", views.event_edit, name="event_edit"),
     path("evenements/<int:pk>/soumettre/", views.event_submit, name="event_submit"),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +14,14 @@ from semaine.accounts.queries import email_report
 from semaine.accounts.services import invite_member, send_invitations_again
 from semaine.agenda import queries
 from semaine.agenda import services as agenda_services
-from semaine.agenda.forms import EventForm, SlotFormSet, StatusForm, VenueForm, slot_initial
+from semaine.agenda.forms import (
+    EventForm,
+    SlotFormSet,
+    StatusForm,
+    SubmissionEditionForm,
+    VenueForm,
+    slot_initial,
+)
 from semaine.agenda.models import Event, EventState
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.forms import add_service_errors
@@ -65,12 +71,11 @@ def events(request, slug):
             "state": state,
             "states": EventState.choices,
             "counts": queries.state_counts(organisation),
-            "edition": queries.current_edition(),
         },
     )
 
 
-def _save_event_form(request, organisation, edition, event=None):
+def _save_event_form(request, organisation, edition, event=None, *, may_save=True):
     form = EventForm(
         request.POST or None, request.FILES or None, instance=event,
         organisation=organisation, edition=edition,
@@ -80,7 +85,7 @@ def _save_event_form(request, organisation, edition, event=None):
         request.POST or None, prefix="slots", edition=edition,
         initial=slot_initial(event) if event and not request.POST else None,
     )
-    if request.method == "POST" and form.is_valid() and slots.is_valid():
+    if may_save and request.method == "POST" and form.is_valid() and slots.is_valid():
         try:
             with transaction.atomic():
                 if event is None:
@@ -104,16 +109,28 @@ def _save_event_form(request, organisation, edition, event=None):
 
 @login_required
 def event_create(request, slug):
+    """A new event goes to an edition open for submissions: the one chosen, else the current
+    edition if it is open, else the soonest open one."""
     organisation = _organisation_for(request, slug)
-    edition = queries.current_edition()
-    if edition is None:
-        raise Http404
-    response, form, slots = _save_event_form(request, organisation, edition)
+    editions = list(queries.open_editions())
+    if not editions:
+        messages.error(request, _("Aucune édition n’accepte d’événements en ce moment : la "
+                                  "coordination nationale ouvrira les soumissions de la prochaine."))
+        return redirect("organisers:events", slug=organisation.slug)
+    chosen = request.POST.get("edition") or request.GET.get("edition")
+    edition = queries.submission_edition(editions, chosen)
+    still_open = not chosen or chosen == edition.slug
+    if not still_open:
+        messages.warning(request, _("Cette édition n’accepte plus d’événements : vérifiez "
+                                    "l’édition choisie avant d’enregistrer."))
+    response, form, slots = _save_event_form(request, organisation, edition, may_save=still_open)
     if response:
         return response
+    chooser = SubmissionEditionForm(initial={"edition": edition.slug}, editions=editions)
     return render(
         request, "organisers/event_form.html",
-        {"organisation": organisation, "edition": edition, "form": form, "slots": slots},
+        {"organisation": organisation, "edition": edition, "form": form, "slots": slots,
+         "editions": editions, "chooser": chooser},
     )
 
 

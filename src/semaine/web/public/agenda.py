@@ -27,6 +27,13 @@ def current(request):
 
 
 @cache_anonymous()
+def editions(request):
+    """Every edition, the latest first: past ones stay browsable as archives."""
+    return render(request, "agenda/editions.html", {"editions": queries.edition_archive(),
+                                                    "today": timezone.localdate()})
+
+
+@cache_anonymous()
 def edition_page(request, edition):
     """The edition's home: key figures, themes, formats, programmes, what is on today."""
     edition = get_object_or_404(Edition, slug=edition)

@@ -7,6 +7,7 @@ app_name = "agenda"
 urlpatterns = [
     path("programme/", views.current, name="current"),
     path("organisateurs/<slug:slug>/", views.organisation_page, name="organisation"),
+    path("editions/", views.editions, name="editions"),
     path("editions/<slug:edition>/", views.edition_page, name="edition"),
     path("editions/<slug:edition>/agenda/", views.agenda_list, name="list"),
     path("editions/<slug:edition>/calendrier/", views.calendar_page, name="calendar"),
