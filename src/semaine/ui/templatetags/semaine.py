@@ -5,8 +5,6 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from semaine.agenda.models import EventStatus
-from semaine.territory.codes import departement_code
 from semaine.ui.markdown import render_markdown
 
 register = template.Library()
@@ -58,22 +56,6 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
-@register.simple_tag
-def query_without(params, param, value=None):
-    """The query string without one filter (one value of it, or all its values), from page 1."""
-    from semaine.agenda.search import COMPANION_PARAMS
-
-    query = params.copy()
-    query.pop("page", None)
-    for name in COMPANION_PARAMS.get(param, (param,)):
-        if value in (None, "") or name != param:
-            query.pop(name, None)
-        else:
-            query.setlist(name, [v for v in query.getlist(name) if v != value])
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 @register.filter
 def options(choices):
     """``<option>`` elements from (value, label, selected) triples: a hundred départements
@@ -102,52 +84,6 @@ def checkboxes(name, items, legend="", inline=False):
         return boxes
     return format_html('<fieldset class="fr-fieldset"><legend class="fr-fieldset__legend fr-text--regular">'
                        "{}</legend>{}</fieldset>", legend, boxes)
-
-
-_STATUS_BADGES = {EventStatus.CANCELLED: "fr-badge--error", EventStatus.FULL: "fr-badge--warning"}
-
-
-@register.simple_tag
-def event_status_badge(event):
-    """What visitors are told of an event's status (postponed, full…) as a DSFR badge; nothing
-    while it is simply scheduled."""
-    if event.status == EventStatus.SCHEDULED:
-        return ""
-    return format_html('<p class="fr-badge fr-badge--sm {}">{}</p>',
-                       _STATUS_BADGES.get(event.status, "fr-badge--new"), event.get_status_display())
-
-
-def _card_place(event) -> str:
-    """« Nantes (44) », « Pointe-à-Pitre (971) », or how to attend when there is no venue."""
-    venue = event.venue
-    if not venue:
-        return str(event.get_attendance_mode_display())
-    code = departement_code(venue.postcode)
-    return f"{venue.commune} ({code})" if code else venue.commune
-
-
-@register.simple_tag
-def event_card(event):
-    """An event's DSFR card, as lists, home pages and programmes show it (built here: the same
-    card included twenty times by a template was most of a list page's rendering time)."""
-    starts = ""
-    if event.first_starts_at:
-        starts = formats.date_format(paris(event.first_starts_at), "l j F Y, H:i")
-    tags = format_html_join("", '<li><p class="fr-tag fr-tag--sm">{}</p></li>',
-                            ((f.name,) for f in event.formats.all()))
-    return format_html(
-        '<div class="fr-card fr-enlarge-link fr-card--horizontal semaine-event-card">'
-        '<div class="fr-card__body"><div class="fr-card__content">'
-        '<h3 class="fr-card__title"><a href="{}">{}</a></h3>'
-        '<p class="fr-card__desc">{}</p>'
-        '<div class="fr-card__start"><ul class="fr-tags-group">{}</ul>{}</div>'
-        '<div class="fr-card__end">'
-        '<p class="fr-card__detail fr-icon-calendar-line">{}</p>'
-        '<p class="fr-card__detail fr-icon-map-pin-2-line">{} · {}</p>'
-        "</div></div></div></div>",
-        event.get_absolute_url(), event.title, event.summary, tags, event_status_badge(event),
-        starts, _card_place(event), event.organisation.name,
-    )
 
 
 @register.filter
