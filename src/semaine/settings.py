@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "semaine.registrations",
     "semaine.opendata",
     "semaine.ledger",
+    "semaine.interop",
+    "semaine.api",
     "semaine.ui",
     "semaine.web",
 ]
