@@ -7,6 +7,7 @@ from semaine.core.forms import RefuseControlCharacters
 from semaine.ui.forms import Form
 
 from .models import NotificationFrequency
+from .services import send_later
 
 
 class PasswordResetForm(RefuseControlCharacters, auth_forms.PasswordResetForm):
@@ -14,8 +15,6 @@ class PasswordResetForm(RefuseControlCharacters, auth_forms.PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
-        from .services import send_later
-
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         send_later(to_email, subject, render_to_string(email_template_name, context))
 

@@ -16,6 +16,7 @@ from .models import (
     PARIS,
     AttendanceMode,
     Event,
+    EventState,
     EventStatus,
     Programme,
     RegistrationMode,
@@ -252,6 +253,4 @@ class QueueFilterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import EventState
-
         self.fields["state"].choices = [("", _("Tous"))] + list(EventState.choices)

@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.accounts.models import Email
 from semaine.accounts.services import send_later
 from semaine.agenda.models import paris_isoformat
 
@@ -263,8 +264,6 @@ def erase(email: str) -> int:
         for registration in active:
             with contextlib.suppress(ValidationError):  # cancelled meanwhile
                 services.cancel(registration, notify=False)
-    from semaine.accounts.models import Email
-
     Email.objects.filter(Q(to=email) | Q(registration__email=email)).delete()  # queued or kept
     count = _anonymise(Registration.objects.filter(email=email))
     logger.info("Personal data erased on request: %d registration(s).", count)

@@ -1,6 +1,8 @@
+import json
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -94,9 +96,6 @@ def split_words(value):
 @register.filter
 def jsonld(value):
     """A <script type="application/ld+json"> element, escaped against breaking out of it."""
-    import json
-
-    from django.utils.html import format_html
 
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -105,8 +104,6 @@ def jsonld(value):
 
 @register.simple_tag
 def query_string_with_day(query_string, day):
-    from django.http import QueryDict
-
     query = QueryDict(query_string, mutable=True)
     query["jour"] = day.isoformat()
     return query.urlencode()
@@ -114,8 +111,6 @@ def query_string_with_day(query_string, day):
 
 @register.simple_tag
 def query_string_without_day(query_string):
-    from django.http import QueryDict
-
     query = QueryDict(query_string, mutable=True)
     query.pop("jour", None)
     return query.urlencode()
