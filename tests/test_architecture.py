@@ -44,7 +44,8 @@ def _explained(lines: list[str], imports: set[int], number: int) -> bool:
 def test_imports_inside_functions_say_why():
     """An import inside a function hides a dependency from the contracts: it stays only with a
     comment saying why (Django's app loading, the command line setting Django up first, a
-    cycle between a module and the task that runs it), otherwise it goes to the module's top."""
+    cycle inside one app, as between a module and the task that runs it), otherwise it goes to
+    the module's top."""
     unexplained = []
     for path in sorted((ROOT / "src" / "semaine").rglob("*.py")):
         if "migrations" in path.parts:

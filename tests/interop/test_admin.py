@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from semaine.interop.models import OpenAgendaImport, OpenAgendaLink
-
-from .. import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
