@@ -2,11 +2,15 @@
 the services."""
 
 import argparse
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+from tqdm import tqdm
 
 DEMO_PORT = 8000
 
@@ -20,12 +24,14 @@ def _setup(env: dict | None = None):
     for key, value in (env or {}).items():
         os.environ.setdefault(key, value)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
+    # Django is loaded once the settings module is chosen above
     import django
 
     django.setup()
 
 
 def _manage(*args: str) -> None:
+    # Django is loaded by _setup() first, not when the command line starts
     from django.core.management import call_command
 
     call_command(*args)
@@ -38,10 +44,12 @@ def demo(args) -> int:
                 "SEMAINE_EMAIL_DIR": os.path.join(data_dir, "e-mails"),
                 "SEMAINE_LEDGER_INTERVAL": "10"}
     _setup(demo_env)
+    # after _setup(): Django's settings and apps are ready only now
     from django.conf import settings
 
     print(f"Base de données : {settings.DATABASES['default']['NAME']}")
     _manage("migrate", "--no-input", "-v", "0")
+    # after _setup(): Django's settings and apps are ready only now
     from semaine.seed.demo import DemoDataError, load_demo
 
     try:
@@ -204,6 +212,7 @@ def _print_accounts(accounts: dict, port: int) -> None:
 def serve(args) -> int:
     """Production web server: gunicorn, configured by the environment."""
     _setup()
+    # after _setup(): Django's settings and apps are ready only now
     from django.conf import settings
 
     for option, setting in (("bind", "SEMAINE_BIND"), ("workers", "SEMAINE_WEB_CONCURRENCY"),
@@ -231,6 +240,7 @@ def serve_command(args) -> list[str]:
 def worker(args) -> int:
     """Runs background tasks (e-mails, imports, sealing the ledger) from the database queue."""
     _setup()
+    # after _setup(): Django's settings and apps are ready only now
     from semaine.core import scheduler
 
     scheduler.start()
@@ -240,6 +250,7 @@ def worker(args) -> int:
 
 def generate(args) -> int:
     _setup()
+    # after _setup(): Django's settings and apps are ready only now
     from semaine.seed.generate import generate_edition
 
     result = generate_edition(events=args.events, edition_slug=args.edition, seed=args.seed)
@@ -254,6 +265,7 @@ def ledger(args) -> int:
     """The public ledger: seal waiting entries, verify a log (this one or another's), mirror one,
     start a new log under a new origin and key (the old one archived)."""
     _setup()
+    # after _setup(): Django's settings and apps are ready only now
     from semaine.ledger import audit, services
 
     if args.action == "key":
@@ -284,6 +296,7 @@ def ledger(args) -> int:
         if not args.url:
             print("Indiquez l'adresse du registre à copier (…/ledger).", file=sys.stderr)
             return 2
+        # after _setup(): Django's settings and apps are ready only now
         from django.conf import settings
 
         into = args.into or os.path.join(settings.DATA_DIR, "mirrors",
@@ -303,11 +316,13 @@ def _verify(args) -> int:
     """``semaine ledger verify [URL]``: the log rebuilt and checked; here, the programme in the
     database against it; at a URL, what the node publishes (its API) against it. Every problem
     is one French line on standard error; the exit status is 1 if there is any."""
+    # called by ledger() once Django is set up: loaded by the one command that needs it
     from semaine.ledger import audit
 
     pending, data, site = [], None, None
     try:
         if args.url:
+            # only for a URL: comparing with another node's public data
             from semaine.ledger import compare
 
             source = audit.HttpSource(args.url, timeout=args.timeout)
@@ -319,6 +334,7 @@ def _verify(args) -> int:
                 report.problems += data.problems
                 pending = data.pending
         else:
+            # only without a URL: the check of this database
             from semaine.ledger.reconcile import verify_here
 
             report, _ = verify_here()
@@ -345,8 +361,7 @@ def _verify(args) -> int:
 
 def witness(args) -> int:
     """A C2SP tlog-witness for other institutions' logs (no database needed)."""
-    from wsgiref.simple_server import WSGIRequestHandler, make_server
-
+    # the witness needs no database: only its own modules are loaded, when it starts
     from semaine.ledger.note import Verifier
     from semaine.ledger.witness import Witness, load_or_create_key
 
@@ -371,8 +386,7 @@ def witness(args) -> int:
 def openagenda(args) -> int:
     """Import an OpenAgenda export into a programme, or export a programme in its shape."""
     _setup()
-    import json
-
+    # after _setup(): Django's settings and apps are ready only now
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from semaine.interop import openagenda as oa
@@ -380,6 +394,7 @@ def openagenda(args) -> int:
 
     try:
         if args.action == "export":
+            # after _setup(): Django's settings and apps are ready only now
             from semaine.agenda.models import Programme
 
             programmes = Programme.objects.filter(slug=args.programme)
@@ -419,8 +434,6 @@ def openagenda(args) -> int:
                 print(f"Parcours « {slug} » introuvable dans le programme.", file=sys.stderr)
                 return 2
             track_keywords[keyword] = track
-        from tqdm import tqdm
-
         with tqdm(total=len(document["events"]), unit="événements", file=sys.stderr,
                   dynamic_ncols=True) as bar:
             lines = oa.import_document(
@@ -444,6 +457,7 @@ def openagenda(args) -> int:
 def _cli_actor(organisation, email: str | None):
     """Who the import acts for: the given member, else the organisation's first administrator
     (or first member)."""
+    # called after _setup(): Django's apps are ready
     from django.core.exceptions import ValidationError
 
     from semaine.organisers.models import Role
@@ -459,6 +473,7 @@ def _cli_actor(organisation, email: str | None):
 
 def manage(args) -> int:
     _setup()
+    # after _setup(): Django's settings and apps are ready only now
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["semaine", *args.rest])

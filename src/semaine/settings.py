@@ -4,9 +4,11 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -53,8 +55,6 @@ def _secret_key() -> str:
     if key:
         return key
     if PRODUCTION:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("SEMAINE_SECRET_KEY must be set when SEMAINE_ENV=production.")
     # Demo and development: one random key kept in the data folder.
     path = DATA_DIR / "secret_key"
@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "semaine.registrations",
     "semaine.opendata",
     "semaine.ledger",
+    "semaine.interop",
+    "semaine.api",
     "semaine.ui",
     "semaine.web",
 ]
@@ -360,8 +362,6 @@ MAP_TILES_ATTRIBUTION = env(
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url.replace("{s}", "a"))
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 

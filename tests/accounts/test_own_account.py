@@ -78,7 +78,7 @@ def test_deleting_the_account_keeps_what_it_did_without_its_name(client, editor,
 def test_two_administrators_leaving_at_once_leave_one(migrated_reference_data, organisation):
     from django.core.exceptions import ValidationError
 
-    from semaine.accounts.services import delete_account
+    from semaine.organisers.services import delete_account
 
     admins = [factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
               for _ in range(2)]

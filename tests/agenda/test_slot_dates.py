@@ -136,7 +136,7 @@ def test_reopening_submissions_until_year_9999_is_refused(coordinator, edition):
 # ---- the organiser space's form ------------------------------------------------------------------
 
 def event_post(venue, edition, start: str, end: str) -> dict:
-    from tests.organisers.test_organiser_space import event_post as post
+    from tests.web.organiser.test_views import event_post as post
 
     data = post(venue, edition, **{"slots-0-starts_at": start, "slots-0-ends_at": end})
     data["slots-TOTAL_FORMS"] = "1"

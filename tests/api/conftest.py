@@ -2,7 +2,7 @@
 
 import pytest
 
-from semaine.opendata.services import create_api_token
+from semaine.api.tokens import create_api_token
 from semaine.organisers.models import Role
 from tests import factories
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from semaine.opendata.services import create_api_token
+from semaine.api.tokens import create_api_token
 from semaine.organisers.models import Role
 from tests import factories
 

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from semaine.opendata.services import create_api_token
+from semaine.api.tokens import create_api_token
 from semaine.organisers.models import Role
 from tests import factories
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from semaine.api.models import ApiToken, hash_token
+from semaine.api.tokens import create_api_token, revoke_api_token
 from semaine.core.models import RateCounter
-from semaine.opendata.models import ApiToken, hash_token
-from semaine.opendata.services import create_api_token, revoke_api_token
 from semaine.organisers.models import Membership
 from tests import factories
 

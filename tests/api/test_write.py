@@ -194,7 +194,7 @@ def test_a_slot_added_while_another_is_removed_is_kept(migrated_reference_data, 
                                                       admin):
     from django.test import Client
 
-    from semaine.opendata.services import create_api_token
+    from semaine.api.tokens import create_api_token
     from tests.registrations.test_services import _race
 
     secret = create_api_token(admin, organisation, "Site")[1]

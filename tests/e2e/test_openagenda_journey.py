@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from semaine.agenda.models import Event
+from semaine.interop.models import OpenAgendaImport
 from semaine.interop.openagenda import execute_import
-from semaine.opendata.models import OpenAgendaImport
 
 from .test_publishing_journey import EDITOR, expect_message, sign_in
 

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,7 +67,7 @@ def queue(*, to: str, subject: str, kind: str, body: str = "", attachments=None,
 
 
 def _enqueue(pk: int) -> None:
-    from .tasks import deliver_email
+    from .tasks import deliver_email  # tasks.py imports this module: a cycle, read at call time
 
     deliver_email.enqueue(pk)
 
@@ -210,16 +212,11 @@ STATUS_LINK_SECONDS = 2 * 24 * 3600
 def status_url(email: Email) -> str:
     """The page where the person who caused ``email`` (a visitor registering, someone signing
     up) sees whether it left, and sends it again if it could not be sent."""
-    from django.core import signing
-    from django.urls import reverse
-
     return reverse("accounts:email_status",
                    kwargs={"token": signing.dumps(email.pk, salt=STATUS_SALT)})
 
 
 def from_status_token(token: str) -> Email | None:
-    from django.core import signing
-
     try:
         pk = signing.loads(token[:200], salt=STATUS_SALT, max_age=STATUS_LINK_SECONDS)
     except signing.BadSignature:

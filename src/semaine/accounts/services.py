@@ -12,8 +12,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from semaine.organisers.services import register_organisation
-
 from . import outbox
 from .models import Email, EmailKind, NotificationFrequency
 from .tokens import email_verification_token
@@ -35,33 +33,6 @@ def verification_link(user) -> str:
     return settings.SITE_URL + reverse("accounts:verify", kwargs={"uidb64": uid, "token": token})
 
 
-@transaction.atomic
-def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict):
-    """A person and the organisation they publish for. Inactive until the address is verified;
-    the organisation waits for a coordinator's approval before it can submit events.
-
-    An address that already has an account gets an e-mail saying so (how to sign in, or to
-    choose a new password), nothing is created or changed, and the caller answers as for a new
-    account: the page never tells whether an address has an account. Returns the e-mail queued
-    for the address, whichever of the two it is, so that the caller shows its progress the same
-    way."""
-    from django.contrib.auth.hashers import make_password
-
-    email = User.objects.normalize_email(email).lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        make_password(password)  # as long as a new account takes: the timing tells nothing either
-        return _tell_account_exists(existing)
-    user = User.objects.create_user(
-        email, password, first_name=first_name, last_name=last_name, is_active=False
-    )
-    org = register_organisation(user, **organisation)
-    body = render_to_string(
-        "accounts/email_verify.txt", {"user": user, "link": verification_link(user), "organisation": org}
-    )
-    return send_later(user.email, _("Confirmez votre adresse électronique"), body)
-
-
 def password_link(user) -> str:
     """The address where ``user`` chooses a new password (valid as Django's reset tokens are)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -71,7 +42,7 @@ def password_link(user) -> str:
     )
 
 
-def _tell_account_exists(user) -> Email:
+def tell_account_exists(user) -> Email:
     """Someone tried to create an account with ``user``'s address: tell its owner how to get in."""
     context = {
         "user": user, "login_link": settings.SITE_URL + reverse("accounts:login"),
@@ -97,35 +68,6 @@ def verify_email(uidb64: str, token: str):
     return user
 
 
-@transaction.atomic
-def invite_member(actor, organisation, *, email: str, role: str):
-    """An organisation's admin adds a colleague; a newcomer receives a link to choose a password."""
-    from semaine.organisers.services import add_member
-
-    email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User.objects.create_user(email, None)  # unusable password until they choose one
-    membership = add_member(actor, organisation, user, role)
-    context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL}
-    if created:
-        context["link"] = password_link(user)
-    body = render_to_string("accounts/email_invitation.txt", context)
-    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
-               kind=EmailKind.INVITATION, organisation=organisation)
-    return membership
-
-
-@transaction.atomic
-def send_invitations_again(actor, organisation) -> int:
-    """An organisation's admin asks to try again the invitations that could not be sent."""
-    from semaine.organisers.permissions import require_org_admin
-
-    require_org_admin(actor, organisation)
-    return outbox.send_again(organisation.emails.filter(kind=EmailKind.INVITATION))
-
-
 # --- one's own account (RGPD: see, export, erase) ----------------------------------------------
 
 
@@ -137,72 +79,3 @@ def set_notification_frequency(user, frequency: str):
     User.objects.filter(pk=user.pk).update(notification_frequency=frequency)
     user.notification_frequency = frequency
     return user
-
-
-def account_data(user) -> dict:
-    """Everything the platform keeps about ``user``'s account, as the export gives it."""
-    from semaine.registrations.models import Registration
-
-    return {
-        "compte": {
-            "adresse_electronique": user.email,
-            "prenom": user.first_name,
-            "nom": user.last_name,
-            "cree_le": user.date_joined.isoformat(),
-            "adresse_verifiee_le": user.email_verified_at.isoformat() if user.email_verified_at else None,
-            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
-        },
-        "organisations": [
-            {"organisation": m.organisation.name, "role": str(m.get_role_display()),
-             "depuis": m.created_at.isoformat()}
-            for m in user.memberships.select_related("organisation").order_by("organisation__name")
-        ],
-        "coordinations": [
-            {"edition": c.edition.name} for c in user.coordinations.select_related("edition")
-        ],
-        "inscriptions": [
-            {"evenement": r.event.title, "creneau": r.slot.starts_at.isoformat(),
-             "statut": str(r.get_status_display())}
-            for r in Registration.objects.filter(user=user).select_related("event", "slot")
-            .order_by("slot__starts_at")
-        ],
-    }
-
-
-def sole_admin_of(user) -> list:
-    """Organisations with other members where ``user`` is the only administrator: they would be
-    left without anyone to manage their members."""
-    from django.db.models import Count, Q
-
-    from semaine.organisers.models import Organisation, Role
-
-    administered = user.memberships.filter(role=Role.ADMIN).values("organisation")
-    return list(
-        Organisation.objects.filter(pk__in=administered)
-        .annotate(admins=Count("memberships", filter=Q(memberships__role=Role.ADMIN), distinct=True),
-                  people=Count("memberships", distinct=True))
-        .filter(admins=1, people__gt=1).order_by("name")
-    )
-
-
-@transaction.atomic
-def delete_account(user, password: str) -> None:
-    """Erase ``user``'s account: memberships and coordinations go with it; what the account did
-    stays, without its name (history entries, reviews, registrations keep their own data and
-    are erased from « Mes données »)."""
-    from semaine.organisers.models import Organisation, Role
-
-    if not user.check_password(password):
-        raise ValidationError({"password": _("Mot de passe incorrect.")})
-    # the organisations this account administers are locked, as removing a member locks its
-    # organisation: two administrators leaving at once never leave it without one
-    administered = user.memberships.filter(role=Role.ADMIN).values("organisation")
-    list(Organisation.objects.select_for_update().filter(pk__in=administered).values_list("pk"))
-    blocking = sole_admin_of(user)
-    if blocking:
-        names = ", ".join(o.name for o in blocking)
-        raise ValidationError(_(
-            "Vous êtes le seul administrateur de : %(names)s. Nommez d'abord un autre "
-            "administrateur parmi ses membres."
-        ) % {"names": names})
-    user.delete()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class AgendaConfig(AppConfig):
@@ -7,8 +8,7 @@ class AgendaConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
+        # the models and the other apps can be imported only once every app is loaded
         from semaine.ledger import subjects
         from semaine.territory.models import Departement, Region
 

@@ -9,9 +9,12 @@ before the week and end after it). The database refuses what no rule lets throug
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+PARIS = ZoneInfo("Europe/Paris")
 
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
@@ -50,8 +53,6 @@ def out_of_range_message() -> str:
 
 def edition_window(edition) -> tuple[datetime, datetime]:
     """The first start and the last end a slot of ``edition`` may have (Paris time)."""
-    from .models import PARIS
-
     margin = timedelta(days=SLOT_MARGIN_DAYS)
     return (datetime.combine(edition.starts_on - margin, time.min, PARIS),
             datetime.combine(edition.ends_on + margin + timedelta(days=1), time.min, PARIS))

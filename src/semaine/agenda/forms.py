@@ -18,6 +18,7 @@ from .models import (
     AttendanceMode,
     Edition,
     Event,
+    EventState,
     EventStatus,
     Programme,
     RegistrationMode,
@@ -346,6 +347,4 @@ class QueueFilterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import EventState
-
         self.fields["state"].choices = [("", _("Tous"))] + list(EventState.choices)

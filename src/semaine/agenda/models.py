@@ -1,7 +1,6 @@
 """The programme: editions, organisers' programmes and tracks, events, slots and venues."""
 
 import uuid
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -17,8 +16,7 @@ from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement
 
 from . import dates
-
-PARIS = ZoneInfo("Europe/Paris")
+from .dates import PARIS
 
 
 def paris_isoformat(moment):

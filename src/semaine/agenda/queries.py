@@ -101,7 +101,7 @@ def with_card_data(queryset):
     return queryset.select_related("edition", "organisation", "venue").prefetch_related("formats")
 
 
-#: The columns an event card reads (``ui.templatetags.semaine.event_card``): a list page loads
+#: The columns an event card reads (``web.templatetags.events.event_card``): a list page loads
 #: these alone, not the whole rows of its events, organisations, venues and edition.
 CARD_FIELDS = (
     "public_id", "slug", "title", "summary", "status", "first_starts_at", "attendance_mode",

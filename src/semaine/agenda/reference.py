@@ -1,5 +1,7 @@
 """The reference lists seeded from the source article; coordinators edit them afterwards."""
 
+from django.utils.text import slugify
+
 FORMATS = [
     "Table ronde", "Hackathon", "Atelier", "Exposition", "Démonstration", "Expérimentation",
     "Rencontre", "Conférence", "Webinaire", "Formation en ligne",
@@ -13,8 +15,6 @@ AUDIENCES = ["Agents publics", "Grand public", "Professionnels"]
 
 
 def seed(format_model, theme_model, audience_model) -> None:
-    from django.utils.text import slugify
-
     for model, names in ((format_model, FORMATS), (theme_model, THEMES),
                          (audience_model, AUDIENCES)):
         for position, name in enumerate(names):

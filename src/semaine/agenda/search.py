@@ -247,7 +247,7 @@ def parse_filters(params, *, edition=None, lists=None) -> EventFilters:
     if len(q) > MAX_QUERY_LENGTH:
         p.notice("q", _("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH})
         q = q[:MAX_QUERY_LENGTH]
-    from .queries import reference_lists
+    from .queries import reference_lists  # queries.py imports this module: a cycle
 
     lists = lists or reference_lists()
     region = p.one("region", _from_list(lists["regions"]))

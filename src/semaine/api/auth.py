@@ -8,10 +8,10 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from semaine.core import ratelimit
-from semaine.opendata.services import authenticate_token
 from semaine.organisers.permissions import require_member
 
 from .errors import ApiProblem
+from .tokens import authenticate_token
 
 #: Largest request body a token may send (an event with fifty slots fits many times over).
 MAX_BODY_BYTES = 64 * 1024

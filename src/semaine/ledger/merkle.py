@@ -18,7 +18,9 @@ of tiles.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from threading import Lock
 
 HASH_SIZE = 32
 TILE_HEIGHT = 8
@@ -323,9 +325,6 @@ class TileCache:
     """
 
     def __init__(self, max_tiles: int = 1024):
-        from collections import OrderedDict
-        from threading import Lock
-
         self.max_tiles = max_tiles
         self._tiles: OrderedDict[tuple[int, int, int], tuple[bytes, ...]] = OrderedDict()
         self._lock = Lock()

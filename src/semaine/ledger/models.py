@@ -5,6 +5,8 @@ Entries are appended by ``services.record`` inside the transaction of the decisi
 and signs a checkpoint, all in one transaction: a sealer killed half-way leaves no trace.
 """
 
+import base64
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,8 +88,6 @@ class Block(models.Model):
 
     @property
     def root_b64(self) -> str:
-        import base64
-
         return base64.b64encode(bytes(self.root)).decode()
 
 

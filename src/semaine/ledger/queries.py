@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from . import merkle, subjects
 from .audit import make_bundle
 from .models import Block, Entry
@@ -93,8 +95,6 @@ def latest_entry(subject: str, kinds=None) -> Entry | None:
 
 def entry_proof(entry: Entry) -> dict | None:
     """Everything a browser needs to check ``entry`` against the latest checkpoint by itself."""
-    import base64
-
     block = latest_block()
     if entry.index is None or block is None or entry.index >= block.size:
         return None

@@ -9,12 +9,14 @@ the tree, extends the tiles and signs a checkpoint, in one transaction under a l
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
 import logging
 import math
 import os
+import re
 import secrets
 import threading
 import urllib.error
@@ -22,15 +24,17 @@ import urllib.request
 from datetime import UTC
 from functools import lru_cache
 
+import psycopg
 import rfc8785
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from semaine.core.cache import content_changed
 
-from . import merkle, subjects
+from . import audit, merkle, subjects
 from .models import Block, Commitment, Entry, LedgerArchive, LedgerState, Tile, WitnessState
 from .note import (
     Checkpoint,
@@ -39,6 +43,7 @@ from .note import (
     Signer,
     Verifier,
     load_or_create_signer,
+    parse_note,
     parse_signature_lines,
     sign_note,
     sync_directory,
@@ -234,8 +239,6 @@ def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     if not keys:
         return {}
     if connection.vendor == "postgresql":
-        import psycopg
-
         # A server-side prepared statement (Django's cursors bind on the client and cannot
         # prepare): a proof's one query is then executed without being parsed and planned again;
         # binary results: the tiles come as they are stored, not in hex.
@@ -244,8 +247,6 @@ def fetch_tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
             cursor.execute(FETCH_TILES_SQL, [[k[0] for k in keys], [k[1] for k in keys]], prepare=True,
                            binary=True)
             return {(level, number): bytes(data) for level, number, data in cursor.fetchall()}
-    from django.db.models import Q
-
     query = Q()
     for level, number in keys:
         query |= Q(level=level, number=number)
@@ -368,8 +369,6 @@ def _witnesses() -> list[tuple[str, Verifier]]:
 
 
 def _add_checkpoint(url: str, old: int, proof: list[bytes], note: str, timeout: float) -> tuple[int, bytes]:
-    import base64
-
     body = f"old {old}\n" + "".join(base64.b64encode(p).decode() + "\n" for p in proof) + "\n" + note
     request = urllib.request.Request(  # noqa: S310 - URLs come from the settings
         f"{url}/add-checkpoint", data=body.encode(), method="POST",
@@ -388,7 +387,7 @@ def cosign_block(block: Block, timeout: float = 10.0) -> list[str]:
     Returns the names of the witnesses that cosigned. A witness that is down or refuses is noted
     (``WitnessState.last_error``) and asked again with the next block.
     """
-    from . import queries
+    from . import queries  # queries.py reads tiles through this module: a cycle
 
     note_text = block.checkpoint
     checkpoint_text = note_text.split("\n\n")[0] + "\n"
@@ -427,8 +426,6 @@ def cosign_block(block: Block, timeout: float = 10.0) -> list[str]:
         if error:
             logger.warning("witness %s: %s", url, error)
     if signed:
-        from .note import parse_note
-
         note: Note = parse_note(note_text).with_signatures(signed)
         Block.objects.filter(pk=block.pk).update(cosigned=str(note))
     return names
@@ -447,8 +444,6 @@ def seal_and_cosign() -> list[Block]:
 def folder_name(text: str) -> str:
     """A log's origin or address as one folder name, as the mirror and archive views accept it
     (``semaine.example/ledger`` → ``semaine.example_ledger``; never ``.`` or ``..``)."""
-    import re
-
     name = re.sub(r"[^A-Za-z0-9.-]+", "_", text).strip("_.")[:200]
     return name or "log"
 
@@ -489,10 +484,6 @@ def rotate() -> LedgerArchive:
     still configured with the old origin, or still holding the old key, is refused by
     ``_state_for_update`` rather than sealing anything.
     """
-    import json
-
-    from . import audit
-
     new_origin = settings.LEDGER_ORIGIN
     new_path = None
     try:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,7 +19,7 @@ from semaine.core.problems import problem
 
 from . import audit, merkle, queries, subjects
 from .models import Block, Entry, LedgerArchive
-from .services import verifier
+from .services import archives_dir, verifier
 
 TEXT = "text/plain; charset=utf-8"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -127,8 +130,6 @@ def consistency_json(request, old: int, new: int):
         return problem(request, 400, _("Requête incorrecte"),
                        _("Il faut 0 ≤ ancienne taille ≤ nouvelle taille ≤ taille de l’arbre (%(size)s).")
                        % {"size": size})
-    import base64
-
     proof = queries.consistency_proof(old, new)
     return _json({"old": old, "new": new, "proof": [base64.b64encode(p).decode() for p in proof]})
 
@@ -151,8 +152,6 @@ def checkpoints(request):
 def mirror_file(request, name: str, path: str):
     """A mirror of another node's log (``semaine ledger mirror``), served read-only as it was
     copied and verified: checkpoint, key, checkpoints.json, tiles and entry bundles."""
-    from django.conf import settings
-
     return _static_log(request, os.path.join(settings.DATA_DIR, "mirrors"), name, path)
 
 
@@ -160,8 +159,6 @@ def mirror_file(request, name: str, path: str):
 def archive_file(request, name: str, path: str):
     """A log this node kept before a key rotation (``semaine ledger rotate``), frozen and
     served read-only in the same layout, with the public records of its entries."""
-    from .services import archives_dir
-
     if not LedgerArchive.objects.filter(name=name).exists():  # a rotation that did not commit
         return problem(request, 404, _("Introuvable"), _("Cette copie ne contient pas ce fichier."))
     if path == "records.jsonl":
@@ -226,8 +223,6 @@ def register(request):
 
 
 def _crumbs():
-    from django.urls import reverse
-
     return [{"url": reverse("ledger:register"), "title": _("Registre public")}]
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 
 
 class OpendataConfig(AppConfig):
@@ -7,8 +8,7 @@ class OpendataConfig(AppConfig):
     verbose_name = "Données ouvertes"
 
     def ready(self):
-        from django.db.models.signals import pre_delete
-
+        # the models and the other apps can be imported only once every app is loaded
         from semaine.agenda.models import Event
         from semaine.agenda.signals import event_publication_changed
         from semaine.core.cache import generation_changed

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from semaine.agenda import search
+from semaine.agenda import ical, search
 from semaine.agenda.models import Edition, Event, EventHistory, EventState, Programme, Slot
 from semaine.organisers.models import Organisation
 
-from . import files, ical
+from . import files
 
 FEED_FILE = "agenda.ics"
 

@@ -115,6 +115,6 @@ def build_all() -> list[str]:
 
 def request_build() -> bool:
     """Queue one build of the editions' files (see ``files.queue_once``)."""
-    from .tasks import build_open_data_files
+    from .tasks import build_open_data_files  # tasks.py imports this module: a cycle
 
     return files.queue_once("editions", build_open_data_files.enqueue)

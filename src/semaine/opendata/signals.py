@@ -4,6 +4,7 @@ The agenda's services announce every move into or out of the programme
 (``agenda.signals.event_publication_changed``); a deletion, which no service makes (staff in the
 admin), is seen just before the row goes (``pre_delete``, sent for ``QuerySet.delete()`` too)."""
 
+from .publication import request_build
 from .services import event_deleting, publication_changed
 
 
@@ -17,6 +18,4 @@ def on_event_delete(sender, instance, **kwargs):
 
 def on_content_changed(sender, **kwargs):
     """The programme may have changed: queue a build of the open-data files (one per burst)."""
-    from .publication import request_build
-
     request_build()

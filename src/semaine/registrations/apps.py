@@ -7,6 +7,7 @@ class RegistrationsConfig(AppConfig):
     verbose_name = "Inscriptions"
 
     def ready(self):
+        # the models and the other apps can be imported only once every app is loaded
         from semaine.accounts import outbox
         from semaine.accounts.models import EmailKind
         from semaine.agenda.signals import event_cancelled, slot_cancelled

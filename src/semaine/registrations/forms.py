@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from dsfr.utils import dsfr_input_class_attr
 
 from semaine.ui.forms import Form
+from semaine.ui.templatetags.semaine import slot_range
 
 from .models import AccessNeed, QuestionKind
 
@@ -26,8 +28,6 @@ class RegistrationForm(Form):
 
     def __init__(self, *args, slots, seats, questions=(), per_slot=True, **kwargs):
         super().__init__(*args, **kwargs)
-        from semaine.ui.templatetags.semaine import slot_range
-
         choices = []
         for slot in slots:
             left = seats.get(slot.pk)
@@ -59,8 +59,6 @@ class RegistrationForm(Form):
             else:
                 self.fields[name] = forms.CharField(label=question.label, required=question.required,
                                                     max_length=1000)
-        from dsfr.utils import dsfr_input_class_attr
-
         for name in [f"q_{q.pk}" for q in self.questions]:
             dsfr_input_class_attr(self[name])
 

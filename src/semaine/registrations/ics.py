@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from semaine.opendata.ical import PRODID, add_timezones, slot_component
+from semaine.agenda.ical import PRODID, add_timezones, slot_component
 
 
 def slot_calendar(event, slot, *, cancelled: bool = False) -> str:

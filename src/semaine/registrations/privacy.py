@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from semaine.accounts.models import Email
 from semaine.accounts.services import send_later
 from semaine.agenda.models import paris_isoformat
 
@@ -197,6 +198,35 @@ def personal_data(email: str) -> dict:
 
 # Erasing ---------------------------------------------------------------------------------------
 
+def account_data(user) -> dict:
+    """Everything the platform keeps about ``user``'s account, as « Mon compte » exports it: the
+    account, its memberships and coordinations, and the registrations made while signed in."""
+    return {
+        "compte": {
+            "adresse_electronique": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "cree_le": user.date_joined.isoformat(),
+            "adresse_verifiee_le": user.email_verified_at.isoformat() if user.email_verified_at else None,
+            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
+        },
+        "organisations": [
+            {"organisation": m.organisation.name, "role": str(m.get_role_display()),
+             "depuis": m.created_at.isoformat()}
+            for m in user.memberships.select_related("organisation").order_by("organisation__name")
+        ],
+        "coordinations": [
+            {"edition": c.edition.name} for c in user.coordinations.select_related("edition")
+        ],
+        "inscriptions": [
+            {"evenement": r.event.title, "creneau": r.slot.starts_at.isoformat(),
+             "statut": str(r.get_status_display())}
+            for r in Registration.objects.filter(user=user).select_related("event", "slot")
+            .order_by("slot__starts_at")
+        ],
+    }
+
+
 def _anonymise(queryset: QuerySet) -> int:
     """One UPDATE over the rows not anonymised yet. The new ticket token is a hash of a secret
     drawn for this call and then forgotten: unique, unguessable, tied to nothing."""
@@ -234,8 +264,6 @@ def erase(email: str) -> int:
         for registration in active:
             with contextlib.suppress(ValidationError):  # cancelled meanwhile
                 services.cancel(registration, notify=False)
-    from semaine.accounts.models import Email
-
     Email.objects.filter(Q(to=email) | Q(registration__email=email)).delete()  # queued or kept
     count = _anonymise(Registration.objects.filter(email=email))
     logger.info("Personal data erased on request: %d registration(s).", count)

@@ -5,10 +5,13 @@ first locks that slot's row (`SELECT … FOR UPDATE`), so two transactions never
 free seat: 200 people racing for 50 seats give exactly 50 confirmed and 150 waiting.
 """
 
+import io
 import uuid
 from datetime import datetime, time, timedelta
 
+import segno
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -22,6 +25,7 @@ from semaine.accounts.models import EmailKind
 from semaine.agenda.models import PARIS, EventState, EventStatus, RegistrationMode, Slot
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.cache import content_changed
+from semaine.ledger.services import record_many, utc_time
 from semaine.ui.dates import format_date
 
 from . import ledger
@@ -98,9 +102,6 @@ def render_email(registration: Registration, template: str, with_ics: bool, extr
 
 def ticket_qr_png(registration: Registration) -> bytes:
     """The QR code the welcome desk scans: a signed link, not a guessable number."""
-    import io
-
-    import segno
 
     url = settings.SITE_URL + reverse("registrations:scan",
                                       kwargs={"code": checkin_token(registration)})
@@ -408,14 +409,10 @@ CHECKIN_SALT = "semaine.registrations.checkin"
 
 def checkin_token(registration: Registration) -> str:
     """What the QR code of a ticket carries: signed, so it can be neither guessed nor forged."""
-    from django.core import signing
-
     return signing.dumps(registration.pk, salt=CHECKIN_SALT, compress=True)
 
 
 def registration_from_checkin_token(token: str) -> Registration:
-    from django.core import signing
-
     try:
         pk = signing.loads(token[:200], salt=CHECKIN_SALT)
     except signing.BadSignature as error:
@@ -445,9 +442,6 @@ def delete_question(actor, question) -> None:
 def send_reminders(now=None) -> int:
     """The day before: every confirmed attendee of a slot starting tomorrow (Paris) is reminded,
     once."""
-    from datetime import datetime, time
-
-    from semaine.agenda.models import PARIS
 
     now = now or timezone.now()
     tomorrow = timezone.localtime(now, PARIS).date() + timedelta(days=1)
@@ -519,8 +513,6 @@ def record_closed_registrations(now=None) -> int:
 
 
 def _record_closing_batch(now) -> int:
-    from semaine.ledger.services import record_many, utc_time
-
     closing = list(
         Slot.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(starts_at__lte=now, closing_recorded_at__isnull=True, event__state=EventState.PUBLISHED,

@@ -1,8 +1,13 @@
 """Background work of registrations, run by `semaine worker`."""
 
+from django.db import transaction
 from django_tasks import task
 
-from . import privacy
+from semaine.accounts import outbox
+from semaine.accounts.models import EmailKind
+
+from . import privacy, services
+from .models import Registration
 
 
 @task()
@@ -14,16 +19,12 @@ def anonymise_past_registrations() -> int:
 @task()
 def expire_waiting_list_offers() -> int:
     """Offers past their time limit go to the next person in line (every minute)."""
-    from . import services
-
     return services.expire_offers()
 
 
 @task()
 def send_registration_reminders() -> int:
     """The day-before reminders (every quarter of an hour; each attendee once)."""
-    from . import services
-
     return services.send_reminders()
 
 
@@ -31,12 +32,7 @@ def send_registration_reminders() -> int:
 def send_registration_email(registration_id: int, template: str, subject: str,
                             with_ics: bool = False, extra: dict | None = None) -> None:
     """Tasks queued before the outbox existed: the e-mail goes through the outbox now."""
-    from django.db import transaction
 
-    from semaine.accounts import outbox
-    from semaine.accounts.models import EmailKind
-
-    from .models import Registration
 
     registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None or privacy.is_erased(registration.email):  # erased meanwhile
@@ -50,6 +46,4 @@ def send_registration_email(registration_id: int, template: str, subject: str,
 @task()
 def record_closed_registrations() -> int:
     """Counts of the slots whose registration closed go to the public ledger (no names)."""
-    from . import services
-
     return services.record_closed_registrations()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from semaine.agenda.models import Event, Venue
 from semaine.interop import openagenda
-from semaine.opendata.models import OpenAgendaImport
+from semaine.interop.models import OpenAgendaImport
 
 from .openagenda_data import SAMPLE, sample
 

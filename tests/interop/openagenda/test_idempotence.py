@@ -13,7 +13,7 @@ from semaine.agenda.models import (
 )
 from semaine.agenda.services import update_event
 from semaine.interop import openagenda
-from semaine.opendata.models import OpenAgendaLink
+from semaine.interop.models import OpenAgendaLink
 from semaine.registrations.models import Registration, RegistrationStatus
 from tests import factories
 

@@ -15,7 +15,7 @@ from semaine.agenda.models import (
     Venue,
 )
 from semaine.interop import openagenda
-from semaine.opendata.models import OpenAgendaLink
+from semaine.interop.models import OpenAgendaLink
 from semaine.territory.models import Departement
 from tests import factories
 

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from semaine import cli
 from semaine.agenda.models import Event
 from semaine.interop import openagenda
-from semaine.opendata.models import ImportStatus, OpenAgendaImport
+from semaine.interop.models import ImportStatus, OpenAgendaImport
 from tests import factories
 
 from .openagenda_data import SAMPLE, sample

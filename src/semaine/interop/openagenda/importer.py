@@ -24,7 +24,7 @@ from semaine.agenda import services as agenda_services
 from semaine.agenda.models import Event, EventState, EventStatus, Programme, RegistrationMode, Track, Venue
 from semaine.agenda.services import SlotData
 from semaine.core.text import one_line
-from semaine.opendata.models import ImportStatus, OpenAgendaImport, OpenAgendaLink
+from semaine.interop.models import ImportStatus, OpenAgendaImport, OpenAgendaLink
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 

@@ -1,12 +1,12 @@
+import json
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from semaine.agenda.models import EventStatus
-from semaine.territory.codes import departement_code
 from semaine.ui.dates import format_date
 from semaine.ui.markdown import render_markdown
 
@@ -59,22 +59,6 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
-@register.simple_tag
-def query_without(params, param, value=None):
-    """The query string without one filter (one value of it, or all its values), from page 1."""
-    from semaine.agenda.search import COMPANION_PARAMS
-
-    query = params.copy()
-    query.pop("page", None)
-    for name in COMPANION_PARAMS.get(param, (param,)):
-        if value in (None, "") or name != param:
-            query.pop(name, None)
-        else:
-            query.setlist(name, [v for v in query.getlist(name) if v != value])
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 @register.filter
 def options(choices):
     """``<option>`` elements from (value, label, selected) triples: a hundred départements
@@ -105,52 +89,6 @@ def checkboxes(name, items, legend="", inline=False):
                        "{}</legend>{}</fieldset>", legend, boxes)
 
 
-_STATUS_BADGES = {EventStatus.CANCELLED: "fr-badge--error", EventStatus.FULL: "fr-badge--warning"}
-
-
-@register.simple_tag
-def event_status_badge(event):
-    """What visitors are told of an event's status (postponed, full…) as a DSFR badge; nothing
-    while it is simply scheduled."""
-    if event.status == EventStatus.SCHEDULED:
-        return ""
-    return format_html('<p class="fr-badge fr-badge--sm {}">{}</p>',
-                       _STATUS_BADGES.get(event.status, "fr-badge--new"), event.get_status_display())
-
-
-def _card_place(event) -> str:
-    """« Nantes (44) », « Pointe-à-Pitre (971) », or how to attend when there is no venue."""
-    venue = event.venue
-    if not venue:
-        return str(event.get_attendance_mode_display())
-    code = departement_code(venue.postcode)
-    return f"{venue.commune} ({code})" if code else venue.commune
-
-
-@register.simple_tag
-def event_card(event):
-    """An event's DSFR card, as lists, home pages and programmes show it (built here: the same
-    card included twenty times by a template was most of a list page's rendering time)."""
-    starts = ""
-    if event.first_starts_at:
-        starts = format_date(paris(event.first_starts_at), "l j F Y, H:i")
-    tags = format_html_join("", '<li><p class="fr-tag fr-tag--sm">{}</p></li>',
-                            ((f.name,) for f in event.formats.all()))
-    return format_html(
-        '<div class="fr-card fr-enlarge-link fr-card--horizontal semaine-event-card">'
-        '<div class="fr-card__body"><div class="fr-card__content">'
-        '<h3 class="fr-card__title"><a href="{}">{}</a></h3>'
-        '<p class="fr-card__desc">{}</p>'
-        '<div class="fr-card__start"><ul class="fr-tags-group">{}</ul>{}</div>'
-        '<div class="fr-card__end">'
-        '<p class="fr-card__detail fr-icon-calendar-line">{}</p>'
-        '<p class="fr-card__detail fr-icon-map-pin-2-line">{} · {}</p>'
-        "</div></div></div></div>",
-        event.get_absolute_url(), event.title, event.summary, tags, event_status_badge(event),
-        starts, _card_place(event), event.organisation.name,
-    )
-
-
 @register.filter
 def webcal(url):
     """The ``webcal:`` twin of a calendar feed's address (RFC 5545 clients subscribe to it):
@@ -170,9 +108,6 @@ def split_words(value):
 @register.filter
 def jsonld(value):
     """A <script type="application/ld+json"> element, escaped against breaking out of it."""
-    import json
-
-    from django.utils.html import format_html
 
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -181,8 +116,6 @@ def jsonld(value):
 
 @register.simple_tag
 def query_string_with_day(query_string, day):
-    from django.http import QueryDict
-
     query = QueryDict(query_string, mutable=True)
     query["jour"] = day.isoformat()
     return query.urlencode()
@@ -190,8 +123,6 @@ def query_string_with_day(query_string, day):
 
 @register.simple_tag
 def query_string_without_day(query_string):
-    from django.http import QueryDict
-
     query = QueryDict(query_string, mutable=True)
     query.pop("jour", None)
     return query.urlencode()

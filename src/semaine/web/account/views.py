@@ -14,10 +14,13 @@ from django.views.decorators.cache import never_cache
 
 from semaine.accounts import outbox, services
 from semaine.accounts.backends import address_blocked
-from semaine.accounts.forms import DeleteAccountForm, NotificationForm, PasswordResetForm, SignUpForm
+from semaine.accounts.forms import DeleteAccountForm, NotificationForm, PasswordResetForm
 from semaine.accounts.models import Email, EmailStatus
 from semaine.core import ratelimit
 from semaine.core.forms import add_service_errors
+from semaine.organisers import services as organisers
+from semaine.organisers.forms import SignUpForm
+from semaine.registrations.privacy import account_data
 
 
 def signup(request):
@@ -27,7 +30,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid() and not _too_many_sign_ups(request, form):
         data = form.cleaned_data
         try:
-            email = services.sign_up_organiser(
+            email = organisers.sign_up_organiser(
                 email=data["email"], password=data["password"], first_name=data["first_name"],
                 last_name=data["last_name"],
                 organisation={"name": data["organisation_name"], "kind": data["organisation_kind"],
@@ -117,14 +120,14 @@ def account(request):
             messages.success(request, _("Votre choix est enregistré."))
             return redirect("accounts:account")
     return render(request, "accounts/account.html", {
-        "data": services.account_data(request.user), "notification_form": form,
+        "data": account_data(request.user), "notification_form": form,
     })
 
 
 @login_required
 def export_account(request):
     response = HttpResponse(
-        json.dumps(services.account_data(request.user), ensure_ascii=False, indent=2),
+        json.dumps(account_data(request.user), ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="mon-compte.json"'
@@ -137,7 +140,7 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.delete_account(request.user, form.cleaned_data["password"])
+            organisers.delete_account(request.user, form.cleaned_data["password"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -145,5 +148,5 @@ def delete_account(request):
             messages.success(request, _("Votre compte est supprimé."))
             return redirect("/")
     return render(request, "accounts/delete.html", {
-        "form": form, "blocking": services.sole_admin_of(request.user),
+        "form": form, "blocking": organisers.sole_admin_of(request.user),
     })

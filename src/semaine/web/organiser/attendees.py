@@ -2,6 +2,7 @@
 asked at registration, messages to attendees."""
 
 import csv
+from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from semaine.accounts.queries import email_report, message_outcomes
 from semaine.agenda.models import PARIS, Event
@@ -161,9 +163,6 @@ def _rows(event, registrations):
 
 def _xlsx(event, registrations):
     """Every cell is written as text: a value starting with = is never taken for a formula."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from semaine.core.forms import add_service_errors
 from semaine.interop import openagenda
-from semaine.opendata.forms import OpenAgendaImportForm
-from semaine.opendata.models import OpenAgendaImport
+from semaine.interop.models import OpenAgendaImport
+from semaine.interop.openagenda.forms import OpenAgendaImportForm
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from semaine.api.models import ApiToken
+from semaine.api.tokens import create_api_token, revoke_api_token
 from semaine.core.forms import add_service_errors
-from semaine.opendata.models import ApiToken
-from semaine.opendata.services import create_api_token, revoke_api_token
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import is_org_admin, require_member
 from semaine.ui.forms import Form

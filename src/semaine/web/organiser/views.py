@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from semaine.accounts.models import EmailKind
 from semaine.accounts.queries import email_report
-from semaine.accounts.services import invite_member, send_invitations_again
 from semaine.agenda import queries
 from semaine.agenda import services as agenda_services
 from semaine.agenda.forms import (
@@ -29,7 +28,7 @@ from semaine.core.pagination import paginate
 from semaine.organisers.forms import MemberForm
 from semaine.organisers.models import Membership, Organisation
 from semaine.organisers.permissions import is_org_admin, require_member
-from semaine.organisers.services import remove_member
+from semaine.organisers.services import invite_member, remove_member, send_invitations_again
 
 
 def _organisation_for(request, slug) -> Organisation:

@@ -13,6 +13,7 @@ from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, 
 from semaine.agenda.permissions import can_edit_event, can_view_event, is_coordinator
 from semaine.core.cache import cache_anonymous
 from semaine.core.pagination import paginate
+from semaine.ledger.queries import recorded_in
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
@@ -151,8 +152,6 @@ def event_page(request, edition, public_id, slug):
         "registration_slots": event.registration_slots(),
     }
     if event.is_published:
-        from semaine.ledger.queries import recorded_in
-
         context["ledger_entry"], context["ledger_block"] = recorded_in(f"event:{event.public_id}")
     if context["can_edit"] or is_coordinator(request.user, event.edition):
         context["history"] = event.history.select_related("actor")[:50]

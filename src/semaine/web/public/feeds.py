@@ -20,9 +20,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
 from django.views.decorators.http import require_safe
 
+from semaine.agenda import ical
 from semaine.agenda.models import Event, EventHistory, EventState
 from semaine.core.cache import cache_anonymous
-from semaine.opendata import files, ical, tasks
+from semaine.opendata import files, tasks
 from semaine.opendata.feeds import (
     FEED_FILE,
     distinct,

@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from semaine.accounts import outbox
 from semaine.agenda import queries
 from semaine.agenda.models import Edition
 from semaine.organisers.permissions import is_any_coordinator
@@ -82,10 +85,6 @@ def healthz(request):
 
 
 def _background_counts() -> tuple[dict, dict]:
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from semaine.accounts import outbox
 
     return outbox.counts(), {"failed": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()}
 

@@ -161,7 +161,7 @@ def test_event_cards_show_where_when_and_status_escaped(client, edition, organis
 def test_a_card_names_a_corsican_departement_and_an_event_without_slots_has_no_date(
     client, edition, organisation
 ):
-    from semaine.ui.templatetags.semaine import event_card
+    from semaine.web.templatetags.events import event_card
 
     corsica = factories.VenueFactory(organisation=organisation, postcode="20200", commune="Bastia",
                                      departement=Departement.objects.get(code="2B"))

@@ -3,8 +3,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from semaine.agenda.models import Programme, Track
-from semaine.interop.openagenda import FormatError, max_bytes, read_document
 from semaine.ui.forms import Form
+
+from .reader import FormatError, max_bytes, read_document
 
 
 class OpenAgendaImportForm(Form):
