@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from semaine.core.forms import RefuseControlCharacters
+from semaine.organisers.forms import IdentifiersMixin, insee_field, siret_field
 from semaine.organisers.models import OrganisationKind
 from semaine.territory.models import Departement
 from semaine.ui.forms import Form
@@ -12,7 +13,7 @@ from semaine.ui.forms import Form
 from .models import NotificationFrequency
 
 
-class SignUpForm(Form):
+class SignUpForm(IdentifiersMixin, Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Adresse électronique professionnelle"))
@@ -28,6 +29,8 @@ class SignUpForm(Form):
         label=_("Département"), queryset=Departement.objects.all(), required=False,
         help_text=_("Laissez vide pour une organisation nationale."),
     )
+    siret = siret_field()
+    insee_code = insee_field()
     website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
 
     def __init__(self, *args, **kwargs):
@@ -41,6 +44,7 @@ class SignUpForm(Form):
 
     def clean(self):
         data = super().clean()
+        self.check_insee_code("organisation_kind")
         if data.get("password"):
             from semaine.accounts.models import User
 

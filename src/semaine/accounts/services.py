@@ -12,7 +12,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from semaine.organisers.services import register_organisation
+from semaine.organisers.models import Organisation, Role
+from semaine.organisers.permissions import require_org_admin
+from semaine.organisers.services import (
+    announce_join_requests,
+    check_not_registered,
+    invite,
+    register_organisation,
+    request_to_join,
+)
 
 from . import outbox
 from .models import Email, EmailKind, NotificationFrequency
@@ -36,9 +44,13 @@ def verification_link(user) -> str:
 
 
 @transaction.atomic
-def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict):
+def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict,
+                      join: Organisation | None = None, message: str = ""):
     """A person and the organisation they publish for. Inactive until the address is verified;
-    the organisation waits for a coordinator's approval before it can submit events.
+    the organisation waits for a coordinator's approval before it can submit events. An
+    organisation already registered is not declared again (``DuplicateOrganisation``): with
+    ``join``, the person asks to join that one instead, and its admins are told once the address
+    is verified.
 
     An address that already has an account gets an e-mail saying so (how to sign in, or to
     choose a new password), nothing is created or changed, and the caller answers as for a new
@@ -47,6 +59,9 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     way."""
     from django.contrib.auth.hashers import make_password
 
+    if join is None:
+        check_not_registered(**{key: organisation.get(key) for key in
+                                ("name", "kind", "siret", "insee_code", "departement")})
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
@@ -55,9 +70,14 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     user = User.objects.create_user(
         email, password, first_name=first_name, last_name=last_name, is_active=False
     )
-    org = register_organisation(user, **organisation)
+    if join is not None:
+        request_to_join(user, join, message)
+        org = join
+    else:
+        org = register_organisation(user, **organisation)
     body = render_to_string(
-        "accounts/email_verify.txt", {"user": user, "link": verification_link(user), "organisation": org}
+        "accounts/email_verify.txt",
+        {"user": user, "link": verification_link(user), "organisation": org, "joining": join is not None},
     )
     return send_later(user.email, _("Confirmez votre adresse électronique"), body)
 
@@ -94,34 +114,38 @@ def verify_email(uidb64: str, token: str):
     user.is_active = True
     user.email_verified_at = timezone.now()
     user.save(update_fields=["is_active", "email_verified_at"])
+    announce_join_requests(user)
     return user
 
 
 @transaction.atomic
 def invite_member(actor, organisation, *, email: str, role: str):
-    """An organisation's admin adds a colleague; a newcomer receives a link to choose a password."""
-    from semaine.organisers.services import add_member
-
+    """An organisation's admin invites a colleague. The person becomes a member only once they
+    accept, from « Mon compte » (a newcomer first chooses a password): nobody is added without
+    saying yes. Whether the address already had an account, the admin is told nothing: the same
+    invitation e-mail leaves in both cases, and the invitation waits the same way."""
+    require_org_admin(actor, organisation)
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_user(email, None)  # unusable password until they choose one
-    membership = add_member(actor, organisation, user, role)
-    context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL}
-    if created:
+    invitation = invite(actor, organisation, user, role)
+    if invitation is None:  # already a member, whose role changed
+        return None
+    context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL,
+               "role": invitation.get_role_display(),
+               "account_link": settings.SITE_URL + reverse("accounts:account")}
+    if not user.has_usable_password():
         context["link"] = password_link(user)
     body = render_to_string("accounts/email_invitation.txt", context)
     send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
                kind=EmailKind.INVITATION, organisation=organisation)
-    return membership
+    return invitation
 
 
 @transaction.atomic
 def send_invitations_again(actor, organisation) -> int:
     """An organisation's admin asks to try again the invitations that could not be sent."""
-    from semaine.organisers.permissions import require_org_admin
-
     require_org_admin(actor, organisation)
     return outbox.send_again(organisation.emails.filter(kind=EmailKind.INVITATION))
 
@@ -157,6 +181,19 @@ def account_data(user) -> dict:
              "depuis": m.created_at.isoformat()}
             for m in user.memberships.select_related("organisation").order_by("organisation__name")
         ],
+        "invitations": [
+            {"organisation": i.organisation.name, "role": str(i.get_role_display()),
+             "etat": str(i.get_state_display()), "recue_le": i.created_at.isoformat(),
+             "repondue_le": i.answered_at.isoformat() if i.answered_at else None}
+            for i in user.invitations.select_related("organisation").order_by("created_at", "pk")
+        ],
+        "demandes_pour_rejoindre": [
+            {"organisation": r.organisation.name, "message": r.message,
+             "etat": str(r.get_state_display()), "envoyee_le": r.created_at.isoformat(),
+             "decidee_le": r.decided_at.isoformat() if r.decided_at else None,
+             "raison_du_refus": r.reason}
+            for r in user.join_requests.select_related("organisation").order_by("created_at", "pk")
+        ],
         "coordinations": [
             {"edition": c.edition.name} for c in user.coordinations.select_related("edition")
         ],
@@ -174,8 +211,6 @@ def sole_admin_of(user) -> list:
     left without anyone to manage their members."""
     from django.db.models import Count, Q
 
-    from semaine.organisers.models import Organisation, Role
-
     administered = user.memberships.filter(role=Role.ADMIN).values("organisation")
     return list(
         Organisation.objects.filter(pk__in=administered)
@@ -187,11 +222,10 @@ def sole_admin_of(user) -> list:
 
 @transaction.atomic
 def delete_account(user, password: str) -> None:
-    """Erase ``user``'s account: memberships and coordinations go with it; what the account did
-    stays, without its name (history entries, reviews, registrations keep their own data and
-    are erased from « Mes données »)."""
-    from semaine.organisers.models import Organisation, Role
-
+    """Erase ``user``'s account: memberships, coordinations, invitations received and requests to
+    join organisations go with it; what the account did stays, without its name (history entries,
+    reviews, decisions on others' requests; registrations keep their own data and are erased from
+    « Mes données »)."""
     if not user.check_password(password):
         raise ValidationError({"password": _("Mot de passe incorrect.")})
     # the organisations this account administers are locked, as removing a member locks its
