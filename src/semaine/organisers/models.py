@@ -20,7 +20,7 @@ def name_key(name: str) -> str:
     """``name`` as organisations' names are compared, without case, accents, punctuation or
     articles: « Département de la Loire-Atlantique » → « departement loire atlantique »."""
     text = name.lower().replace("œ", "oe").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(word for word in re.findall(r"[a-z0-9]+", text) if word not in ARTICLES)
 
 
