@@ -193,7 +193,8 @@ ICON_CLASSES = """
 @pytest.fixture
 def layout_data(demo, migrated_reference_data):
     """The demo, with a cancelled event, a registration of the demo editor, a request to join
-the editor's organisation, an invitation for the editor and a request of theirs."""
+    the editor's organisation, an invitation for the editor and a request of theirs, and a
+    probable duplicate for the coordinator."""
     from semaine.accounts.models import User
     from semaine.agenda import services as agenda
     from semaine.organisers import services as organisers
@@ -222,6 +223,9 @@ the editor's organisation, an invitation for the editor and a request of theirs.
     organisers.invite(other.memberships.filter(role=Role.ADMIN).first().user, other, editor)
     third = Organisation.objects.exclude(pk__in=[organisation.pk, other.pk]).first()
     organisers.request_to_join(editor, third, "")
+    # a declaration that slipped in beside an organisation of the same name
+    Organisation.objects.create(name="departement de Gironde", slug="departement-gironde",
+                                kind="departement")
     return SimpleNamespace(
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
         organisation=organisation, other=third,

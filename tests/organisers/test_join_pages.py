@@ -2,8 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from semaine.organisers import services
 from semaine.organisers.models import JoinRequest, JoinRequestState, Organisation, Role
 from semaine.organisers.services import announce_join_requests
 from semaine.territory.models import Departement
@@ -133,3 +136,50 @@ def test_the_public_page_and_the_coordinator_show_the_identifiers(client, organi
     page = client.get(reverse("coordination:organisations")).text
     assert twin.name in page and "Doublon probable" in page
     assert organisation.get_absolute_url() in page
+
+
+def test_the_admin_checks_the_identifiers_too(admin_client, organisation):
+    url = reverse("admin:organisers_organisation_change", args=[organisation.pk])
+    data = {"name": organisation.name, "slug": organisation.slug, "kind": "departement",
+            "siret": "73282932000075", "insee_code": "99", "website": "", "description": "",
+            "status": "approved", "status_comment": "",
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "clé de contrôle" in response.text and "aucun département" in response.text
+    response = admin_client.post(url, {**data, "siret": "73282932000074", "insee_code": "44"})
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.siret, organisation.insee_code) == ("73282932000074", "44")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_members_page_reads_as_many_requests_in_the_same_queries(client, organisation, admin):
+    client.force_login(admin)
+    url = reverse("organisers:members", kwargs={"slug": organisation.slug})
+
+    def add_people():
+        services.request_to_join(factories.UserFactory(), organisation)
+        services.invite(admin, organisation, factories.UserFactory())
+
+    add_people()
+    few = _queries(client, url)
+    for _ in range(4):
+        add_people()
+    assert _queries(client, url) == few
+
+
+def test_the_organisations_to_approve_read_their_duplicates_in_the_same_queries(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse("coordination:organisations")
+    factories.OrganisationFactory(name="Mairie de Rezé", status="pending")
+    few = _queries(client, url)
+    for n in range(4):
+        factories.OrganisationFactory(name=f"Mairie numéro {n}", status="pending")
+        factories.OrganisationFactory(name=f"MAIRIE NUMERO {n}", slug=f"m{n}", status="approved")
+    assert _queries(client, url) == few
