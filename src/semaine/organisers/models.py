@@ -54,13 +54,15 @@ class Organisation(models.Model):
         Departement, verbose_name=_("département"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="organisations",
     )
-    name_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    # db_default: rows written by code that predates the fields (a rolling upgrade) still fit
+    name_key = models.CharField(max_length=200, db_index=True, editable=False, default="",
+                                db_default="")
     siret = models.CharField(
-        _("SIRET"), max_length=14, blank=True, default="",
+        _("SIRET"), max_length=14, blank=True, default="", db_default="",
         help_text=_("14 chiffres, ceux de l’établissement qui organise."),
     )
     insee_code = models.CharField(
-        _("code INSEE"), max_length=5, blank=True, default="",
+        _("code INSEE"), max_length=5, blank=True, default="", db_default="",
         help_text=_("Celui de la collectivité : commune, département ou région."),
     )
     website = models.URLField(_("site web"), blank=True)
