@@ -283,3 +283,15 @@ def test_a_wrong_siret_or_insee_code_is_explained_beside_the_field(client):
     response = client.post(reverse("accounts:signup"), signup_data(insee_code="14118"))
     assert "que les collectivités" in response.text
     assert not User.objects.exists()
+
+
+def test_asking_to_join_a_refused_organisation_answers_the_same_for_any_address(client):
+    from semaine.organisers.models import OrganisationStatus
+
+    refused = factories.OrganisationFactory(status=OrganisationStatus.REJECTED)
+    factories.UserFactory(email="pris@example.fr")
+    for email in ("libre@example.fr", "pris@example.fr"):
+        response = client.post(reverse("accounts:signup"), signup_data(email=email, join=refused.pk))
+        assert response.status_code == 200
+        assert "pas validé cette organisation" in response.text
+    assert not User.objects.filter(email="libre@example.fr").exists()

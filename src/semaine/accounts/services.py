@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from semaine.organisers.models import Organisation, Role
+from semaine.organisers.models import Organisation, OrganisationStatus, Role
 from semaine.organisers.permissions import require_org_admin
 from semaine.organisers.services import (
     announce_join_requests,
@@ -59,9 +59,14 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     way."""
     from django.contrib.auth.hashers import make_password
 
+    # what depends on the organisation alone is checked first: the answer must not depend on
+    # whether the address has an account
     if join is None:
         check_not_registered(**{key: organisation.get(key) for key in
                                 ("name", "kind", "siret", "insee_code", "departement")})
+    elif join.status == OrganisationStatus.REJECTED:
+        raise ValidationError(_("La coordination n’a pas validé cette organisation : on ne peut "
+                                "pas la rejoindre."))
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
