@@ -74,7 +74,9 @@ def test_signing_up_with_a_taken_address_answers_exactly_as_for_a_new_one(
     factories.UserFactory(email="pris@example.fr", first_name="Paul")
     with django_capture_on_commit_callbacks(execute=True):
         new = client.post(reverse("accounts:signup"), signup_data(email="libre@example.fr"))
-        taken = client.post(reverse("accounts:signup"), signup_data(email="pris@example.fr"))
+        taken = client.post(reverse("accounts:signup"), signup_data(
+            email="pris@example.fr", organisation_name="CHU de Rouen",
+            departement=Departement.objects.get(code="76").pk))
     # Both are sent on to the progress of the e-mail sent to the address (each gets one).
     assert taken.status_code == new.status_code == 302
     new, taken = client.get(new.url), client.get(taken.url)
@@ -118,7 +120,11 @@ def test_signing_up_again_before_confirming_sends_a_new_confirmation_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:signup"), signup_data())
-        client.post(reverse("accounts:signup"), signup_data())
+        # the organisation is registered now: the page offers to join it, which sends the link
+        again = client.post(reverse("accounts:signup"), signup_data())
+        assert "Demander à rejoindre CHU de Caen" in again.text
+        join = again.context["existing"][0].pk
+        client.post(reverse("accounts:signup"), signup_data(join=join))
     assert User.objects.count() == 1
     assert len(mail.outbox) == 2
     link = re.search(r"/compte/verifier/\S+/", mail.outbox[1].body).group(0)
@@ -129,8 +135,10 @@ def test_signing_up_again_before_confirming_sends_a_new_confirmation_link(
 def test_sign_ups_are_limited_per_address(client, settings):
     settings.SEMAINE_REGISTRATION_LIMIT_PER_ADDRESS = 2
     for n in range(2):
-        client.post(reverse("accounts:signup"), signup_data(email=f"agent{n}@example.fr"))
-    response = client.post(reverse("accounts:signup"), signup_data(email="agent9@example.fr"))
+        client.post(reverse("accounts:signup"), signup_data(email=f"agent{n}@example.fr",
+                                                            organisation_name=f"CHU {n}"))
+    response = client.post(reverse("accounts:signup"), signup_data(email="agent9@example.fr",
+                                                                   organisation_name="CHU 9"))
     assert "Trop de demandes de création de compte" in response.text
     assert User.objects.count() == 2
 
@@ -216,3 +224,74 @@ def test_passwords_are_hashed_with_argon2_in_the_real_settings():
     from semaine import settings as real
 
     assert real.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_declaring_an_organisation_already_registered_offers_to_join_it(
+    client, organisation, django_capture_on_commit_callbacks
+):
+    admin = factories.MembershipFactory(organisation=organisation, role="admin").user
+    data = signup_data(organisation_name="departement de Loire Atlantique",
+                       organisation_kind="departement",
+                       departement=Departement.objects.get(code="44").pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:signup"), data)
+    assert response.status_code == 200
+    assert "Cette organisation est déjà inscrite" in response.text
+    assert f'name="join" value="{organisation.pk}"' in response.text
+    assert not User.objects.filter(email="lea.durand@cg14.fr").exists() and mail.outbox == []
+
+    # asking without the password again keeps the organisation on the page
+    response = client.post(reverse("accounts:signup"), {**data, "password": "", "join": organisation.pk})
+    assert f'value="{organisation.pk}"' in response.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:signup"), {**data, "join": organisation.pk})
+    assert response.status_code == 302
+    user = User.objects.get(email="lea.durand@cg14.fr")
+    assert not user.is_active and not user.organisations.exists()
+    assert user.join_requests.get().organisation == organisation
+    assert [m.to for m in mail.outbox] == [[user.email]]  # the admins wait for the verification
+    assert "demandé à rejoindre « Département de la Loire-Atlantique »" in mail.outbox[0].body
+
+    link = re.search(r"/compte/verifier/\S+/", mail.outbox[0].body).group(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(link)
+    assert [m.to for m in mail.outbox[1:]] == [[admin.email]]
+    assert "Léa Durand" in mail.outbox[1].subject
+
+
+def test_a_duplicate_is_shown_the_same_whether_the_address_has_an_account(client, organisation):
+    factories.UserFactory(email="pris@example.fr")
+    data = signup_data(organisation_name=organisation.name, organisation_kind="departement",
+                       departement="")
+    free = client.post(reverse("accounts:signup"), {**data, "email": "libre@example.fr"})
+    taken = client.post(reverse("accounts:signup"), {**data, "email": "pris@example.fr"})
+    assert free.status_code == taken.status_code == 200
+
+    def text(response):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    assert text(taken).replace("pris@", "libre@") == text(free)
+
+
+def test_a_wrong_siret_or_insee_code_is_explained_beside_the_field(client):
+    response = client.post(reverse("accounts:signup"), signup_data(
+        siret="1234 5678 9012 34", organisation_kind="municipality", insee_code="14000"))
+    assert response.status_code == 200
+    assert "clé de contrôle" in response.text
+    assert "ce n’est pas son code postal" not in response.text  # 14000 has the form of a code
+    response = client.post(reverse("accounts:signup"), signup_data(insee_code="14118"))
+    assert "que les collectivités" in response.text
+    assert not User.objects.exists()
+
+
+def test_asking_to_join_a_refused_organisation_answers_the_same_for_any_address(client):
+    from semaine.organisers.models import OrganisationStatus
+
+    refused = factories.OrganisationFactory(status=OrganisationStatus.REJECTED)
+    factories.UserFactory(email="pris@example.fr")
+    for email in ("libre@example.fr", "pris@example.fr"):
+        response = client.post(reverse("accounts:signup"), signup_data(email=email, join=refused.pk))
+        assert response.status_code == 200
+        assert "pas validé cette organisation" in response.text
+    assert not User.objects.filter(email="libre@example.fr").exists()

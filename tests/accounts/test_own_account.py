@@ -102,3 +102,47 @@ def test_two_administrators_leaving_at_once_leave_one(migrated_reference_data, o
         thread.join()
     assert sorted(outcomes) == ["deleted", "refused"]
     assert Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count() == 1
+
+
+def test_invitations_and_join_requests_are_exported_and_erased_with_the_account(client, organisation):
+    from semaine.organisers import services as organisers
+    from semaine.organisers.models import Invitation, JoinRequest
+
+    admin = factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+    other = factories.OrganisationFactory(name="Mairie de Rezé")
+    factories.MembershipFactory(organisation=other, role=Role.ADMIN)
+    person = factories.UserFactory()
+    organisers.invite(admin, organisation, person, Role.EDITOR)
+    organisers.request_to_join(person, other, "Je travaille au service culture.")
+    client.force_login(person)
+
+    data = json.loads(client.get(reverse("accounts:export")).content)
+
+    [invitation] = data["invitations"]
+    assert invitation["organisation"] == organisation.name and invitation["etat"] == "En attente"
+    [join_request] = data["demandes_pour_rejoindre"]
+    assert join_request["organisation"] == "Mairie de Rezé"
+    assert join_request["message"] == "Je travaille au service culture."
+    assert join_request["etat"] == "En attente"
+
+    client.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
+    assert not User.objects.filter(pk=person.pk).exists()
+    assert not Invitation.objects.exists() and not JoinRequest.objects.exists()
+
+
+def test_erasing_the_admin_who_decided_keeps_the_decision_without_their_name(client, organisation):
+    from semaine.organisers import services as organisers
+
+    admins = [factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+              for _ in range(2)]
+    person = factories.UserFactory()
+    join_request = organisers.request_to_join(person, organisation)
+    organisers.refuse_join_request(admins[0], join_request, "Pas pour l’instant.")
+    invitation = organisers.invite(admins[0], organisation, factories.UserFactory())
+    client.force_login(admins[0])
+    client.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
+
+    join_request.refresh_from_db()
+    invitation.refresh_from_db()
+    assert join_request.decided_by is None and join_request.reason == "Pas pour l’instant."
+    assert invitation.invited_by is None

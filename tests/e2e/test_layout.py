@@ -105,6 +105,13 @@ PAGES = [
         "organisers:programme", kwargs={"pk": d.own_programme.pk}), EDITOR),
     Shape("track form", lambda d: reverse(
         "organisers:track", kwargs={"pk": d.own_programme.tracks.first().pk}), EDITOR),
+    Shape("members with a request and an invitation", lambda d: reverse(
+        "organisers:members", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("organiser's organisations and requests", lambda d: reverse("organisers:home")
+          + "?toutes=1", EDITOR),
+    Shape("declare an organisation", lambda d: reverse("organisers:declare"), EDITOR),
+    Shape("ask to join", lambda d: reverse("organisers:join", kwargs={"slug": d.other.slug}),
+          EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
@@ -198,10 +205,15 @@ ICON_CLASSES = """
 
 @pytest.fixture
 def layout_data(demo, migrated_reference_data):
-    """The demo, with a cancelled event and a registration of the demo editor."""
+    """The demo, with a cancelled event, a registration of the demo editor, a request to join
+    the editor's organisation, an invitation for the editor and a request of theirs, and a
+    probable duplicate for the coordinator."""
     from semaine.accounts.models import User
     from semaine.agenda import services as agenda
+    from semaine.organisers import services as organisers
+    from semaine.organisers.models import Organisation, Role
     from semaine.registrations import services as registrations
+    from tests import factories
 
     editor = User.objects.get(email=EDITOR)
     published = Event.objects.filter(state=EventState.PUBLISHED)
@@ -214,11 +226,24 @@ def layout_data(demo, migrated_reference_data):
         slot=registering.slots.first(), email=EDITOR, first_name=editor.first_name,
         last_name=editor.last_name, user=editor, email_verified=True,
     )
+    organisation = registering.organisation
+    organisers.request_to_join(
+        factories.UserFactory(first_name="Inès", last_name="Roux", email="ines.roux@example.fr"),
+        organisation, "Chargée de mission au numérique, je prépare les ateliers du service.")
+    organisers.invite(editor, organisation, factories.UserFactory(email="invitee@example.fr"))
+    other = Organisation.objects.exclude(pk=organisation.pk).filter(
+        memberships__role=Role.ADMIN).first()
+    organisers.invite(other.memberships.filter(role=Role.ADMIN).first().user, other, editor)
+    third = Organisation.objects.exclude(pk__in=[organisation.pk, other.pk]).first()
+    organisers.request_to_join(editor, third, "")
+    # a declaration that slipped in beside an organisation of the same name
+    Organisation.objects.create(name="departement de Gironde", slug="departement-gironde",
+                                kind="departement")
     return SimpleNamespace(
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
-        organisation=registering.organisation,
+        organisation=organisation, other=third,
         programme=Programme.objects.filter(events__in=published).first(),
-        own_programme=Programme.objects.filter(organisation=registering.organisation,
+        own_programme=Programme.objects.filter(organisation=organisation,
                                                tracks__isnull=False).first(),
     )
 

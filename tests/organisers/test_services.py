@@ -20,9 +20,10 @@ def test_registering_an_organisation_makes_it_pending_with_its_author_as_admin()
     assert Membership.objects.get(user=user, organisation=org).role == Role.ADMIN
 
 
-def test_two_organisations_with_the_same_name_get_distinct_slugs():
+def test_a_name_refused_once_can_be_declared_again_under_a_new_slug(coordinator):
     user = factories.UserFactory()
     a = services.register_organisation(user, name="Mairie", kind=OrganisationKind.MUNICIPALITY)
+    services.reject_organisation(coordinator, a, "Précisez la commune.")
     b = services.register_organisation(user, name="Mairie", kind=OrganisationKind.MUNICIPALITY)
     assert a.slug != b.slug
 

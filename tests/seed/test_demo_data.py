@@ -35,6 +35,8 @@ def test_the_shipped_files_describe_the_demo():
     assert len(data.upcoming.events) == 7
     assert sum(len(seats) for seats in data.upcoming.registrations.values()) == 35
     assert data.upcoming.attendees[0].email == "participant01@exemple.fr"
+    assert {o.key: o.insee_code for o in data.organisations if o.insee_code} == {
+        "calvados": "14", "loire-atlantique": "44", "gironde": "33", "val-doise": "95"}
 
 
 @pytest.mark.django_db
@@ -64,6 +66,8 @@ def test_an_edited_file_changes_the_demo(data_dir):
      "un texte attendu, pas « 14000 » (mettre le texte entre guillemets)"),
     ("organisations.yaml", "kind: departement", "kind: departemnt",
      "organisation n° 1 (« calvados »)", "« departemnt » inconnu"),
+    ("organisations.yaml", 'insee_code: "14"\n', 'insee_code: "14"\n  siret: "12345678901234"\n',
+     "organisation n° 1 (« calvados »)", "« siret » : Ce numéro SIRET n’existe pas"),
     ("edition-a-venir.yaml", "- {person: 3, needs: [wheelchair]}", "- {person: 21}",
      "inscriptions à « visite-labase », inscription n° 3", "un nombre de 1 à 20 est attendu"),
     ("edition-a-venir.yaml", "name: Mois de l'innovation publique {year}",

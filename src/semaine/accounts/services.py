@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import outbox
 from .models import Email, EmailKind, NotificationFrequency
+from .signals import email_verified
 from .tokens import email_verification_token
 
 User = get_user_model()
@@ -65,6 +66,7 @@ def verify_email(uidb64: str, token: str):
     user.is_active = True
     user.email_verified_at = timezone.now()
     user.save(update_fields=["is_active", "email_verified_at"])
+    email_verified.send(sender=User, user=user)
     return user
 
 

@@ -1,7 +1,12 @@
-"""Organisations (the public bodies that publish events) and the people who act for them."""
+"""Organisations (the public bodies that publish events), the people who act for them, the
+invitations their admins send and the requests to join them."""
+
+import re
+import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +18,18 @@ from . import names
 
 def _in_french() -> bool:
     return (get_language() or "fr").startswith("fr")
+
+
+#: the small words left out when names are compared
+ARTICLES = frozenset({"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les"})
+
+
+def name_key(name: str) -> str:
+    """``name`` as organisations' names are compared, without case, accents, punctuation or
+    articles: « Département de la Loire-Atlantique » → « departement loire atlantique »."""
+    text = name.lower().replace("œ", "oe").replace("æ", "ae")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(word for word in re.findall(r"[a-z0-9]+", text) if word not in ARTICLES)
 
 
 class OrganisationKind(models.TextChoices):
@@ -60,6 +77,17 @@ class Organisation(models.Model):
         Departement, verbose_name=_("département"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="organisations",
     )
+    # db_default: rows written by code that predates the fields (a rolling upgrade) still fit
+    name_key = models.CharField(max_length=200, db_index=True, editable=False, default="",
+                                db_default="")
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, default="", db_default="",
+        help_text=_("14 chiffres, ceux de l’établissement qui organise."),
+    )
+    insee_code = models.CharField(
+        _("code INSEE"), max_length=5, blank=True, default="", db_default="",
+        help_text=_("Celui de la collectivité : commune, département ou région."),
+    )
     website = models.URLField(_("site web"), blank=True)
     description = models.TextField(_("présentation"), blank=True)
     status = models.CharField(
@@ -79,11 +107,24 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["siret"], condition=~Q(siret=""),
+                                    name="one_organisation_per_siret"),
+            models.UniqueConstraint(fields=["kind", "insee_code"], condition=~Q(insee_code=""),
+                                    name="one_organisation_per_insee_code_and_kind"),
+        ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("agenda:organisation", kwargs={"slug": self.slug})
@@ -141,3 +182,84 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+
+class JoinRequestState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+
+
+class JoinRequest(models.Model):
+    """Someone asks to publish for an organisation that already exists; its admins decide."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=JoinRequestState.choices,
+                             default=JoinRequestState.PENDING)
+    reason = models.TextField(_("raison du refus"), blank=True)
+    #: when the organisation's admins were told (an account still to verify waits)
+    announced_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "organisation"],
+                                    condition=Q(state="pending"),
+                                    name="one_pending_join_request_per_person"),
+        ]
+        verbose_name = _("demande pour rejoindre")
+        verbose_name_plural = _("demandes pour rejoindre")
+
+    def __str__(self):
+        return f"{self.requester} → {self.organisation} ({self.get_state_display()})"
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Déclinée")
+
+
+class Invitation(models.Model):
+    """An organisation's admin invites a person; the person accepts or declines it from « Mon
+    compte »: nobody becomes a member without saying yes."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("état"), max_length=10, choices=InvitationState.choices,
+                             default=InvitationState.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], condition=Q(state="pending"),
+                                    name="one_pending_invitation_per_person"),
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation} ({self.get_state_display()})"

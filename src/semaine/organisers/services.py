@@ -5,10 +5,11 @@ because they create or check memberships."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,11 +18,47 @@ from semaine.accounts import outbox
 from semaine.accounts.models import EmailKind
 from semaine.accounts.services import password_link, send_later, tell_account_exists, verification_link
 
-from . import notifications
-from .models import Membership, Organisation, OrganisationStatus, Role
+from . import notifications, queries
+from .identifiers import clean_insee_code, clean_siret
+from .models import (
+    Invitation,
+    InvitationState,
+    JoinRequest,
+    JoinRequestState,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Role,
+)
 from .permissions import require_any_coordinator, require_org_admin
 
 User = get_user_model()
+
+
+class DuplicateOrganisation(ValidationError):
+    """The organisation declared already exists: ``existing`` lists it (them), to ask to join."""
+
+    def __init__(self, existing: list[Organisation]):
+        super().__init__(
+            _("Cette organisation est déjà inscrite : demandez à la rejoindre plutôt que de la "
+              "déclarer une seconde fois."), code="duplicate")
+        self.existing = existing
+
+
+def clean_identifiers(*, kind, siret="", insee_code="", departement=None) -> tuple[str, str]:
+    """The SIRET and INSEE code as stored, or a ValidationError naming the field at fault."""
+    errors = {}
+    try:
+        siret = clean_siret(siret)
+    except ValidationError as error:
+        errors["siret"] = error
+    try:
+        insee_code = clean_insee_code(insee_code, kind, departement)
+    except ValidationError as error:
+        errors["insee_code"] = error
+    if errors:
+        raise ValidationError(errors)
+    return siret, insee_code
 
 
 def unique_slug(model, base: str, *, field: str = "slug", max_length: int = 200, **scope) -> str:
@@ -35,22 +72,48 @@ def unique_slug(model, base: str, *, field: str = "slug", max_length: int = 200,
     return candidate
 
 
+def check_not_registered(*, name, kind, siret="", insee_code="", departement=None
+                         ) -> tuple[str, str]:
+    """Raise ``DuplicateOrganisation`` if an organisation of that name (once normalised), SIRET,
+    or INSEE code for that kind is already registered; else the identifiers as stored."""
+    siret, insee_code = clean_identifiers(kind=kind, siret=siret, insee_code=insee_code,
+                                          departement=departement)
+    existing = queries.existing_organisations(name=name, siret=siret, kind=kind,
+                                              insee_code=insee_code)
+    if existing:
+        raise DuplicateOrganisation(existing)
+    return siret, insee_code
+
+
 @transaction.atomic
 def register_organisation(user, *, name, kind, region=None, departement=None, website="",
-                          description="") -> Organisation:
-    """A person asks to publish for a new organisation; it waits for a coordinator's approval."""
+                          description="", siret="", insee_code="") -> Organisation:
+    """A person asks to publish for a new organisation; it waits for a coordinator's approval.
+    An organisation already registered under that name, SIRET or INSEE code is not declared
+    twice: ``DuplicateOrganisation`` names it, to ask to join it instead."""
+    siret, insee_code = check_not_registered(name=name, kind=kind, siret=siret,
+                                             insee_code=insee_code, departement=departement)
     if departement is not None and region is None:
         region = departement.region
-    organisation = Organisation.objects.create(
-        name=name.strip(),
-        slug=unique_slug(Organisation, name),
-        kind=kind,
-        region=region,
-        departement=departement,
-        website=website,
-        description=description,
-        status=OrganisationStatus.PENDING,
-    )
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name.strip(),
+                slug=unique_slug(Organisation, name),
+                kind=kind,
+                region=region,
+                departement=departement,
+                website=website,
+                description=description,
+                siret=siret,
+                insee_code=insee_code,
+                status=OrganisationStatus.PENDING,
+            )
+    except IntegrityError:
+        # declared at the same moment by someone else, or held by a refused organisation
+        raise ValidationError({"siret" if siret else "insee_code": _(
+            "Une autre organisation est déjà inscrite avec ce numéro : écrivez à la "
+            "coordination.")}) from None
     Membership.objects.create(user=user, organisation=organisation, role=Role.ADMIN)
     return organisation
 
@@ -109,19 +172,161 @@ def remove_member(actor, membership: Membership) -> None:
     membership.delete()
 
 
+# --- asking to join an organisation ----------------------------------------------------------
+
+
+@transaction.atomic
+def request_to_join(user, organisation: Organisation, message: str = "") -> JoinRequest:
+    """``user`` asks to publish for ``organisation``; its admins are e-mailed to decide (once the
+    account's address is verified, for an account just created)."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Connectez-vous pour demander à rejoindre une organisation."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status == OrganisationStatus.REJECTED:
+        raise ValidationError(_("La coordination n’a pas validé cette organisation : on ne peut "
+                                "pas la rejoindre."))
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(_("Vous faites déjà partie de cette organisation."))
+    if JoinRequest.objects.filter(requester=user, organisation=organisation,
+                                  state=JoinRequestState.PENDING).exists():
+        raise ValidationError(_("Votre demande pour rejoindre cette organisation attend déjà la "
+                                "réponse de ses administrateurs."))
+    join_request = JoinRequest.objects.create(requester=user, organisation=organisation,
+                                              message=message.strip())
+    if user.is_active:
+        _announce(join_request)
+    return join_request
+
+
+def _announce(join_request: JoinRequest) -> None:
+    join_request.announced_at = timezone.now()
+    join_request.save(update_fields=["announced_at"])
+    notifications.join_requested(join_request)
+
+
+@transaction.atomic
+def announce_join_requests(user, **kwargs) -> int:
+    """``user``'s address is verified: the admins of the organisations they asked to join are
+    told now. Connected to ``accounts.signals.email_verified`` in ``apps.py``."""
+    waiting = list(JoinRequest.objects.select_for_update().select_related("organisation", "requester")
+                   .filter(requester=user, state=JoinRequestState.PENDING, announced_at=None))
+    for join_request in waiting:
+        _announce(join_request)
+    return len(waiting)
+
+
+def _decide(actor, join_request: JoinRequest, state: str, reason: str = "") -> JoinRequest:
+    join_request = (JoinRequest.objects.select_for_update(of=("self",))
+                    .select_related("organisation", "requester").get(pk=join_request.pk))
+    require_org_admin(actor, join_request.organisation)
+    if join_request.state != JoinRequestState.PENDING:
+        raise ValidationError(_("Cette demande a déjà reçu une réponse."))
+    if join_request.announced_at is None:
+        raise ValidationError(_("Cette personne n’a pas encore confirmé son adresse."))
+    join_request.state = state
+    join_request.reason = reason.strip()
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    notifications.join_request_decided(join_request, actor)
+    return join_request
+
+
+@transaction.atomic
+def accept_join_request(actor, join_request: JoinRequest) -> Membership:
+    """An admin of the organisation accepts: the requester becomes an editor."""
+    join_request = _decide(actor, join_request, JoinRequestState.ACCEPTED)
+    membership, _created = Membership.objects.get_or_create(
+        user=join_request.requester, organisation=join_request.organisation,
+        defaults={"role": Role.EDITOR},
+    )
+    return membership
+
+
+@transaction.atomic
+def refuse_join_request(actor, join_request: JoinRequest, reason: str = "") -> JoinRequest:
+    """An admin of the organisation refuses, saying why if they wish."""
+    return _decide(actor, join_request, JoinRequestState.REFUSED, reason)
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite(actor, organisation: Organisation, user, role: str = Role.EDITOR) -> Invitation | None:
+    """An admin invites ``user``: a pending invitation that ``user`` accepts or declines. Someone
+    already a member gets the role instead (``None`` then)."""
+    require_org_admin(actor, organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choisissez un rôle de la liste.")})
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        add_member(actor, organisation, user, role)
+        return None
+    invitation = (Invitation.objects.select_for_update()
+                  .filter(user=user, organisation=organisation, state=InvitationState.PENDING)
+                  .first())
+    if invitation is None:
+        invitation = Invitation.objects.create(user=user, organisation=organisation, role=role,
+                                               invited_by=actor)
+    else:
+        invitation.role, invitation.invited_by = role, actor
+        invitation.save(update_fields=["role", "invited_by"])
+    return invitation
+
+
+def _answer(user, invitation: Invitation, state: str) -> Invitation:
+    invitation = (Invitation.objects.select_for_update(of=("self",))
+                  .select_related("organisation").get(pk=invitation.pk))
+    if not user.is_authenticated or invitation.user_id != user.pk:
+        raise PermissionDenied(_("Cette invitation ne vous est pas adressée."))
+    if invitation.state != InvitationState.PENDING:
+        raise ValidationError(_("Vous avez déjà répondu à cette invitation."))
+    invitation.state = state
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["state", "answered_at"])
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(user, invitation: Invitation) -> Membership:
+    """The person invited says yes: they become a member with the role they were offered."""
+    invitation = _answer(user, invitation, InvitationState.ACCEPTED)
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(user, invitation: Invitation) -> Invitation:
+    return _answer(user, invitation, InvitationState.DECLINED)
+
+
 # --- sign-up, invitations, erasing one's account ---------------------------------------------
 
 
 @transaction.atomic
-def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict):
+def sign_up_organiser(*, email, password, first_name, last_name, organisation: dict,
+                      join: Organisation | None = None, message: str = ""):
     """A person and the organisation they publish for. Inactive until the address is verified;
-    the organisation waits for a coordinator's approval before it can submit events.
+    the organisation waits for a coordinator's approval before it can submit events. An
+    organisation already registered is not declared again (``DuplicateOrganisation``): with
+    ``join``, the person asks to join that one instead, and its admins are told once the address
+    is verified.
 
     An address that already has an account gets an e-mail saying so (how to sign in, or to
     choose a new password), nothing is created or changed, and the caller answers as for a new
     account: the page never tells whether an address has an account. Returns the e-mail queued
     for the address, whichever of the two it is, so that the caller shows its progress the same
     way."""
+    # what depends on the organisation alone is checked first: the answer must not depend on
+    # whether the address has an account
+    if join is None:
+        check_not_registered(**{key: organisation.get(key) for key in
+                                ("name", "kind", "siret", "insee_code", "departement")})
+    elif join.status == OrganisationStatus.REJECTED:
+        raise ValidationError(_("La coordination n’a pas validé cette organisation : on ne peut "
+                                "pas la rejoindre."))
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
@@ -130,29 +335,41 @@ def sign_up_organiser(*, email, password, first_name, last_name, organisation: d
     user = User.objects.create_user(
         email, password, first_name=first_name, last_name=last_name, is_active=False
     )
-    org = register_organisation(user, **organisation)
+    if join is not None:
+        request_to_join(user, join, message)
+        org = join
+    else:
+        org = register_organisation(user, **organisation)
     body = render_to_string(
-        "organisers/email_verify.txt", {"user": user, "link": verification_link(user), "organisation": org}
+        "organisers/email_verify.txt",
+        {"user": user, "link": verification_link(user), "organisation": org, "joining": join is not None},
     )
     return send_later(user.email, _("Confirmez votre adresse électronique"), body)
 
 
 @transaction.atomic
 def invite_member(actor, organisation, *, email: str, role: str):
-    """An organisation's admin adds a colleague; a newcomer receives a link to choose a password."""
+    """An organisation's admin invites a colleague. The person becomes a member only once they
+    accept, from « Mon compte » (a newcomer first chooses a password): nobody is added without
+    saying yes. Whether the address already had an account, the admin is told nothing: the same
+    invitation e-mail leaves in both cases, and the invitation waits the same way."""
+    require_org_admin(actor, organisation)
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_user(email, None)  # unusable password until they choose one
-    membership = add_member(actor, organisation, user, role)
-    context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL}
-    if created:
+    invitation = invite(actor, organisation, user, role)
+    if invitation is None:  # already a member, whose role changed
+        return None
+    context = {"organisation": organisation, "actor": actor, "site_url": settings.SITE_URL,
+               "role": invitation.get_role_display(),
+               "account_link": settings.SITE_URL + reverse("accounts:account")}
+    if not user.has_usable_password():
         context["link"] = password_link(user)
     body = render_to_string("organisers/email_invitation.txt", context)
     send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
                kind=EmailKind.INVITATION, organisation=organisation)
-    return membership
+    return invitation
 
 
 @transaction.atomic
@@ -176,9 +393,10 @@ def sole_admin_of(user) -> list:
 
 @transaction.atomic
 def delete_account(user, password: str) -> None:
-    """Erase ``user``'s account: memberships and coordinations go with it; what the account did
-    stays, without its name (history entries, reviews, registrations keep their own data and
-    are erased from « Mes données »)."""
+    """Erase ``user``'s account: memberships, coordinations, invitations received and requests to
+    join organisations go with it; what the account did stays, without its name (history entries,
+    reviews, decisions on others' requests; registrations keep their own data and are erased from
+    « Mes données »)."""
     if not user.check_password(password):
         raise ValidationError({"password": _("Mot de passe incorrect.")})
     # the organisations this account administers are locked, as removing a member locks its

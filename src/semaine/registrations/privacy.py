@@ -200,7 +200,8 @@ def personal_data(email: str) -> dict:
 
 def account_data(user) -> dict:
     """Everything the platform keeps about ``user``'s account, as « Mon compte » exports it: the
-    account, its memberships and coordinations, and the registrations made while signed in."""
+    account, its memberships, the invitations it received and the requests to join it sent, its
+    coordinations, and the registrations made while signed in."""
     return {
         "compte": {
             "adresse_electronique": user.email,
@@ -214,6 +215,19 @@ def account_data(user) -> dict:
             {"organisation": m.organisation.name, "role": str(m.get_role_display()),
              "depuis": m.created_at.isoformat()}
             for m in user.memberships.select_related("organisation").order_by("organisation__name")
+        ],
+        "invitations": [
+            {"organisation": i.organisation.name, "role": str(i.get_role_display()),
+             "etat": str(i.get_state_display()), "recue_le": i.created_at.isoformat(),
+             "repondue_le": i.answered_at.isoformat() if i.answered_at else None}
+            for i in user.invitations.select_related("organisation").order_by("created_at", "pk")
+        ],
+        "demandes_pour_rejoindre": [
+            {"organisation": r.organisation.name, "message": r.message,
+             "etat": str(r.get_state_display()), "envoyee_le": r.created_at.isoformat(),
+             "decidee_le": r.decided_at.isoformat() if r.decided_at else None,
+             "raison_du_refus": r.reason}
+            for r in user.join_requests.select_related("organisation").order_by("created_at", "pk")
         ],
         "coordinations": [
             {"edition": c.edition.name} for c in user.coordinations.select_related("edition")

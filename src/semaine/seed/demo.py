@@ -165,7 +165,7 @@ class _Loader:
                 organisation = register_organisation(
                     editor, name=spec.name, kind=spec.kind,
                     departement=departements.get(spec.departement), website=spec.website,
-                    description=spec.description,
+                    description=spec.description, siret=spec.siret, insee_code=spec.insee_code,
                 )
             else:
                 Membership.objects.get_or_create(

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from semaine.agenda import reference
@@ -20,6 +21,7 @@ from semaine.agenda.models import (
     EventState,
     RegistrationMode,
 )
+from semaine.organisers.identifiers import clean_siret
 from semaine.organisers.models import OrganisationKind
 from semaine.registrations.models import AccessNeed
 
@@ -65,6 +67,8 @@ class OrganisationData:
     approved: bool
     editor: Person
     description: str
+    siret: str = ""
+    insee_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,15 +303,20 @@ def _organisations(directory: Path) -> tuple[str, list[OrganisationData]]:
     organisations = []
     for position, value in enumerate(root.get("organisations", list), start=1):
         item = _Entry(root.file, f"organisation n° {position}", value, (
-            "key", "name", "kind", "departement", "website", "approved", "editor", "description"),
-            named_by="key")
+            "key", "name", "kind", "departement", "website", "approved", "editor", "description",
+            "siret", "insee_code"), named_by="key")
         organisations.append(OrganisationData(
             key=item.get("key"), name=item.get("name"),
             kind=item.get("kind", choices=set(OrganisationKind.values)),
             departement=item.get("departement", str, None), website=item.get("website", str, ""),
             approved=item.get("approved", bool), editor=_person(item.entry("editor", _PERSON)),
-            description=item.get("description"),
+            description=item.get("description"), siret=item.get("siret", str, ""),
+            insee_code=item.get("insee_code", str, ""),
         ))
+        try:
+            clean_siret(organisations[-1].siret)
+        except ValidationError as error:
+            item.fail(f"« siret » : {error.messages[0]}")
     keys = [organisation.key for organisation in organisations]
     if len(set(keys)) != len(keys):
         twice = next(key for key in keys if keys.count(key) > 1)

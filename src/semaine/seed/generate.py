@@ -40,7 +40,7 @@ from semaine.agenda.models import (
     Venue,
 )
 from semaine.agenda.search import facet_keys, refresh_search_vector
-from semaine.organisers.models import Organisation, OrganisationKind, OrganisationStatus
+from semaine.organisers.models import Organisation, OrganisationKind, OrganisationStatus, name_key
 from semaine.territory.models import Departement
 
 #: Events written per transaction.
@@ -645,6 +645,7 @@ def _organisations(rng: random.Random, departements: list[Departement], count: i
         region_wide = kind == OrganisationKind.REGION
         obj = Organisation(
             name=name,
+            name_key=name_key(name),  # bulk_create does not call save()
             slug=slug,
             kind=kind,
             region_id=departement.region_id,

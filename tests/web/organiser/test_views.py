@@ -210,13 +210,23 @@ def test_an_admin_invites_a_newcomer_who_chooses_a_password(
     assert response.status_code == 302
     newcomer = User.objects.get(email="nouvelle.recrue@loire-atlantique.fr")
     assert not newcomer.has_usable_password()
-    assert organisation.memberships.filter(user=newcomer, role="editor").exists()
+    assert not organisation.memberships.filter(user=newcomer).exists()  # not before saying yes
     path = re.search(r"/compte/mot-de-passe/nouveau/\S+/", mail.outbox[0].body).group(0)
+    assert "/compte/" in mail.outbox[0].body.split("« Mon compte »")[1]
     client.logout()
     form_url = client.get(path, follow=True).redirect_chain[-1][0]
     client.post(form_url, {"new_password1": "ma phrase secrète", "new_password2": "ma phrase secrète"})
     newcomer.refresh_from_db()
     assert newcomer.check_password("ma phrase secrète")
+
+    client.force_login(newcomer)
+    account = client.get(reverse("accounts:account")).text
+    assert organisation.name in account and "Accepter" in account
+    invitation = newcomer.invitations.get()
+    response = client.post(reverse("accounts:invitation", kwargs={"pk": invitation.pk}),
+                           {"decision": "accept"})
+    assert response.url == reverse("organisers:events", kwargs={"slug": organisation.slug})
+    assert organisation.memberships.filter(user=newcomer, role="editor").exists()
 
 
 def test_an_editor_cannot_invite_and_the_last_admin_cannot_leave(client, organisation, editor):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("export.json", views.export_account, name="export"),
     path("supprimer/", views.delete_account, name="delete"),
+    path("invitations/<int:pk>/", views.answer_invitation, name="invitation"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.signup, name="signup"),

@@ -7,10 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from semaine.accounts import outbox, services
 from semaine.accounts.backends import address_blocked
@@ -18,8 +19,11 @@ from semaine.accounts.forms import DeleteAccountForm, NotificationForm, Password
 from semaine.accounts.models import Email, EmailStatus
 from semaine.core import ratelimit
 from semaine.core.forms import add_service_errors
+from semaine.organisers import queries as organiser_queries
 from semaine.organisers import services as organisers
 from semaine.organisers.forms import SignUpForm
+from semaine.organisers.models import Invitation, Organisation
+from semaine.organisers.services import DuplicateOrganisation
 from semaine.registrations.privacy import account_data
 
 
@@ -27,20 +31,27 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("organisers:home")
     form = SignUpForm(request.POST or None)
+    join_pk = request.POST.get("join", "")
+    join = Organisation.objects.filter(pk=join_pk).first() if join_pk.isdigit() else None
+    # the organisation chosen stays on the page while the form is corrected
+    existing = [join] if join is not None else []
     if request.method == "POST" and form.is_valid() and not _too_many_sign_ups(request, form):
         data = form.cleaned_data
         try:
             email = organisers.sign_up_organiser(
                 email=data["email"], password=data["password"], first_name=data["first_name"],
-                last_name=data["last_name"],
+                last_name=data["last_name"], join=join,
                 organisation={"name": data["organisation_name"], "kind": data["organisation_kind"],
-                              "departement": data["departement"]},
+                              "departement": data["departement"], "siret": data["siret"],
+                              "insee_code": data["insee_code"]},
             )
+        except DuplicateOrganisation as duplicate:
+            existing = duplicate.existing
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return redirect(outbox.status_url(email))
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "existing": existing})
 
 
 def _too_many_sign_ups(request, form) -> bool:
@@ -121,7 +132,28 @@ def account(request):
             return redirect("accounts:account")
     return render(request, "accounts/account.html", {
         "data": account_data(request.user), "notification_form": form,
+        "invitations": organiser_queries.invitations_for(request.user),
     })
+
+
+@login_required
+@require_POST
+def answer_invitation(request, pk):
+    """« Mon compte »: accept or decline an organisation's invitation."""
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), pk=pk,
+                                   user=request.user)
+    name = invitation.organisation.name
+    try:
+        if request.POST.get("decision") == "accept":
+            membership = organisers.accept_invitation(request.user, invitation)
+            messages.success(request, _("Vous faites maintenant partie de %(name)s.") % {"name": name})
+            return redirect("organisers:events", slug=membership.organisation.slug)
+        organisers.decline_invitation(request.user, invitation)
+        messages.info(request, _("Vous avez décliné l’invitation de %(name)s.") % {"name": name})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("accounts:account")
 
 
 @login_required

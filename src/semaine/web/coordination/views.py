@@ -15,6 +15,7 @@ from semaine.agenda.models import Edition, Event, EventState
 from semaine.agenda.permissions import require_coordinator
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
+from semaine.organisers import queries as organiser_queries
 from semaine.organisers import services as organiser_services
 from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.organisers.permissions import require_any_coordinator
@@ -89,9 +90,12 @@ def review(request, pk):
 @login_required
 def organisations(request):
     require_any_coordinator(request.user)
-    pending = Organisation.objects.filter(status=OrganisationStatus.PENDING).select_related(
+    pending = list(Organisation.objects.filter(status=OrganisationStatus.PENDING).select_related(
         "departement", "region"
-    ).prefetch_related("memberships__user")
+    ).prefetch_related("memberships__user"))
+    duplicates = organiser_queries.probable_duplicates(pending)
+    for organisation in pending:
+        organisation.probable_duplicates = duplicates.get(organisation.pk, [])
     return render(request, "coordination/organisations.html",
                   {"pending": pending, "form": ModerationForm()})
 

@@ -5,6 +5,9 @@ from . import programmes, views
 app_name = "organisers"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("declarer/", views.declare, name="declare"),
+    path("demandes/<int:pk>/", views.join_request_decision, name="join_request"),
+    path("<slug:slug>/rejoindre/", views.join, name="join"),
     path("<slug:slug>/evenements/", views.events, name="events"),
     path("<slug:slug>/evenements/nouveau/", views.event_create, name="event_create"),
     path("<slug:slug>/lieux/", views.venues, name="venues"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,10 +26,22 @@ from semaine.agenda.models import Event, EventState
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
-from semaine.organisers.forms import MemberForm
-from semaine.organisers.models import Membership, Organisation
+from semaine.organisers import queries as organiser_queries
+from semaine.organisers import services as organiser_services
+from semaine.organisers.forms import (
+    JoinRequestForm,
+    MemberForm,
+    OrganisationForm,
+    RefuseJoinRequestForm,
+)
+from semaine.organisers.models import JoinRequest, Membership, Organisation, OrganisationStatus
 from semaine.organisers.permissions import is_org_admin, require_member
-from semaine.organisers.services import invite_member, remove_member, send_invitations_again
+from semaine.organisers.services import (
+    DuplicateOrganisation,
+    invite_member,
+    remove_member,
+    send_invitations_again,
+)
 
 
 def _organisation_for(request, slug) -> Organisation:
@@ -48,9 +61,86 @@ def home(request):
     organisations = list(
         Organisation.objects.filter(memberships__user=request.user).order_by("name")
     )
-    if len(organisations) == 1:
+    if len(organisations) == 1 and not request.GET.get("toutes"):
         return redirect("organisers:events", slug=organisations[0].slug)
-    return render(request, "organisers/home.html", {"organisations": organisations})
+    return render(request, "organisers/home.html", {
+        "organisations": organisations,
+        "join_requests": organiser_queries.join_requests_of(request.user)[:20],
+        "invitations": organiser_queries.invitations_for(request.user),
+    })
+
+
+@login_required
+def declare(request):
+    """Declare another organisation; one already registered is offered to join instead."""
+    form = OrganisationForm(request.POST or None)
+    existing = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organiser_services.register_organisation(
+                request.user, **form.service_fields())
+        except DuplicateOrganisation as duplicate:
+            existing = duplicate.existing
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s est déclarée : la coordination la validera avant "
+                                        "que vous puissiez soumettre ses événements.")
+                             % {"name": organisation.name})
+            return redirect("organisers:events", slug=organisation.slug)
+    return render(request, "organisers/declare.html", {"form": form, "existing": existing})
+
+
+@login_required
+def join(request, slug):
+    """Ask the admins of an organisation to let me publish for it."""
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("departement", "region")
+        .exclude(status=OrganisationStatus.REJECTED), slug=slug)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organiser_services.request_to_join(request.user, organisation,
+                                               form.cleaned_data["message"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Votre demande est envoyée aux administrateurs de "
+                                        "%(name)s : vous recevrez leur réponse par courriel.")
+                             % {"name": organisation.name})
+            return redirect(f"{reverse('organisers:home')}?toutes=1")
+    return render(request, "organisers/join.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_POST
+def join_request_decision(request, pk):
+    """An admin accepts or refuses a request to join their organisation."""
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("organisation", "requester"), pk=pk)
+    organisation = join_request.organisation
+    require_member(request.user, organisation)
+    who = join_request.requester.email
+    try:
+        if request.POST.get("decision") == "accept":
+            organiser_services.accept_join_request(request.user, join_request)
+            messages.success(request, _("%(who)s fait maintenant partie de l’organisation.")
+                             % {"who": who})
+        else:
+            form = RefuseJoinRequestForm(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for message in errors:
+                        messages.error(request, message)
+                return redirect("organisers:members", slug=organisation.slug)
+            organiser_services.refuse_join_request(request.user, join_request,
+                                                   form.cleaned_data["reason"])
+            messages.info(request, _("La demande de %(who)s est refusée ; elle en est informée.")
+                          % {"who": who})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("organisers:members", slug=organisation.slug)
 
 
 @login_required
@@ -266,5 +356,8 @@ def members(request, slug):
         request, "organisers/members.html",
         {"organisation": organisation, "form": form, "is_admin": is_admin,
          "memberships": organisation.memberships.select_related("user").order_by("user__email"),
+         "join_requests": organiser_queries.pending_join_requests(organisation) if is_admin else (),
+         "invitations": organiser_queries.pending_invitations(organisation) if is_admin else (),
+         "refuse_form": RefuseJoinRequestForm(),
          "report": email_report(organisation.emails.filter(kind=EmailKind.INVITATION)) if is_admin else None},
     )
