@@ -13,7 +13,7 @@ from django.utils import timezone
 from semaine.agenda import queries, services
 from semaine.agenda.models import Coordination, Edition, Event
 from tests import factories
-from tests.organisers.test_organiser_space import event_post
+from tests.web.organiser.test_views import event_post
 
 pytestmark = pytest.mark.django_db
 
