@@ -349,13 +349,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-# Map tiles: any XYZ tile server (OpenStreetMap by default, IGN's Plan IGN for State sites).
-# The map works without tiles (tests, offline demo): markers and clusters still show.
-MAP_TILES_URL = env(
-    "SEMAINE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
-MAP_TILES_ATTRIBUTION = env(
-    "SEMAINE_MAP_ATTRIBUTION", "© les contributeurs d’OpenStreetMap"
+# Map tiles: none by default, so that no visitor's browser asks a third party for anything; the
+# maps then draw the départements' outlines under the markers. Any XYZ tile server can be set
+# (IGN's Géoplateforme for State sites, or the operator's own).
+MAP_TILES_URL = env("SEMAINE_MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = env("SEMAINE_MAP_TILES_ATTRIBUTION", "")
+# Venues are placed on the map by their address (the Base Adresse Nationale's search), from the
+# background worker only; empty: at the centre of their commune, from the shipped data.
+GEOCODER_URL = env(
+    "SEMAINE_GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/" if PRODUCTION else ""
 )
 
 
