@@ -487,7 +487,9 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
     elif moved:
         venue.location_precision = precision
     elif address_changed and venue.location_precision != LocationPrecision.MANUAL:
-        locate = True  # the old position stays on the map until the new one is found
+        # The old position stays on the map until the new one is found.
+        venue.location_precision = ""
+        locate = True
     venue.full_clean()
     venue.save()
     _venue_moved(venue)

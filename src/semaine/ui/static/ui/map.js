@@ -51,7 +51,8 @@
     var data = container.dataset;
     container.hidden = false;
     if (data.images) { L.Icon.Default.imagePath = data.images; }
-    var map = L.map(container, Object.assign({}, options, { zoomControl: false }));
+    // Clusters need the map's own zoom bounds (a tile layer would otherwise give them).
+    var map = L.map(container, Object.assign({ minZoom: 2, maxZoom: 19 }, options, { zoomControl: false }));
     if (options.zoomControl !== false) { // our own, with labels in the page's language
       L.control.zoom({
         zoomInTitle: data.labelZoomIn || "+",
