@@ -96,6 +96,10 @@ PAGES = [
         "registrations:desk", kwargs={"pk": d.registering.pk}), EDITOR),
     Shape("venues", lambda d: reverse("organisers:venues", kwargs={"slug": d.organisation.slug}),
           EDITOR),
+    Shape("venue", lambda d: reverse("organisers:venue_edit", kwargs={
+        "slug": d.organisation.slug,
+        "pk": (d.organisation.venues.filter(location_precision="commune").first()
+               or d.organisation.venues.first()).pk}), EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),

@@ -23,8 +23,8 @@ from semaine.agenda.links import event_url_builder
 from semaine.agenda.models import APPROXIMATE_PRECISIONS, PARIS, Edition, Event, EventStatus
 from semaine.agenda.search import parse_filters, search_events
 from semaine.core.cache import cache_anonymous
-from semaine.territory.communes import outlines
 from semaine.core.problems import problem
+from semaine.territory.communes import outlines
 
 #: Features in one GeoJSON answer at most; beyond, ``"truncated": true`` says the rest is cut.
 MAX_FEATURES = 5000
