@@ -127,6 +127,16 @@ def test_venues_without_a_position_are_placed_by_the_periodic_job_and_the_comman
     assert "semaine.agenda.tasks.locate_venues" in dict(JOBS)
 
 
+def test_the_command_asks_again_for_venues_placed_approximately(organisation, geocoder, capsys):
+    approximate = factories.VenueFactory(organisation=organisation, latitude=47.2172,
+                                         longitude=-1.5534, location_precision="commune")
+    call_command("locate_venues")
+    assert geocoder.requests == []  # every venue has a position
+    call_command("locate_venues", "--approximate")
+    assert position(approximate) == (*CEINERAY, LocationPrecision.ADDRESS)
+    assert "Lieux placés : 1." in capsys.readouterr().out.splitlines()[-1]
+
+
 def test_only_members_place_their_organisation_s_venues(
         other_editor, organisation, venue, django_capture_on_commit_callbacks):
     with pytest.raises(PermissionDenied):

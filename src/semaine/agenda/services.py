@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from semaine.organisers.services import unique_slug
 from . import dates, geocoding, notifications, tasks
 from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events
 from .models import (
+    APPROXIMATE_PRECISIONS,
     Edition,
     Event,
     EventHistory,
@@ -529,12 +530,15 @@ def locate_venue(venue_id: int) -> Venue | None:
     return venue
 
 
-def locate_missing_venues(*, limit: int = LOCATE_BATCH) -> int:
+def locate_missing_venues(*, limit: int = LOCATE_BATCH, approximate: bool = False) -> int:
     """Place the venues that have no position yet (venues created before positions were looked
-    up, or in bulk); returns how many were placed."""
+    up, or in bulk), and with ``approximate`` those placed at a commune's or département's
+    centre (the address service may find them now); returns how many were placed."""
+    missing = Q(latitude__isnull=True)
+    if approximate:
+        missing |= Q(location_precision__in=APPROXIMATE_PRECISIONS)
     placed = 0
-    for venue_id in Venue.objects.filter(latitude__isnull=True).order_by("pk").values_list(
-            "pk", flat=True)[:limit]:
+    for venue_id in Venue.objects.filter(missing).order_by("pk").values_list("pk", flat=True)[:limit]:
         venue = locate_venue(venue_id)
         placed += venue is not None and venue.latitude is not None
     return placed

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=LOCATE_BATCH,
                             help=f"venues placed at most (default {LOCATE_BATCH})")
+        parser.add_argument("--approximate", action="store_true",
+                            help="also ask again for the venues placed at a commune's centre")
 
-    def handle(self, *args, limit: int, **options):
-        placed = locate_missing_venues(limit=limit)
+    def handle(self, *args, limit: int, approximate: bool, **options):
+        placed = locate_missing_venues(limit=limit, approximate=approximate)
         self.stdout.write(f"Lieux placés : {placed}.")
