@@ -105,6 +105,10 @@ PAGES = [
         "organisers:programme", kwargs={"pk": d.own_programme.pk}), EDITOR),
     Shape("track form", lambda d: reverse(
         "organisers:track", kwargs={"pk": d.own_programme.tracks.first().pk}), EDITOR),
+    Shape("venue", lambda d: reverse("organisers:venue_edit", kwargs={
+        "slug": d.organisation.slug,
+        "pk": (d.organisation.venues.filter(location_precision="commune").first()
+               or d.organisation.venues.first()).pk}), EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
