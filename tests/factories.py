@@ -100,6 +100,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
     departement = factory.LazyFunction(lambda: Departement.objects.get(code="44"))
     latitude = 47.2184
     longitude = -1.5536
+    location_precision = "exact"
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

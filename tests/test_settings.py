@@ -159,3 +159,20 @@ def test_the_database_url_is_read_under_both_names(tmp_path):
 def test_an_unknown_theme_is_refused_at_start(tmp_path):
     with pytest.raises(AssertionError, match="SEMAINE_THEME: 'neutral' is not a theme"):
         _settings(tmp_path, "THEME", SEMAINE_THEME="neutral")
+
+
+def test_no_tile_server_nor_address_service_by_default_and_the_tile_host_allowed_when_set(tmp_path):
+    names = ("CONTENT_SECURITY_POLICY", "MAP_TILES_URL", "GEOCODER_URL")
+    default = _settings(tmp_path, *names)
+    assert default["MAP_TILES_URL"] == "" and default["GEOCODER_URL"] == ""
+    assert default["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == ["'self'", "data:"]
+    ign = ("https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER="
+           "GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+           "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}")
+    tiled = _settings(tmp_path, *names, SEMAINE_MAP_TILES_URL=ign)
+    assert tiled["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == [
+        "'self'", "data:", "https://data.geopf.fr"]
+    production = _settings(tmp_path, *names, SEMAINE_ENV="production", SEMAINE_SECRET_KEY="k" * 50,
+                           SEMAINE_ALLOWED_HOSTS="semaine.example.org")
+    assert production["GEOCODER_URL"] == "https://api-adresse.data.gouv.fr/search/"
+    assert production["MAP_TILES_URL"] == ""

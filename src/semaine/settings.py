@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent
 
 def env(name: str, default: str | None = None, *, former: str = "") -> str | None:
     """The environment variable ``name`` if it is set (even empty); else its ``former`` name, the
-    standard Django one that deployments configured before every variable was named SEMAINE_*;
+    one that deployments configured before (a standard Django name, or an earlier SEMAINE_* one);
     else ``default``."""
     value = os.environ.get(name)
     if value is None and former:
@@ -351,13 +351,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-# Map tiles: any XYZ tile server (OpenStreetMap by default, IGN's Plan IGN for State sites).
-# The map works without tiles (tests, offline demo): markers and clusters still show.
-MAP_TILES_URL = env(
-    "SEMAINE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
-MAP_TILES_ATTRIBUTION = env(
-    "SEMAINE_MAP_ATTRIBUTION", "© les contributeurs d’OpenStreetMap"
+# Map tiles: none by default, so that no visitor's browser asks a third party for anything; the
+# maps then draw the départements' outlines under the markers. Any XYZ tile server can be set
+# (IGN's Géoplateforme for State sites, or the operator's own).
+MAP_TILES_URL = env("SEMAINE_MAP_TILES_URL", "", former="SEMAINE_MAP_TILES")
+MAP_TILES_ATTRIBUTION = env("SEMAINE_MAP_TILES_ATTRIBUTION", "", former="SEMAINE_MAP_ATTRIBUTION")
+# Venues are placed on the map by their address (the Base Adresse Nationale's search), from the
+# background worker only; empty: at the centre of their commune, from the shipped data.
+GEOCODER_URL = env(
+    "SEMAINE_GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/" if PRODUCTION else ""
 )
 
 

@@ -70,6 +70,16 @@ def test_an_event_shows_its_slots_venue_and_reference_slugs(api, edition, organi
     assert item["url"].endswith(event.get_absolute_url())
 
 
+def test_a_venue_placed_at_its_commune_centre_says_so(api, edition, organisation, venue):
+    centre = factories.VenueFactory(organisation=organisation, latitude=47.2172, longitude=-1.5534,
+                                    location_precision="commune")
+    publish(edition, organisation, title="Au centre", venue=centre)
+    publish(edition, organisation, title="À l’adresse", venue=venue)
+    items = {item["title"]: item for item in api.get(f"/editions/{edition.slug}/events").json()["items"]}
+    assert items["Au centre"]["venue"]["approximate_position"] is True
+    assert items["À l’adresse"]["venue"]["approximate_position"] is False
+
+
 def test_an_event_shows_no_personal_data(api, edition, organisation, editor):
     publish(edition, organisation, created_by=editor)
     body = api.get(f"/editions/{edition.slug}/events").content.decode()

@@ -112,6 +112,10 @@ PAGES = [
     Shape("declare an organisation", lambda d: reverse("organisers:declare"), EDITOR),
     Shape("ask to join", lambda d: reverse("organisers:join", kwargs={"slug": d.other.slug}),
           EDITOR),
+    Shape("venue", lambda d: reverse("organisers:venue_edit", kwargs={
+        "slug": d.organisation.slug,
+        "pk": (d.organisation.venues.filter(location_precision="commune").first()
+               or d.organisation.venues.first()).pk}), EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),

@@ -1,11 +1,15 @@
 """Browser journey over the 2017 demo edition: a visitor finds events on the map.
 
-No tile server is reachable (its requests are aborted): the markers and clusters must show
-regardless, with no JavaScript error, no CSP refusal and no serious axe-core violation.
+By default no tile server is configured: the page asks no other host than the site for anything,
+the markers and clusters show over the départements' outlines, with no JavaScript error, no CSP
+refusal and no serious axe-core violation. With a tile server configured (here a local one), the
+tiles come from it.
 """
 
 import os
 import re
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -25,11 +29,23 @@ def offline_tiles(tile_requests):
     return tile_requests
 
 
-def test_a_visitor_sees_the_events_on_the_map_without_tiles(
-    page: Page, assert_accessible, demo, offline_tiles
+@pytest.fixture
+def requests_made(page, live_server) -> list[str]:
+    """Every URL the page asks for, pages, scripts, images, fetches and all."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def elsewhere(urls: list[str], live_server) -> list[str]:
+    return [url for url in urls if not url.startswith(live_server.url + "/")
+            and not url.startswith(("data:", "blob:"))]
+
+
+def test_a_visitor_sees_the_events_on_the_map_and_no_request_leaves_the_site(
+    page: Page, assert_accessible, demo, requests_made, live_server
 ):
-    requests = []
-    page.on("request", lambda r: requests.append(r.url) if "agenda.geojson" in r.url else None)
+    assert socket.gethostbyname(urlsplit(live_server.url).hostname) == "127.0.0.1"
     page.goto(MAP)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Carte des événements")
     markers = page.locator("#carte .leaflet-marker-icon")
@@ -37,14 +53,25 @@ def test_a_visitor_sees_the_events_on_the_map_without_tiles(
     assert markers.count() > 0
     status = page.locator("#carte-etat")
     expect(status).to_contain_text("Événements affichés sur la carte")
-    assert offline_tiles, "the map asked for no tile: the test proves nothing about them"
-    assert requests and "bbox=" in requests[0]
+    # The départements' outlines are the backdrop: drawn from this site, no tile asked for.
+    expect(page.locator("#carte .leaflet-overlay-pane path").first).to_be_attached()
+    assert page.locator("#carte .leaflet-overlay-pane path").count() >= 96
+    assert page.locator("#carte .leaflet-tile").count() == 0
+    geojson = [url for url in requests_made if "agenda.geojson" in url]
+    assert geojson and "bbox=" in geojson[0]
+    assert any(url.endswith("/carte/departements.geojson") for url in requests_made)
 
     # The text alternative lists the same events, with links.
     published = Event.objects.filter(edition__slug="2017", state=EventState.PUBLISHED)
     listing = page.locator("#liste-carte ~ ul").first
     expect(listing.get_by_role("link").first).to_be_visible()
     expect(page.locator("main")).to_contain_text(f"{published.count()} événements correspondent")
+    approximate = published.filter(venue__location_precision="commune").first()
+    assert approximate is not None, "the demo has a venue placed at its commune's centre"
+    expect(listing).to_contain_text(f"{approximate.venue.commune} (position approximative)")
+    if SCREENSHOT:
+        page.wait_for_timeout(500)
+        page.locator("#carte").screenshot(path=SCREENSHOT.replace(".png", "-vue.png"))
     assert_accessible()
 
     # A cluster opens on a click; a marker shows a popup linking to its event.
@@ -63,6 +90,90 @@ def test_a_visitor_sees_the_events_on_the_map_without_tiles(
     if SCREENSHOT:
         page.screenshot(path=SCREENSHOT, full_page=True)
     assert_accessible()
+    assert elsewhere(requests_made, live_server) == []
+
+
+def test_an_event_page_placed_approximately_asks_no_other_host(
+    page: Page, assert_accessible, demo, requests_made, live_server
+):
+    event = Event.objects.filter(edition__slug="2017", state=EventState.PUBLISHED,
+                                 venue__location_precision="commune").first()
+    page.goto(event.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(event.title)
+    expect(page.locator("main")).to_contain_text(event.venue.address)
+    expect(page.locator("main")).to_contain_text("Position approximative")
+    expect(page.locator("#lieu-position")).to_contain_text(f"{event.venue.latitude:.5f}")
+    assert page.locator("[data-semaine-map]").count() == 0
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT.replace(".png", "-evenement.png"), full_page=True)
+    assert_accessible()
+    assert elsewhere(requests_made, live_server) == []
+
+
+def png_tile() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 220, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def tile_server():
+    """A tile server on 127.0.0.1 that answers a tiny PNG to any path, keeping the paths."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    paths: list[str] = []
+    tile = png_tile()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            paths.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, format, *args):  # noqa: A002 - quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", paths
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_a_tile_server_configured_the_tiles_come_from_it(
+    page: Page, settings, demo, requests_made, live_server, tile_server, browser_errors
+):
+    origin, paths = tile_server
+    settings.MAP_TILES_URL = origin + "/plan/{z}/{x}/{y}.png"
+    settings.MAP_TILES_ATTRIBUTION = "© Serveur de tuiles d’essai"
+    policy = dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    policy["img-src"] = [*policy["img-src"], origin]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": policy}
+    page.goto(MAP)
+    expect(page.locator("#carte .leaflet-tile-loaded").first).to_be_attached()
+    expect(page.locator("#carte .leaflet-control-attribution")).to_contain_text("Serveur de tuiles")
+    assert page.locator("#carte .leaflet-overlay-pane path").count() == 0  # tiles, not outlines
+    tiles = [url for url in requests_made if url.startswith(origin)]
+    assert tiles and all(re.fullmatch(re.escape(origin) + r"/plan/\d+/\d+/\d+\.png", url) for url in tiles)
+    assert paths and len(paths) == len(tiles)
+    # The event page draws its small map from the same server.
+    event = Event.objects.filter(edition__slug="2017", state=EventState.PUBLISHED,
+                                 venue__latitude__isnull=False).first()
+    before = len(paths)
+    page.goto(event.get_absolute_url())
+    expect(page.locator("[data-semaine-map=point] .leaflet-tile-loaded").first).to_be_attached()
+    assert len(paths) > before
+    assert [url for url in elsewhere(requests_made, live_server) if not url.startswith(origin)] == []
+    assert browser_errors == []
 
 
 def test_the_map_follows_the_agenda_filters(page: Page, assert_accessible, demo, offline_tiles):

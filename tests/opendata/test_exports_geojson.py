@@ -71,3 +71,17 @@ def test_the_export_is_served_as_geojson(client, edition, publish, venue):
     build_files(edition)
     response = client.get(export_url(edition, "geojson"))
     assert response["Content-Type"] == "application/geo+json"
+
+
+def test_a_venue_placed_at_its_commune_centre_is_in_the_export_flagged_approximate(
+        download, edition, publish, venue):
+    publish(venue=venue, title="À l’adresse")
+    centre = factories.VenueFactory(commune="Rezé", postcode="44400", latitude=47.1906,
+                                    longitude=-1.5689, location_precision="commune")
+    publish(venue=centre, title="Au centre de Rezé")
+    properties = {feature["properties"]["titre"]: feature["properties"]
+                  for feature in collection(download, edition)["features"]}
+    assert properties["Au centre de Rezé"]["position_approximative"] is True
+    assert properties["À l’adresse"]["position_approximative"] is False
+    csv_text = download(edition, "csv")
+    assert b"position_approximative" in csv_text.splitlines()[0]

@@ -17,6 +17,7 @@ from semaine.agenda.models import (
     Programme,
     RegistrationMode,
     Slot,
+    Venue,
 )
 from semaine.registrations.models import Registration, RegistrationStatus
 from semaine.registrations.services import capacity_of, held_seats
@@ -41,6 +42,17 @@ def test_the_demo_is_idempotent(demo):
     again = load_demo()
     assert _counts() == counts
     assert again == demo
+
+
+def test_every_demo_venue_is_on_the_map_offline(demo):
+    """A venue given without coordinates is placed at its commune's centre when the demo loads
+    (no address service offline), and shown as approximate."""
+    assert not Venue.objects.filter(latitude__isnull=True).exists()
+    chateaubriant = Venue.objects.get(name="Délégation départementale de Châteaubriant")
+    assert (chateaubriant.latitude, chateaubriant.longitude) == (47.7167, -1.3764)
+    assert chateaubriant.location_precision == "commune" and chateaubriant.approximate
+    given = Venue.objects.exclude(pk=chateaubriant.pk)
+    assert set(given.values_list("location_precision", flat=True)) == {"exact"}
 
 
 def test_the_demo_accounts_can_sign_in(demo, client):

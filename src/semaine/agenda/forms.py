@@ -297,6 +297,16 @@ class VenueForm(ModelForm):
     class Meta:
         model = Venue
         fields = ["name", "address", "postcode", "commune", "departement", "latitude", "longitude"]
+        help_texts = {
+            "latitude": _("En degrés décimaux (par exemple 47.2184). Laissez la latitude et la "
+                          "longitude vides pour placer le lieu d’après son adresse."),
+            "longitude": _("En degrés décimaux (par exemple -1.5536)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs.update(step="any", inputmode="decimal")
 
     def clean_postcode(self):
         postcode = self.cleaned_data.get("postcode", "")

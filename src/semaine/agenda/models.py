@@ -200,6 +200,20 @@ class Track(models.Model):
         return f"parcours-{self.slug}"
 
 
+class LocationPrecision(models.TextChoices):
+    """Where a venue's position comes from, from the most to the least precise."""
+
+    EXACT = "exact", _("Position fournie avec le lieu")
+    MANUAL = "manual", _("Position placée par l’organisateur")
+    ADDRESS = "address", _("Position de l’adresse")
+    COMMUNE = "commune", _("Centre de la commune")
+    DEPARTEMENT = "departement", _("Centre du département")
+
+
+#: Positions shown as « position approximative »: the centre of the commune or the département.
+APPROXIMATE_PRECISIONS = frozenset({LocationPrecision.COMMUNE, LocationPrecision.DEPARTEMENT})
+
+
 class Venue(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="venues"
@@ -214,6 +228,10 @@ class Venue(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_precision = models.CharField(
+        _("précision de la position"), max_length=12, choices=LocationPrecision.choices, blank=True,
+        help_text=_("Vide tant que le lieu n’est pas placé."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -222,6 +240,15 @@ class Venue(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.commune}"
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def approximate(self) -> bool:
+        """Placed at the centre of its commune or département, not at its address."""
+        return self.location_precision in APPROXIMATE_PRECISIONS
 
 
 class EventState(models.TextChoices):

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,9 +20,10 @@ from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
 from semaine.organisers.services import unique_slug
 
-from . import dates, notifications
+from . import dates, geocoding, notifications, tasks
 from .ledger import RECORD_PREFETCH, RECORD_RELATED, record_decision, record_event, record_events
 from .models import (
+    APPROXIMATE_PRECISIONS,
     Coordination,
     Edition,
     Event,
@@ -30,6 +31,7 @@ from .models import (
     EventState,
     EventStatus,
     HistoryAction,
+    LocationPrecision,
     Programme,
     Slot,
     Track,
@@ -458,16 +460,18 @@ def reopen_submissions(actor, edition: Edition, until: datetime) -> Edition:
     return edition
 
 
-@transaction.atomic
-def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | None = None) -> Venue:
-    require_member(actor, organisation)
-    if venue is not None and venue.organisation_id != organisation.pk:
-        raise ValidationError(_("Ce lieu n'appartient pas à votre organisation."))
-    venue = venue or Venue(organisation=organisation)
-    for name, value in fields.items():
-        setattr(venue, name, value)
-    venue.full_clean()
-    venue.save()
+#: The fields of a venue that say where it is: a change of any of them places it again.
+ADDRESS_FIELDS = ("address", "postcode", "commune", "departement_id")
+#: Venues placed by one run of ``locate_missing_venues`` at most (the next run goes on).
+LOCATE_BATCH = 500
+
+
+def _same_point(a, b) -> bool:
+    return (a is None) == (b is None) and (a is None or round(a, 6) == round(b, 6))
+
+
+def _venue_moved(venue: Venue) -> None:
+    """The venue's published events changed for visitors: new revision, ledger, caches."""
     if venue.pk and venue.events.exists():
         refresh_search_vector(list(venue.events.values_list("pk", flat=True)))
         published = (venue.events.filter(state=EventState.PUBLISHED)
@@ -475,6 +479,43 @@ def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | N
         _changed(published)
         record_events(published, "event.changed")
         content_changed()
+
+
+@transaction.atomic
+def save_venue(actor, organisation: Organisation, fields: dict, venue: Venue | None = None, *,
+               precision: str = LocationPrecision.MANUAL) -> Venue:
+    """Create or change a venue. Coordinates given (and changed) are kept, with ``precision``
+    (``manual`` from the organiser's form, ``exact`` from imported data); without them, or when
+    the address changes under coordinates that were not set by hand, the venue is placed in the
+    background (``tasks.locate_venue``) once the change is committed."""
+    require_member(actor, organisation)
+    if venue is not None and venue.organisation_id != organisation.pk:
+        raise ValidationError(_("Ce lieu n'appartient pas à votre organisation."))
+    venue = venue or Venue(organisation=organisation)
+    before = {name: getattr(venue, name) for name in (*ADDRESS_FIELDS, "latitude", "longitude")}
+    for name, value in fields.items():
+        setattr(venue, name, value)
+    moved = not (_same_point(before["latitude"], venue.latitude)
+                 and _same_point(before["longitude"], venue.longitude))
+    address_changed = venue.pk is None or any(
+        before[name] != getattr(venue, name) for name in ADDRESS_FIELDS)
+    locate = False
+    if venue.latitude is None or venue.longitude is None:
+        venue.latitude = venue.longitude = None
+        venue.location_precision = ""
+        locate = True
+    elif moved:
+        venue.location_precision = precision
+    elif address_changed and venue.location_precision != LocationPrecision.MANUAL:
+        # The old position stays on the map until the new one is found.
+        venue.location_precision = ""
+        locate = True
+    venue.full_clean()
+    venue.save()
+    _venue_moved(venue)
+    if locate:
+        venue_id = venue.pk
+        transaction.on_commit(lambda: tasks.locate_venue.enqueue(venue_id))
     return venue
 
 
@@ -747,3 +788,47 @@ def add_coordinator(actor, edition: Edition, email: str) -> Coordination:
     coordination = Coordination.objects.create(edition=edition, user=user)
     notifications.coordinator_added(edition, user, actor)
     return coordination
+
+
+def locate_venue(venue_id: int) -> Venue | None:
+    """Place a venue by its address (the address service, outside any transaction), else at
+    the centre of its commune. A venue whose address changed meanwhile, or that its organiser
+    placed by hand meanwhile, is left alone (the change queued its own placing)."""
+    venue = Venue.objects.select_related("departement").filter(pk=venue_id).first()
+    if venue is None:
+        return None
+    address = tuple(getattr(venue, name) for name in ADDRESS_FIELDS)
+    position = geocoding.locate(venue.address, venue.postcode, venue.commune, venue.departement.code)
+    if position is None:
+        return venue
+    with transaction.atomic():
+        venue = Venue.objects.select_for_update().get(pk=venue_id)
+        if tuple(getattr(venue, name) for name in ADDRESS_FIELDS) != address:
+            return venue
+        if venue.location_precision in (LocationPrecision.MANUAL, LocationPrecision.EXACT) \
+                and venue.latitude is not None:
+            return venue
+        unchanged = (venue.location_precision == position.precision
+                     and _same_point(venue.latitude, position.latitude)
+                     and _same_point(venue.longitude, position.longitude))
+        if unchanged:
+            return venue
+        venue.latitude, venue.longitude = position.latitude, position.longitude
+        venue.location_precision = position.precision
+        venue.save(update_fields=["latitude", "longitude", "location_precision"])
+        _venue_moved(venue)
+    return venue
+
+
+def locate_missing_venues(*, limit: int = LOCATE_BATCH, approximate: bool = False) -> int:
+    """Place the venues that have no position yet (venues created before positions were looked
+    up, or in bulk), and with ``approximate`` those placed at a commune's or département's
+    centre (the address service may find them now); returns how many were placed."""
+    missing = Q(latitude__isnull=True)
+    if approximate:
+        missing |= Q(location_precision__in=APPROXIMATE_PRECISIONS)
+    placed = 0
+    for venue_id in Venue.objects.filter(missing).order_by("pk").values_list("pk", flat=True)[:limit]:
+        venue = locate_venue(venue_id)
+        placed += venue is not None and venue.latitude is not None
+    return placed

@@ -134,6 +134,9 @@ class VenueOut(Schema):
     region: str = Field(description="Code INSEE de la région")
     latitude: float | None
     longitude: float | None
+    approximate_position: bool = Field(
+        False, description="Vrai quand le lieu est placé au centre de sa commune ou de son "
+                           "département (son adresse n’a pas été trouvée)")
 
 
 class EventOut(Schema):

@@ -39,7 +39,7 @@ def _venue(venue) -> dict | None:
         "name": venue.name, "address": venue.address, "postcode": venue.postcode,
         "commune": venue.commune, "departement": venue.departement.code,
         "region": venue.departement.region.code, "latitude": venue.latitude,
-        "longitude": venue.longitude,
+        "longitude": venue.longitude, "approximate_position": venue.approximate,
     }
 
 

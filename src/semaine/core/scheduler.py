@@ -29,6 +29,7 @@ JOBS = [
     ("semaine.accounts.tasks.send_daily_digests", 3600),
     ("semaine.accounts.tasks.send_submission_digests", 600),
     ("semaine.opendata.tasks.build_open_data_files", 300),
+    ("semaine.agenda.tasks.locate_venues", 3600),
 ]
 
 

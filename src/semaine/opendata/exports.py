@@ -138,6 +138,9 @@ FIELDS: list[tuple[str, str, str, dict]] = [
      {"constraints": {"minimum": -90, "maximum": 90}}),
     ("longitude", "number", "Longitude du lieu, degrés décimaux (WGS 84).",
      {"constraints": {"minimum": -180, "maximum": 180}}),
+    ("position_approximative", "boolean",
+     "Vrai quand le lieu est placé au centre de sa commune ou de son département (son adresse "
+     "n’a pas été trouvée).", {}),
     ("organisateur", "string", "Organisation qui publie l’événement.",
      {"constraints": {"required": True}}),
     ("site_organisateur", "string", "Site web de l’organisateur.", {"format": "uri"}),
@@ -210,8 +213,8 @@ EXPORTED_FIELDS = (
     "image", "published_at", "updated_at", *ACCESSIBILITY_COLUMNS,
     "edition__slug", "organisation__name", "organisation__website", "programme__title",
     "track__name", "venue__name", "venue__address", "venue__postcode", "venue__commune",
-    "venue__latitude", "venue__longitude", "venue__departement__code", "venue__departement__name",
-    "venue__departement__region__code", "venue__departement__region__name",
+    "venue__latitude", "venue__longitude", "venue__location_precision", "venue__departement__code",
+    "venue__departement__name",    "venue__departement__region__code", "venue__departement__region__name",
 )
 
 
@@ -374,6 +377,7 @@ def records(events: Iterable[Event], event_url: Callable[[object, str], str]) ->
             "region": region.name if region else None,
             "latitude": venue.latitude if venue else None,
             "longitude": venue.longitude if venue else None,
+            "position_approximative": venue.approximate if venue else None,
             "organisateur": event.organisation.name,
             "site_organisateur": event.organisation.website or None,
             "co_organisateurs": _names(prefetched(event, "co_organisers")),
@@ -459,7 +463,7 @@ GEOJSON_PROPERTIES = (
     "identifiant_evenement", "titre", "url", "date_debut", "date_fin", "statut",
     "mode_participation", "lieu", "adresse", "code_postal", "commune", "code_departement",
     "code_region", "organisateur", "programme", "parcours", "themes", "formats", "publics",
-    "inscription", "lien_inscription",
+    "inscription", "lien_inscription", "position_approximative",
 )
 _LISTS = {"themes", "formats", "publics"}
 

@@ -39,13 +39,21 @@ from semaine.agenda.models import (
     Event,
     EventState,
     Format,
+    LocationPrecision,
     Programme,
     RegistrationMode,
     Theme,
     Track,
     Venue,
 )
-from semaine.agenda.services import SlotData, create_event, publish_event, save_venue, submit_event
+from semaine.agenda.services import (
+    SlotData,
+    create_event,
+    locate_missing_venues,
+    publish_event,
+    save_venue,
+    submit_event,
+)
 from semaine.ledger.services import seal_all
 from semaine.organisers.models import Membership, Organisation, OrganisationStatus, Role
 from semaine.organisers.services import approve_organisation, register_organisation
@@ -192,7 +200,7 @@ class _Loader:
                     "name": spec.name, "address": spec.address, "postcode": spec.postcode,
                     "commune": spec.commune, "departement": departements[spec.departement],
                     "latitude": spec.latitude, "longitude": spec.longitude,
-                })
+                }, precision=LocationPrecision.EXACT)
             self.venues[key] = venue
 
     def programme(self, org: str, title: str, description: str) -> Programme:
@@ -370,6 +378,13 @@ def _load_upcoming(loader: _Loader, today: date) -> Edition:
     return edition
 
 
+def _locate_venues(progress: Callable[[str], None]) -> None:
+    """Venues given without coordinates go on the map (their commune's centre offline)."""
+    placed = locate_missing_venues()
+    if placed:
+        progress(f"Lieux placés sur la carte : {placed}.")
+
+
 def load_demo(progress: Callable[[str], None] | None = None, data: DemoData | None = None) -> dict:
     """Create the 2017 demo edition, its organisers and events, and an upcoming edition whose
     events take registrations; return the demo accounts. The content is ``data``, by default
@@ -387,6 +402,7 @@ def load_demo(progress: Callable[[str], None] | None = None, data: DemoData | No
         upcoming_loaded = Edition.objects.filter(slug=data.upcoming.slug).exists()
         if past_loaded and upcoming_loaded:
             progress("Les éditions de démonstration (2017 et à venir) sont déjà chargées.")
+            _locate_venues(progress)
             return _accounts(data)
 
         progress("Comptes et organisations…")
@@ -400,6 +416,7 @@ def load_demo(progress: Callable[[str], None] | None = None, data: DemoData | No
             _load_past(loader, edition)
         if not upcoming_loaded:
             _load_upcoming(loader, timezone.localdate())
+    _locate_venues(progress)
     progress("Registre public : scellement du premier bloc…")
     seal_all()  # the demo's log is never empty: every published event is in its first block
     return _accounts(data)

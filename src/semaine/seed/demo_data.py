@@ -79,8 +79,8 @@ class VenueData:
     postcode: str
     commune: str
     departement: str
-    latitude: float
-    longitude: float
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,8 @@ def _venues(directory: Path, organisations: set[str]) -> dict[str, VenueData]:
             organisation=item.get("organisation", choices=organisations), name=item.get("name"),
             address=item.get("address"), postcode=item.get("postcode"),
             commune=item.get("commune"), departement=item.get("departement"),
-            latitude=item.get("latitude", (float, int)), longitude=item.get("longitude", (float, int)),
+            latitude=item.get("latitude", (float, int), None),
+            longitude=item.get("longitude", (float, int), None),
         )
     return venues
 

@@ -32,6 +32,7 @@ from semaine.agenda.models import (
     EventState,
     EventStatus,
     Format,
+    LocationPrecision,
     Programme,
     RegistrationMode,
     Slot,
@@ -679,6 +680,7 @@ def _venues(rng: random.Random, orgs: list[_Org], communes: dict) -> None:
                 commune=commune.name,
                 departement=org.departement,
                 latitude=round(commune.latitude + rng.uniform(-0.01, 0.01), 6),
+                location_precision=LocationPrecision.EXACT,
                 longitude=round(commune.longitude + rng.uniform(-0.01, 0.01), 6),
             )
             org.venues.append((venue, commune))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from semaine.agenda.models import Event
 from semaine.interop import openagenda
-from semaine.opendata.models import ImportStatus, OpenAgendaLink
+from semaine.interop.models import ImportStatus, OpenAgendaLink
 from tests import factories
 
 from .openagenda_data import DATA, by_outcome, paris

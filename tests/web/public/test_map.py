@@ -299,12 +299,78 @@ def test_an_unknown_edition_has_no_map(client, db):
     assert client.get(reverse("agenda:map", kwargs={"edition": "inconnue"})).status_code == 404
 
 
-def test_the_event_page_shows_a_small_map_of_a_located_venue(client, edition, organisation, venue):
+def test_the_event_page_shows_a_small_map_of_a_located_venue_with_a_tile_server(
+        client, settings, edition, organisation, venue):
+    settings.MAP_TILES_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     event = published(edition, organisation, venue)
     html = client.get(event.get_absolute_url()).text
     assert 'data-semaine-map="point"' in html
     assert 'data-lat="47.218400" data-lon="-1.553600"' in html
     assert "3 quai Ceineray" in html  # the address stays in text
+    assert "ui/map.js" in html
+
+
+def test_without_a_tile_server_the_event_page_gives_the_address_and_coordinates_in_text(
+        client, edition, organisation, venue):
+    event = published(edition, organisation, venue)
+    html = client.get(event.get_absolute_url()).text
+    assert 'data-semaine-map' not in html
+    assert "ui/map.js" not in html and "leaflet" not in html
+    assert "3 quai Ceineray" in html
+    # The position in text, marked for the ledger's check, and a geo: link for the visitor's app.
+    assert 'data-shown="venue.position" data-lat="47.218400" data-lon="-1.553600"' in html
+    assert 'href="geo:47.21840,-1.55360"' in html
+    assert "Position approximative" not in html
+
+
+def test_an_approximate_position_is_flagged_on_the_event_page_the_map_and_the_geojson(
+        client, edition, organisation):
+    venue = factories.VenueFactory(organisation=organisation, latitude=47.2172, longitude=-1.5534,
+                                   location_precision="commune")
+    exact = place(organisation, *CAEN, commune="Caen")
+    approximate = published(edition, organisation, venue, title="Au centre de Nantes")
+    published(edition, organisation, exact, title="À Caen")
+    html = client.get(approximate.get_absolute_url()).text
+    assert "Position approximative" in html
+    assert "placé au centre de sa commune" in html
+    properties = {feature["properties"]["title"]: feature["properties"]
+                  for feature in get_geojson(client, edition)["features"]}
+    assert properties["Au centre de Nantes"]["approximate"] is True
+    assert properties["À Caen"]["approximate"] is False
+    page = client.get(map_url(edition)).text
+    assert "Nantes (position approximative)" in page
+    assert "Caen (position approximative)" not in page
+    assert 'data-label-approximate="Position approximative"' in page
+
+
+def test_the_map_asks_no_other_host_without_a_tile_server(client, edition, organisation, venue):
+    published(edition, organisation, venue)
+    page = client.get(map_url(edition))
+    html = page.text
+    assert 'data-tiles=""' in html
+    assert f'data-outlines="{reverse("agenda:departements_geojson")}"' in html
+    # No resource of another origin: scripts, styles, images, fonts are this site's.
+    assert not re.search(r'(src|href)="(https?:)?//', html.replace(
+        'href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"', ""))
+    policy = page["Content-Security-Policy"]
+    img = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert img.split() == ["img-src", "'self'", "data:"]
+
+
+def test_the_departements_outlines_are_geojson_on_the_globe(client, db):
+    response = client.get(reverse("agenda:departements_geojson"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert "max-age" in response["Cache-Control"]
+    document = json.loads(response.content)
+    assert document["type"] == "FeatureCollection"
+    assert len(document["features"]) == 96  # metropolitan France and Corsica
+    finistere = next(f for f in document["features"] if f["id"] == "29")
+    assert finistere["geometry"]["type"] == "MultiPolygon"
+    points = [p for polygon in finistere["geometry"]["coordinates"] for ring in polygon for p in ring]
+    # Finistère lies between 5.2° and 3.3° west, 47.6° and 48.8° north.
+    assert all(-5.3 < lon < -3.3 and 47.6 < lat < 48.8 for lon, lat in points)
+    assert all(ring[0] == ring[-1] for polygon in finistere["geometry"]["coordinates"] for ring in polygon)
 
 
 def test_the_event_page_has_no_map_without_coordinates(client, edition, organisation):

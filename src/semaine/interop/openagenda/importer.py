@@ -21,7 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from semaine.agenda import services as agenda_services
-from semaine.agenda.models import Event, EventState, EventStatus, Programme, RegistrationMode, Track, Venue
+from semaine.agenda.models import (
+    Event,
+    EventState,
+    EventStatus,
+    LocationPrecision,
+    Programme,
+    RegistrationMode,
+    Track,
+    Venue,
+)
 from semaine.agenda.services import SlotData
 from semaine.core.text import one_line
 from semaine.interop.models import ImportStatus, OpenAgendaImport, OpenAgendaLink
@@ -87,7 +96,7 @@ def _venue(actor, organisation: Organisation, place: Place) -> Venue:
             "name": place.name, "address": place.address, "postcode": place.postcode,
             "commune": place.commune, "departement": place.departement,
             "latitude": place.latitude, "longitude": place.longitude,
-        })
+        }, precision=LocationPrecision.EXACT)
     return venue
 
 

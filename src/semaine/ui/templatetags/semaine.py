@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django import template
@@ -18,6 +19,12 @@ PARIS = ZoneInfo("Europe/Paris")
 def markdown_filter(text):
     # The output of render_markdown is sanitised by nh3 against an allow-list.
     return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.filter
+def map_host(url):
+    """The host name of a tile server's URL template (``data.geopf.fr``)."""
+    return urlsplit(str(url or "").replace("{s}", "a")).hostname or ""
 
 
 @register.filter

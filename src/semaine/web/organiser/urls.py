@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/evenements/", views.events, name="events"),
     path("<slug:slug>/evenements/nouveau/", views.event_create, name="event_create"),
     path("<slug:slug>/lieux/", views.venues, name="venues"),
+    path("<slug:slug>/lieux/<int:pk>/", views.venue_edit, name="venue_edit"),
     path("<slug:slug>/membres/", views.members, name="members"),
     path("<slug:slug>/programmes/", programmes.programmes, name="programmes"),
     path("programmes/<int:pk>/", programmes.programme, name="programme"),

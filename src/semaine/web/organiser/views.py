@@ -22,7 +22,7 @@ from semaine.agenda.forms import (
     VenueForm,
     slot_initial,
 )
-from semaine.agenda.models import Event, EventState
+from semaine.agenda.models import Event, EventState, Venue
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
@@ -318,6 +318,24 @@ def venues(request, slug):
         {"organisation": organisation, "form": form,
          "venues": organisation.venues.select_related("departement")},
     )
+
+
+@login_required
+def venue_edit(request, slug, pk):
+    organisation = _organisation_for(request, slug)
+    venue = get_object_or_404(organisation.venues.select_related("departement"), pk=pk)
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agenda_services.save_venue(request.user, organisation, form.cleaned_data,
+                                       Venue.objects.get(pk=venue.pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Le lieu est enregistré."))
+            return redirect("organisers:venues", slug=organisation.slug)
+    return render(request, "organisers/venue_edit.html",
+                  {"organisation": organisation, "form": form, "venue": venue})
 
 
 @login_required

@@ -13,6 +13,7 @@ urlpatterns = [
     path("editions/<slug:edition>/calendrier/", views.calendar_page, name="calendar"),
     path("editions/<slug:edition>/carte/", map_views.map_page, name="map"),
     path("editions/<slug:edition>/agenda.geojson", map_views.geojson, name="geojson"),
+    path("carte/departements.geojson", map_views.departements, name="departements_geojson"),
     path("editions/<slug:edition>/themes/", views.theme_index, name="themes"),
     path("editions/<slug:edition>/themes/<slug:slug>/", views.theme_page, name="theme"),
     path("editions/<slug:edition>/departements/<str:code>/", views.departement_page,

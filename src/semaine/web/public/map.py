@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from semaine.agenda.geo import GEOJSON_TYPE, feature
 from semaine.agenda.links import event_url_builder
-from semaine.agenda.models import PARIS, Edition, Event, EventStatus
+from semaine.agenda.models import APPROXIMATE_PRECISIONS, PARIS, Edition, Event, EventStatus
 from semaine.agenda.search import parse_filters, search_events
 from semaine.core.cache import cache_anonymous
 from semaine.core.problems import problem
+from semaine.territory.communes import outlines
 from semaine.ui.dates import format_date
 
 #: Features in one GeoJSON answer at most; beyond, ``"truncated": true`` says the rest is cut.
@@ -123,6 +124,7 @@ def feature_collection(request, edition: Edition, queryset, bbox=None) -> dict:
         queryset.values_list(
             "pk", "public_id", "slug", "title", "status", "first_starts_at",
             "venue__longitude", "venue__latitude", "venue__commune", "organisation__name",
+            "venue__location_precision",
         )[: MAX_FEATURES + 1]
     )
     truncated = len(rows) > MAX_FEATURES
@@ -136,7 +138,7 @@ def feature_collection(request, edition: Edition, queryset, bbox=None) -> dict:
     statuses = {value: str(label) for value, label in EventStatus.choices}
     labels: dict = {}
     features = []
-    for pk, public_id, slug, title, status, starts_at, lon, lat, commune, organisation in unique:
+    for pk, public_id, slug, title, status, starts_at, lon, lat, commune, organisation, precision in unique:
         public_id = str(public_id)
         features.append(feature(public_id, lon, lat, {
             "title": title,
@@ -148,6 +150,7 @@ def feature_collection(request, edition: Edition, queryset, bbox=None) -> dict:
             "formats": format_names.get(pk, []),
             "status": status,
             "status_label": statuses.get(status, status),
+            "approximate": precision in APPROXIMATE_PRECISIONS,
         }))
     collection = {"type": "FeatureCollection", "features": features}
     if truncated:
@@ -172,6 +175,15 @@ def geojson(request, edition):
     collection = feature_collection(request, edition, search_events(edition, filters), bbox)
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
     return HttpResponse(body, content_type=GEOJSON_TYPE)
+
+
+def departements(request):
+    """The départements' outlines, drawn under the markers when no tile server is configured."""
+    data = outlines()
+    body = json.dumps({"type": "FeatureCollection", "features": data["features"]}, separators=(",", ":"))
+    response = HttpResponse(body, content_type=GEOJSON_TYPE)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _filters_query(request) -> str:
@@ -200,7 +212,7 @@ def map_page(request, edition):
         bounds = METROPOLITAN_FRANCE
     events = results.select_related("edition", "organisation", "venue").only(
         "public_id", "slug", "title", "status", "attendance_mode", "first_starts_at",
-        "edition__slug", "organisation__name", "venue__commune",
+        "edition__slug", "organisation__name", "venue__commune", "venue__location_precision",
     )[:TEXT_LIST_SIZE]
     query_string = _filters_query(request)
     geojson_url = reverse("agenda:geojson", kwargs={"edition": edition.slug})

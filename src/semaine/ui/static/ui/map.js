@@ -5,7 +5,9 @@
 //     (data-geojson, with the agenda's filters), initial view data-bounds (west,south,east,north);
 //   data-semaine-map="point": one marker at data-lat, data-lon, labelled data-label.
 // Common: data-tiles (XYZ template), data-attribution, data-images (Leaflet's marker images).
-// The map works without tiles (offline, blocked tile server): markers and clusters still show.
+// The map works without tiles (none configured, offline, blocked tile server): markers and
+// clusters still show; with none configured, the outlines of the départements (data-outlines,
+// GeoJSON from this site) are drawn under them, and no other host is asked for anything.
 // No inline style in markup (the CSP forbids it): Leaflet sets styles through the CSSOM only.
 (function () {
   "use strict";
@@ -28,11 +30,29 @@
     return L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
   }
 
+  function drawOutlines(map, url) {
+    fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (collection) {
+        L.geoJSON(collection, {
+          interactive: false,
+          style: function () {
+            return { color: "#8585f6", weight: 1, opacity: 0.9, fillColor: "#f5f5fe", fillOpacity: 1 };
+          },
+        }).addTo(map);
+      })
+      .catch(function () { /* the markers stay without a backdrop */ });
+  }
+
   function baseMap(container, options) {
     var data = container.dataset;
     container.hidden = false;
     if (data.images) { L.Icon.Default.imagePath = data.images; }
-    var map = L.map(container, Object.assign({}, options, { zoomControl: false }));
+    // Clusters need the map's own zoom bounds (a tile layer would otherwise give them).
+    var map = L.map(container, Object.assign({ minZoom: 2, maxZoom: 19 }, options, { zoomControl: false }));
     if (options.zoomControl !== false) { // our own, with labels in the page's language
       L.control.zoom({
         zoomInTitle: data.labelZoomIn || "+",
@@ -55,6 +75,7 @@
       tiles.addTo(map);
     } else {
       container.classList.add("semaine-map--no-tiles");
+      if (data.outlines) { drawOutlines(map, data.outlines); }
     }
     return map;
   }
@@ -121,6 +142,12 @@
       line.textContent = (row[0] ? row[0] + " " : "") + row[1];
       box.appendChild(line);
     });
+    if (props.approximate && data.labelApproximate) {
+      var approximate = document.createElement("p");
+      approximate.className = "semaine-map__popup-approximate";
+      approximate.textContent = data.labelApproximate;
+      box.appendChild(approximate);
+    }
     if (props.status && props.status !== "scheduled" && props.status_label) {
       var status = document.createElement("p");
       status.className = "semaine-map__popup-status";
