@@ -20,7 +20,7 @@ ENV_HELPERS = {"env", "env_bool", "env_int", "env_float", "env_list"}
 FORMER_NAMES = {"SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "EMAIL_HOST",
                 "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
                 "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-                "SECURE_HSTS_PRELOAD", "WEB_CONCURRENCY"}
+                "SECURE_HSTS_PRELOAD", "WEB_CONCURRENCY", "SEMAINE_MAP_TILES", "SEMAINE_MAP_ATTRIBUTION"}
 
 
 def _is_os_environ(node: ast.AST) -> bool:
@@ -154,6 +154,19 @@ def test_the_database_url_is_read_under_both_names(tmp_path):
                      SEMAINE_DATABASE_URL=f"sqlite:///{tmp_path}/semaine.sqlite3")
     assert former["DATABASES"]["default"]["NAME"] == f"{tmp_path}/former.sqlite3"
     assert both["DATABASES"]["default"]["NAME"] == f"{tmp_path}/semaine.sqlite3"
+
+
+def test_the_map_tiles_are_read_under_their_former_names(tmp_path):
+    former = _settings(tmp_path, "MAP_TILES_URL", "MAP_TILES_ATTRIBUTION",
+                       SEMAINE_MAP_TILES="https://tiles.example.org/{z}/{x}/{y}.png",
+                       SEMAINE_MAP_ATTRIBUTION="© exemple")
+    both = _settings(tmp_path, "MAP_TILES_URL", SEMAINE_MAP_TILES="https://old.example.org/{z}/{x}/{y}.png",
+                     SEMAINE_MAP_TILES_URL="https://new.example.org/{z}/{x}/{y}.png")
+    none = _settings(tmp_path, "MAP_TILES_URL")
+    assert former == {"MAP_TILES_URL": "https://tiles.example.org/{z}/{x}/{y}.png",
+                      "MAP_TILES_ATTRIBUTION": "© exemple"}
+    assert both["MAP_TILES_URL"] == "https://new.example.org/{z}/{x}/{y}.png"
+    assert none["MAP_TILES_URL"] == ""
 
 
 def test_an_unknown_theme_is_refused_at_start(tmp_path):

@@ -39,8 +39,7 @@ SKIPPED_PATHS = re.compile(
 SKIPPED_QUERIES = re.compile(r"(^|&)format=")
 
 #: internal codes that are also French words (or an article), so may be read in French text
-FRENCH_WORDS = {"message", "invitation", "association", "commune", "le", "la", "les", "l’", "-", "",
-                "none"}
+FRENCH_WORDS = {"message", "invitation", "association", "commune", "le", "la", "les", "l’", "-", "", "none"}
 #: English words that a French page never shows (matched as whole words, case as written)
 ENGLISH = ["the", "and", "of", "with", "Submit", "Cancel", "Next", "Previous", "None", "True",
            "False", "Save", "Delete", "Search", "Close", "Back", "Edit", "Loading", "Yes", "Sign in",
