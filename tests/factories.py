@@ -183,3 +183,48 @@ def move_slot(slot, *, starts_in=timedelta(minutes=-30), lasts=timedelta(hours=2
     slot.refresh_from_db()
     slot.event.refresh_span()
     return slot
+
+
+# --- hackathons --------------------------------------------------------------------------------
+
+
+def hackathon_schedule(start=None) -> dict:
+    """A hackathon's calendar: registration now, kick-off tomorrow, deadline in three days."""
+    now = start or timezone.now()
+    return {
+        "registration_opens_at": now - timedelta(days=10),
+        "registration_closes_at": now + timedelta(hours=12),
+        "kickoff_at": now + timedelta(days=1),
+        "submission_deadline": now + timedelta(days=3),
+        "pitches_at": now + timedelta(days=3, hours=2),
+        "results_at": now + timedelta(days=3, hours=4),
+    }
+
+
+def hackathon(edition, organisation, *, state="open", title="Hackathon tourisme et données",
+              **values):
+    """A published hackathon event and its hackathon (open by default), with one challenge."""
+    from semaine.hackathons.models import Challenge, Hackathon
+
+    event = published_event(edition, organisation, title=title, formats=("hackathon",),
+                            registration_mode="platform")
+    hack = Hackathon.objects.create(event=event, state=state,
+                                    **{**hackathon_schedule(), "team_max": 3, **values})
+    Challenge.objects.create(
+        hackathon=hack, organisation=organisation, title="Tourisme",
+        problem="Les visiteurs ne trouvent pas les sites peu connus.",
+        serves="Les offices de tourisme", expected_outcome="Un service de suggestions",
+        contact_name="Claire Dupont", contact_email="claire@example.fr")
+    return hack
+
+
+def participant(hack, **user_fields):
+    """A person with a confirmed registration to the hackathon's event."""
+    from semaine.registrations.models import Registration, RegistrationStatus
+
+    user = UserFactory(**user_fields)
+    Registration.objects.create(event=hack.event, slot=hack.event.slots.first(), user=user,
+                                email=user.email, first_name=user.first_name,
+                                last_name=user.last_name, status=RegistrationStatus.CONFIRMED,
+                                confirmed_at=timezone.now())
+    return user
