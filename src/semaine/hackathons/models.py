@@ -74,8 +74,11 @@ class Hackathon(models.Model):
         verbose_name = _("hackathon")
         verbose_name_plural = _("hackathons")
         constraints = [
-            models.CheckConstraint(condition=Q(team_max__gte=models.F("team_min")),
-                                   name="hackathon_team_size_ordered"),
+            models.CheckConstraint(
+                condition=Q(team_max__gte=models.F("team_min")), name="hackathon_team_size_ordered",
+                violation_error_code="team_size",
+                violation_error_message=_("La taille maximale doit être au moins la taille "
+                                          "minimale.")),
         ]
 
     def __str__(self):
@@ -129,8 +132,10 @@ class Dataset(models.Model):
         verbose_name = _("jeu de données")
         verbose_name_plural = _("jeux de données")
         constraints = [
-            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""),
-                                   name="dataset_has_link_or_file"),
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""), name="dataset_has_link_or_file",
+                violation_error_message=_("Donnez l’adresse du jeu de données ou déposez un "
+                                          "fichier.")),
         ]
 
     def __str__(self):

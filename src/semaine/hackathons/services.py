@@ -16,6 +16,7 @@ from semaine.accounts import outbox
 from semaine.accounts.models import EmailKind
 from semaine.accounts.notifications import absolute, notify, render
 from semaine.agenda.models import PARIS, EventState
+from semaine.core.cache import content_changed
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import is_member
 
@@ -108,6 +109,7 @@ def set_up_hackathon(user, event, **values) -> Hackathon:
                                              "minimale.")})
     _full_clean(hackathon, exclude=["event"])
     hackathon.save()
+    content_changed()
     return hackathon
 
 
@@ -126,6 +128,7 @@ def open_hackathon(user, hackathon: Hackathon) -> Hackathon:
         raise ValidationError(_("Ajoutez au moins un défi avant d’ouvrir le hackathon."))
     hackathon.state = HackathonState.OPEN
     hackathon.save(update_fields=["state"])
+    content_changed()
     return hackathon
 
 
@@ -141,6 +144,7 @@ def extend_deadline(user, hackathon: Hackathon, until) -> Hackathon:
             "La prolongation doit finir après la date limite de dépôt.")})
     hackathon.deadline_extended_until = until
     hackathon.save(update_fields=["deadline_extended_until"])
+    content_changed()
     return hackathon
 
 
@@ -155,6 +159,7 @@ def add_challenge(user, hackathon: Hackathon, *, organisation: Organisation, **v
                           position=hackathon.challenges.count(), **values)
     _full_clean(challenge)
     challenge.save()
+    content_changed()
     return challenge
 
 
@@ -176,6 +181,7 @@ def add_dataset(user, challenge: Challenge, *, upload=None, **values) -> Dataset
                                         "fichier.")})
     _full_clean(dataset, exclude=["file"])
     dataset.save()
+    content_changed()
     return dataset
 
 
@@ -522,6 +528,7 @@ def publish_results(user, hackathon: Hackathon, prizes: dict | None = None) -> l
     ranked = ledger.record_results(hackathon)
     hackathon.state, hackathon.results_published_at = HackathonState.PUBLISHED, timezone.now()
     hackathon.save(update_fields=["state", "results_published_at"])
+    content_changed()
     link = absolute(reverse("hackathons:results", kwargs={"public_id": hackathon.public_id}))
     members = [m.user for m in TeamMembership.objects.filter(hackathon=hackathon)
                .select_related("user")]

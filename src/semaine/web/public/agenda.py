@@ -12,6 +12,7 @@ from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, 
 from semaine.agenda.permissions import can_edit_event, can_view_event, is_coordinator
 from semaine.core.cache import cache_anonymous
 from semaine.core.pagination import paginate
+from semaine.hackathons import queries as hackathon_queries
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
@@ -141,6 +142,7 @@ def event_page(request, edition, public_id, slug):
         "is_preview": event.state != EventState.PUBLISHED,
         "related": queries.related_events(event) if event.is_published else [],
         "registration_slots": event.registration_slots(),
+        "hackathon": hackathon_queries.hackathon_of_event(event),
     }
     if event.is_published:
         from semaine.ledger.queries import recorded_in

@@ -9,10 +9,13 @@ urlpatterns = [
     path("<uuid:public_id>/resultats/", views.results, name="results"),
     path("defis/<uuid:public_id>/", views.challenge, name="challenge"),
     path("equipes/<uuid:public_id>/", views.team, name="team"),
+    path("equipes/<uuid:public_id>/agir/", views.team_action, name="team_action"),
     path("equipes/<uuid:public_id>/projet/", views.submission, name="submission"),
     path("jury/invitation/<str:token>/", views.juror_accept, name="juror_accept"),
     path("<uuid:public_id>/jury/", views.jury, name="jury"),
     path("jury/projets/<uuid:public_id>/", views.score, name="score"),
     path("organisateur/evenements/<int:pk>/", organiser.set_up, name="set_up"),
     path("organisateur/<uuid:public_id>/", organiser.manage, name="manage"),
+    path("organisateur/defis/<uuid:public_id>/donnees/", organiser.dataset_add,
+         name="dataset_add"),
 ]

@@ -1,0 +1,129 @@
+"""Reads shared by the hackathon pages (and later the API and the exports): bounded, no N+1."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from . import ledger, ranking
+from .models import (
+    Challenge,
+    Hackathon,
+    HackathonState,
+    JoinRequestStatus,
+    Juror,
+    ScoreSheet,
+    Submission,
+    Team,
+    TeamMembership,
+    TeamState,
+)
+from .permissions import is_organiser
+from .services import HACKATHON_FORMAT
+
+VISIBLE = (HackathonState.OPEN, HackathonState.SCORING_CLOSED, HackathonState.PUBLISHED)
+
+
+def hackathon_of_event(event) -> Hackathon | None:
+    """The hackathon the event page links to (once it is open)."""
+    return Hackathon.objects.filter(event=event, state__in=VISIBLE).only(
+        "public_id", "state", "event_id").first()
+
+
+def for_event_detail(event) -> dict:
+    """For the organiser's event page: whether the event can hold a hackathon, and its hackathon."""
+    return {"is_hackathon": event.formats.filter(slug=HACKATHON_FORMAT).exists(),
+            "hackathon": Hackathon.objects.filter(event=event).first()}
+
+
+def hackathon(public_id, user) -> Hackathon:
+    """The hackathon page's hackathon: raises ``Hackathon.DoesNotExist`` when the visitor may
+    not see it (in preparation, and not its organiser)."""
+    found = (Hackathon.objects.select_related("event__organisation", "event__edition")
+             .prefetch_related(Prefetch("challenges", Challenge.objects.select_related(
+                 "organisation").annotate(team_count=Count(
+                     "teams", filter=Q(teams__state=TeamState.ACTIVE)))))
+             .get(public_id=public_id))
+    if found.state not in VISIBLE and not is_organiser(user, found):
+        raise Hackathon.DoesNotExist
+    return found
+
+
+def challenge(public_id, user) -> Challenge:
+    found = (Challenge.objects.select_related("hackathon__event", "organisation")
+             .prefetch_related("datasets",
+                               Prefetch("teams", Team.objects.filter(state=TeamState.ACTIVE)
+                                        .select_related("submission")
+                                        .annotate(size=Count("memberships"))))
+             .get(public_id=public_id))
+    if found.hackathon.state not in VISIBLE and not is_organiser(user, found.hackathon):
+        raise Challenge.DoesNotExist
+    return found
+
+
+def team(public_id) -> Team:
+    return (Team.objects.select_related("hackathon__event", "challenge")
+            .prefetch_related(Prefetch("memberships",
+                                       TeamMembership.objects.select_related("user")))
+            .get(public_id=public_id))
+
+
+def pending_requests(team_obj):
+    return team_obj.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
+
+
+def membership_of(user, hackathon_obj) -> TeamMembership | None:
+    if not user.is_authenticated:
+        return None
+    return (TeamMembership.objects.select_related("team").filter(hackathon=hackathon_obj,
+                                                                 user=user).first())
+
+
+@dataclass
+class ResultRow:
+    rank: int
+    submission: Submission
+    score: str
+    firsts: int
+    sheets: int
+
+
+def results(hackathon_obj) -> dict:
+    """The published ranking (overall and per challenge), its criteria and the published sheets."""
+    record = ledger.results_record(hackathon_obj)
+    sheets = ledger.published_sheets(hackathon_obj)
+    ranked = ranking.from_records(record["criteria"], sheets)
+    submissions = {str(s.public_id): s for s in hackathon_obj.submissions
+                   .select_related("team", "challenge")}
+    rows = [ResultRow(r.rank, submissions[r.submission], ranking.score_text(r.score), r.firsts,
+                      r.sheets) for r in ranked]
+    per_challenge = {}
+    for row in rows:
+        per_challenge.setdefault(row.submission.challenge, []).append(row)
+    titles = {key: s.title for key, s in submissions.items()}
+    return {"rows": rows, "per_challenge": per_challenge, "criteria": record["criteria"],
+            "sheets": [{**s, "title": titles.get(s["submission"], "")} for s in sheets],
+            "record": record}
+
+
+def juror_submissions(juror: Juror) -> list[tuple[Submission, ScoreSheet | None]]:
+    """The submissions a juror is given (never a conflicted one, nor their own), with their
+    own sheet if any: never another juror's."""
+    mine = {s.submission_id: s for s in juror.sheets.all()}
+    conflicts = list(juror.conflicts.values_list("team_id", "organisation_id"))
+    teams = {t for t, _o in conflicts if t} | set(
+        TeamMembership.objects.filter(hackathon=juror.hackathon, user_id=juror.user_id)
+        .values_list("team_id", flat=True))
+    organisations = {o for _t, o in conflicts if o}
+    submissions = (Submission.objects.filter(hackathon=juror.hackathon)
+                   .exclude(team_id__in=teams).exclude(challenge__organisation_id__in=organisations)
+                   .select_related("team", "challenge").order_by("title", "pk"))
+    return [(submission, mine.get(submission.pk)) for submission in submissions]
+
+
+def progress(hackathon_obj) -> list[dict]:
+    """For the organiser: each juror's pseudonym, state and how many sheets they filled."""
+    criteria = hackathon_obj.criteria.count()
+    jurors = (hackathon_obj.jurors.annotate(
+        sheets_filled=Count("sheets", filter=Q(sheets__pk__in=ScoreSheet.objects.annotate(
+            n=Count("scores")).filter(n=criteria).values("pk")))).order_by("pseudonym"))
+    return list(jurors)
