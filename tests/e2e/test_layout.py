@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from semaine.agenda.models import Event, EventState, Programme
 from semaine.seed.demo import demo_data
+from tests import factories
 from tests.ui.test_icons import missing_icons
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +29,7 @@ UPCOMING_SLUG = demo_data().upcoming.slug
 
 EDITOR = "editeur.loire-atlantique@demo.semaine.fr"
 COORDINATOR = "coordination@demo.semaine.fr"
+CALVADOS = "editeur.calvados@demo.semaine.fr"
 #: name → (width, height) in CSS pixels
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 740)}
 SCREENSHOTS = os.environ.get("SEMAINE_E2E_LAYOUT_SCREENSHOTS", "")
@@ -98,6 +100,24 @@ PAGES = [
           EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("hackathon", lambda d: d.hackathon.get_absolute_url()),
+    Shape("hackathon challenge", lambda d: d.hackathon.challenges.first().get_absolute_url()),
+    Shape("hackathon results", lambda d: reverse(
+        "hackathons:results", kwargs={"public_id": d.hackathon_done.public_id})),
+    Shape("hackathon team", lambda d: d.team.get_absolute_url(), EDITOR),
+    Shape("hackathon submission", lambda d: reverse(
+        "hackathons:submission", kwargs={"public_id": d.team.public_id}), EDITOR),
+    Shape("hackathon jury", lambda d: reverse(
+        "hackathons:jury", kwargs={"public_id": d.hackathon.public_id}), COORDINATOR),
+    Shape("hackathon score sheet", lambda d: reverse(
+        "hackathons:score", kwargs={"public_id": d.team.submission.public_id}), COORDINATOR),
+    Shape("hackathon set-up", lambda d: reverse(
+        "hackathons:set_up", kwargs={"pk": d.hackathon.event.pk}), CALVADOS),
+    Shape("hackathon management", lambda d: reverse(
+        "hackathons:manage", kwargs={"public_id": d.hackathon.public_id}), CALVADOS),
+    Shape("hackathon dataset", lambda d: reverse(
+        "hackathons:dataset_add",
+        kwargs={"public_id": d.hackathon.challenges.first().public_id}), CALVADOS),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
     Shape("coordination review", lambda d: reverse(
         "coordination:review", kwargs={"pk": d.related.pk}), COORDINATOR),
@@ -201,8 +221,18 @@ def layout_data(demo, migrated_reference_data):
         slot=registering.slots.first(), email=EDITOR, first_name=editor.first_name,
         last_name=editor.last_name, user=editor, email_verified=True,
     )
+    calvados = User.objects.get(email=CALVADOS)
+    hackathon = factories.hackathon_scenario(
+        published.get(title="Hackathon Calvados : données touristiques, saison 2"), calvados,
+        leads=[editor, factories.UserFactory()], jurors=[User.objects.get(email=COORDINATOR)])
+    hackathon_done = factories.hackathon_scenario(
+        published.get(title="Hackathon Calvados : tourisme, attractivité et data"), calvados,
+        leads=[factories.UserFactory() for _ in range(3)],
+        jurors=[factories.UserFactory() for _ in range(3)], publish=True)
     return SimpleNamespace(
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
+        hackathon=hackathon, hackathon_done=hackathon_done,
+        team=hackathon.teams.get(memberships__user=editor),
         organisation=registering.organisation,
         programme=Programme.objects.filter(events__in=published).first(),
     )

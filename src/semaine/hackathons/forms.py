@@ -85,7 +85,7 @@ class TeamForm(ModelForm):
 
 
 class JoinForm(Form):
-    message = forms.CharField(label=_("Un mot pour l’équipe (facultatif)"), max_length=500,
+    message = forms.CharField(label=_("Un mot pour l’équipe"), max_length=500,
                               required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -129,7 +129,7 @@ class ConflictForm(Form):
                                   required=False)
     organisation = forms.ModelChoiceField(label=_("Ou une organisation"),
                                           queryset=Organisation.objects.none(), required=False)
-    reason = forms.CharField(label=_("Raison (facultatif)"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Raison"), max_length=300, required=False)
 
     def __init__(self, *args, hackathon, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +145,7 @@ class ConflictForm(Form):
 
 
 class ScoreForm(Form):
-    comment = forms.CharField(label=_("Commentaire (facultatif)"), required=False,
+    comment = forms.CharField(label=_("Commentaire"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def __init__(self, *args, criteria, **kwargs):

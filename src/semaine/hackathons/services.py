@@ -153,6 +153,7 @@ def add_challenge(user, hackathon: Hackathon, *, organisation: Organisation, **v
     """A challenge posed by the running organisation or a partner organisation (the organiser
     enters it)."""
     require_organiser(user, hackathon)
+    hackathon = Hackathon.objects.get(pk=hackathon.pk)
     if hackathon.state not in (HackathonState.PREPARING, HackathonState.OPEN):
         raise ValidationError(_("La notation est close : on ne peut plus ajouter de défi."))
     challenge = Challenge(hackathon=hackathon, organisation=organisation,
@@ -209,7 +210,7 @@ def _team_link(team: Team) -> str:
 
 @transaction.atomic
 def create_team(user, challenge: Challenge, *, name: str, skills_sought: str = "") -> Team:
-    hackathon = challenge.hackathon
+    hackathon = Hackathon.objects.select_related("event").get(pk=challenge.hackathon_id)
     require_participant(user, hackathon)
     _require_forming(hackathon)
     _require_free(user, hackathon)
