@@ -290,3 +290,10 @@ def hackathon_scenario(event, organiser, *, leads, jurors, publish=False):
         services.publish_results(organiser, hack, prizes={submissions[0].pk: "Prix du jury"})
     hack.refresh_from_db()
     return hack
+
+
+def hackathon_team(hack, lead, name):
+    """A team created by ``lead`` (registered to the hackathon) on its first challenge."""
+    from semaine.hackathons import services
+
+    return services.create_team(lead, hack.challenges.first(), name=name)
