@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
+from semaine.ledger.models import Entry
+
 from . import ledger, ranking
 from .models import (
     Challenge,
@@ -127,3 +129,21 @@ def progress(hackathon_obj) -> list[dict]:
         sheets_filled=Count("sheets", filter=Q(sheets__pk__in=ScoreSheet.objects.annotate(
             n=Count("scores")).filter(n=criteria).values("pk")))).order_by("pseudonym"))
     return list(jurors)
+
+
+def results_for_verification(hackathon_obj) -> dict:
+    """The published results as the ledger holds them, the published sheets as recorded, and the
+    index of each one's latest entry (None while it waits for its block)."""
+    sheets = [{"hackathon": str(hackathon_obj.public_id), **s}
+              for s in ledger.published_sheets(hackathon_obj)]
+    indexes = dict(Entry.objects.filter(
+        kind__in=(ledger.SHEET_PUBLISHED, ledger.RESULTS),
+        subject__in=[ledger.hackathon_subject(hackathon_obj)]
+        + [f"hackathon-sheet:{s['sheet']}" for s in sheets]).order_by("id")
+        .values_list("subject", "index"))
+    return {
+        "results": ledger.results_record(hackathon_obj), "sheets": sheets,
+        "entries": {"results": indexes.get(ledger.hackathon_subject(hackathon_obj)),
+                    "sheets": {s["sheet"]: indexes.get(f"hackathon-sheet:{s['sheet']}")
+                               for s in sheets}},
+    }

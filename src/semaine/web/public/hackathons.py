@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -221,3 +221,13 @@ def results(request, public_id):
     return render(request, "hackathons/results.html", {
         "hackathon": hack, "event": hack.event, **queries.results(hack),
         "ledger_entry": entry, "ledger_block": block})
+
+
+def results_json(request, public_id):
+    """What ``semaine hackathon verify`` reads: the recorded results, the published sheets and
+    the indexes of their ledger entries."""
+    hack = _get(queries.hackathon, public_id, request.user)
+    if hack.state != HackathonState.PUBLISHED:
+        raise Http404
+    return JsonResponse(queries.results_for_verification(hack),
+                        json_dumps_params={"ensure_ascii": False})

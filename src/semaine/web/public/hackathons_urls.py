@@ -7,6 +7,7 @@ app_name = "hackathons"
 urlpatterns = [
     path("<uuid:public_id>/", views.hackathon, name="hackathon"),
     path("<uuid:public_id>/resultats/", views.results, name="results"),
+    path("<uuid:public_id>/resultats.json", views.results_json, name="results_json"),
     path("defis/<uuid:public_id>/", views.challenge, name="challenge"),
     path("equipes/<uuid:public_id>/", views.team, name="team"),
     path("equipes/<uuid:public_id>/agir/", views.team_action, name="team_action"),
