@@ -19,6 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from semaine.agenda.models import Event, EventState, Programme
+from semaine.hackathons.models import Hackathon
 from semaine.seed.demo import demo_data
 from tests import factories
 from tests.ui.test_icons import missing_icons
@@ -225,10 +226,7 @@ def layout_data(demo, migrated_reference_data):
     hackathon = factories.hackathon_scenario(
         published.get(title="Hackathon Calvados : données touristiques, saison 2"), calvados,
         leads=[editor, factories.UserFactory()], jurors=[User.objects.get(email=COORDINATOR)])
-    hackathon_done = factories.hackathon_scenario(
-        published.get(title="Hackathon Calvados : tourisme, attractivité et data"), calvados,
-        leads=[factories.UserFactory() for _ in range(3)],
-        jurors=[factories.UserFactory() for _ in range(3)], publish=True)
+    hackathon_done = Hackathon.objects.get(event__edition__slug="2017")  # the demo's
     return SimpleNamespace(
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
         hackathon=hackathon, hackathon_done=hackathon_done,
