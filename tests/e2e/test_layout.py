@@ -105,6 +105,10 @@ PAGES = [
     Shape("hackathon challenge", lambda d: d.hackathon.challenges.first().get_absolute_url()),
     Shape("hackathon results", lambda d: reverse(
         "hackathons:results", kwargs={"public_id": d.hackathon_done.public_id})),
+    Shape("hackathon gallery", lambda d: reverse("hackathons:gallery")),
+    Shape("hackathon project", lambda d: reverse(
+        "hackathons:project",
+        kwargs={"public_id": d.hackathon_done.submissions.order_by("pk").first().public_id})),
     Shape("hackathon team", lambda d: d.team.get_absolute_url(), EDITOR),
     Shape("hackathon submission", lambda d: reverse(
         "hackathons:submission", kwargs={"public_id": d.team.public_id}), EDITOR),

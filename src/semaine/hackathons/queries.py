@@ -147,3 +147,36 @@ def results_for_verification(hackathon_obj) -> dict:
                     "sheets": {s["sheet"]: indexes.get(f"hackathon-sheet:{s['sheet']}")
                                for s in sheets}},
     }
+
+
+#: the gallery shows the projects of hackathons whose results are published
+GALLERY_STATES = (HackathonState.PUBLISHED,)
+
+
+def gallery(*, edition: str = "", challenge: str = "", prized: bool = False):
+    """Projects of every hackathon with published results, newest hackathon first; filtered by
+    edition (slug), challenge title and whether they won a prize. One query per page."""
+    projects = (Submission.objects.filter(hackathon__state__in=GALLERY_STATES)
+                .select_related("team", "challenge", "hackathon__event__edition")
+                .order_by("-hackathon__results_published_at", "title", "pk"))
+    if edition:
+        projects = projects.filter(hackathon__event__edition__slug=edition)
+    if challenge:
+        projects = projects.filter(challenge__title__iexact=challenge)
+    if prized:
+        projects = projects.exclude(prize="")
+    return projects
+
+
+def gallery_editions() -> list[tuple[str, str]]:
+    """The editions that have projects in the gallery: (slug, name)."""
+    return list(Submission.objects.filter(hackathon__state__in=GALLERY_STATES)
+                .values_list("hackathon__event__edition__slug", "hackathon__event__edition__name")
+                .distinct().order_by("hackathon__event__edition__slug"))
+
+
+def project(public_id) -> Submission:
+    """A project page's project: shown once its hackathon's results are published."""
+    return (Submission.objects.filter(hackathon__state__in=GALLERY_STATES)
+            .select_related("team", "challenge__organisation", "hackathon__event")
+            .prefetch_related("datasets").get(public_id=public_id))

@@ -189,3 +189,45 @@ def test_an_uploaded_dataset_is_checked_on_the_organiser_page(client, hack, edit
     response = client.post(url, {"title": "Sites", "licence": "MIT", "producer": "Calvados",
                                  "upload": SimpleUploadedFile("sites.csv", b"a;b\n1;2\n")})
     assert response.status_code == 302
+
+
+def _published(edition, organisation, title, leads=2):
+    membership = factories.MembershipFactory(organisation=organisation)
+    event = factories.published_event(edition, organisation, title=title, formats=("hackathon",))
+    return factories.hackathon_scenario(
+        event, membership.user, leads=[factories.UserFactory() for _ in range(leads)],
+        jurors=[factories.UserFactory()], publish=True)
+
+
+def test_the_gallery_lists_published_projects_in_constant_queries(client, edition, organisation):
+    url = reverse("hackathons:gallery")
+    first = _published(edition, organisation, "Hackathon A")
+    still_open = factories.hackathon(edition, organisation, title="Hackathon ouvert")
+    lead = factories.participant(still_open)
+    services.save_submission(lead, services.create_team(lead, still_open.challenges.get(),
+                                                        name="Secrets"),
+                             title="Projet en cours", summary="…", licence="MIT")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.text
+
+    few, text = count()
+    assert "Projet 1" in text and "Projet en cours" not in text
+    _published(edition, organisation, "Hackathon B", leads=4)
+    many, text = count()
+    assert many == few and text.count("Projet 4") == 1
+    prized = client.get(url, {"prix": "1"}).text
+    assert prized.count("Prix du jury") == 2
+    assert "Projet 2" not in prized
+    by_challenge = client.get(url, {"defi": "Attractivité"}).text
+    assert "Projet 2" in by_challenge and "Projet 1<" not in by_challenge
+    assert "Projet 1" not in client.get(url, {"edition": "nulle-part"}).text
+    project = first.submissions.get(title="Projet 1")
+    page = client.get(reverse("hackathons:project", kwargs={"public_id": project.public_id}))
+    assert "Données Tourisme" in page.text and "MIT" in page.text
+    hidden = Submission.objects.get(title="Projet en cours")
+    assert client.get(reverse("hackathons:project",
+                              kwargs={"public_id": hidden.public_id})).status_code == 404

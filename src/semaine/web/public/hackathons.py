@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from semaine.accounts.models import User
 from semaine.core.forms import add_service_errors
+from semaine.core.pagination import paginate
 from semaine.hackathons import queries, services
 from semaine.hackathons.forms import ConflictForm, JoinForm, ScoreForm, SubmissionForm, TeamForm
 from semaine.hackathons.ledger import hackathon_subject
@@ -231,3 +232,18 @@ def results_json(request, public_id):
         raise Http404
     return JsonResponse(queries.results_for_verification(hack),
                         json_dumps_params={"ensure_ascii": False})
+
+
+def gallery(request):
+    edition, challenge = request.GET.get("edition", "")[:100], request.GET.get("defi", "")[:200]
+    prized = request.GET.get("prix") == "1"
+    page = paginate(request, queries.gallery(edition=edition, challenge=challenge, prized=prized))
+    return render(request, "hackathons/gallery.html", {
+        "page_obj": page, "editions": queries.gallery_editions(), "edition": edition,
+        "challenge": challenge, "prized": prized})
+
+
+def project(request, public_id):
+    found = _get(queries.project, public_id)
+    return render(request, "hackathons/project.html", {"project": found,
+                                                       "hackathon": found.hackathon})

@@ -5,6 +5,8 @@ from semaine.web.public import hackathons as views
 
 app_name = "hackathons"
 urlpatterns = [
+    path("projets/", views.gallery, name="gallery"),
+    path("projets/<uuid:public_id>/", views.project, name="project"),
     path("<uuid:public_id>/", views.hackathon, name="hackathon"),
     path("<uuid:public_id>/resultats/", views.results, name="results"),
     path("<uuid:public_id>/resultats.json", views.results_json, name="results_json"),
