@@ -180,3 +180,11 @@ def project(public_id) -> Submission:
     return (Submission.objects.filter(hackathon__state__in=GALLERY_STATES)
             .select_related("team", "challenge__organisation", "hackathon__event")
             .prefetch_related("datasets").get(public_id=public_id))
+
+
+def published_projects(edition):
+    """An edition's hackathon projects whose results are published, for the API (keyset-paged)."""
+    return (Submission.objects.filter(hackathon__event__edition=edition,
+                                      hackathon__state__in=GALLERY_STATES)
+            .select_related("team", "challenge__organisation", "hackathon__event")
+            .prefetch_related("datasets"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 HALF = Fraction(1, 2)
 
@@ -57,9 +58,10 @@ def sheet_total(sheet: Sheet, criteria: list[CriterionSpec]) -> Fraction:
     weights = sum(c.weight for c in criteria)
     if not weights:
         return Fraction(0)
-    total = sum((Fraction(c.weight) * Fraction(sheet.scores.get(c.key, 0), c.scale_max)
-                 for c in criteria), Fraction(0))
-    return total / weights
+    # on the common scale ``common`` (a multiple of every maximum): one fraction per sheet
+    common = lcm(*(c.scale_max for c in criteria))
+    total = sum(c.weight * sheet.scores.get(c.key, 0) * (common // c.scale_max) for c in criteria)
+    return Fraction(total, weights * common)
 
 
 def normalised(sheets: list[Sheet], criteria: list[CriterionSpec]) -> dict[tuple[str, str], Fraction]:
