@@ -19,7 +19,7 @@ from semaine.ledger.services import canonical, commitment, opens, record_many
 from semaine.ledger.subjects import Subject
 
 from . import ranking
-from .models import Criterion, Hackathon, HackathonState, ScoreSheet
+from .models import Criterion, Hackathon, HackathonState, Score, ScoreSheet
 
 SHEET_CLOSED = "hackathon.sheet.closed"
 SHEET_PUBLISHED = "hackathon.sheet.published"
@@ -72,21 +72,37 @@ def record_commitments(hackathon, sheets: list[ScoreSheet]) -> None:
     facts = []
     for sheet in sheets:
         sheet.commitment = commitment(_committed(sheet))
-        sheet.save(update_fields=["commitment"])
-        facts.append((SHEET_CLOSED, sheet_subject(sheet), SHEETS.record(sheet)))
+        facts.append((SHEET_CLOSED, sheet_subject(sheet),
+                      {"hackathon": str(hackathon.public_id), "sheet": str(sheet.public_id),
+                       "commitment": sheet.commitment}))
+    ScoreSheet.objects.bulk_update(sheets, ["commitment"], batch_size=1000)
     record_many(facts)
 
 
 def published_sheets(hackathon) -> list[dict]:
-    return [{**sheet_values(s), "commitment": s.commitment}
-            for s in ScoreSheet.objects.filter(juror__hackathon=hackathon).exclude(commitment="")
-            .select_related("juror", "submission").prefetch_related("scores__criterion")
-            .order_by("pk")]
+    """The closed sheets in their published form (``sheet_values`` and the commitment), read as
+    plain values in one query."""
+    rows = (Score.objects.filter(sheet__juror__hackathon=hackathon)
+            .exclude(sheet__commitment="").order_by("sheet_id", "criterion_id")
+            .values_list("sheet_id", "sheet__public_id", "sheet__juror__pseudonym",
+                         "sheet__submission__public_id", "sheet__commitment", "criterion_id",
+                         "value"))
+    sheets: dict[int, dict] = {}
+    for pk, public_id, pseudonym, submission, digest, criterion, value in rows.iterator(
+            chunk_size=5000):
+        sheet = sheets.get(pk)
+        if sheet is None:
+            sheet = sheets[pk] = {"sheet": str(public_id), "juror": pseudonym,
+                                  "submission": str(submission), "scores": {},
+                                  "commitment": digest}
+        sheet["scores"][f"c{criterion}"] = value
+    return list(sheets.values())
 
 
-def results_record(hackathon) -> dict:
+def results_record(hackathon, sheets: list[dict] | None = None) -> dict:
+    """The published results' record; ``sheets``: ``published_sheets(hackathon)`` if read."""
     criteria = criteria_record(hackathon)
-    sheets = published_sheets(hackathon)
+    sheets = published_sheets(hackathon) if sheets is None else sheets
     ranked = ranking.from_records(criteria, sheets)
     submissions = {str(s.public_id): s for s in hackathon.submissions.select_related("challenge")}
     return {
@@ -108,7 +124,7 @@ def record_results(hackathon) -> list[ranking.Ranked]:
     sheets = published_sheets(hackathon)
     facts = [(SHEET_PUBLISHED, f"hackathon-sheet:{s['sheet']}",
               {"hackathon": str(hackathon.public_id), **s}) for s in sheets]
-    result = results_record(hackathon)
+    result = results_record(hackathon, sheets)
     facts.append((RESULTS, hackathon_subject(hackathon), result))
     record_many(facts)
     return ranking.from_records(result["criteria"], sheets)

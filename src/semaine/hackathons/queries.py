@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q
 
 from semaine.ledger.models import Entry
 
-from . import ledger, ranking
+from . import ledger
 from .models import (
     Challenge,
     Hackathon,
@@ -86,18 +86,16 @@ class ResultRow:
     submission: Submission
     score: str
     firsts: int
-    sheets: int
 
 
 def results(hackathon_obj) -> dict:
     """The published ranking (overall and per challenge), its criteria and the published sheets."""
-    record = ledger.results_record(hackathon_obj)
     sheets = ledger.published_sheets(hackathon_obj)
-    ranked = ranking.from_records(record["criteria"], sheets)
+    record = ledger.results_record(hackathon_obj, sheets)
     submissions = {str(s.public_id): s for s in hackathon_obj.submissions
                    .select_related("team", "challenge")}
-    rows = [ResultRow(r.rank, submissions[r.submission], ranking.score_text(r.score), r.firsts,
-                      r.sheets) for r in ranked]
+    rows = [ResultRow(r["rank"], submissions[r["submission"]], r["score"], r["firsts"])
+            for r in record["ranking"]]
     per_challenge = {}
     for row in rows:
         per_challenge.setdefault(row.submission.challenge, []).append(row)
@@ -134,15 +132,16 @@ def progress(hackathon_obj) -> list[dict]:
 def results_for_verification(hackathon_obj) -> dict:
     """The published results as the ledger holds them, the published sheets as recorded, and the
     index of each one's latest entry (None while it waits for its block)."""
-    sheets = [{"hackathon": str(hackathon_obj.public_id), **s}
-              for s in ledger.published_sheets(hackathon_obj)]
+    published = ledger.published_sheets(hackathon_obj)
+    sheets = [{"hackathon": str(hackathon_obj.public_id), **s} for s in published]
     indexes = dict(Entry.objects.filter(
         kind__in=(ledger.SHEET_PUBLISHED, ledger.RESULTS),
         subject__in=[ledger.hackathon_subject(hackathon_obj)]
         + [f"hackathon-sheet:{s['sheet']}" for s in sheets]).order_by("id")
         .values_list("subject", "index"))
     return {
-        "results": ledger.results_record(hackathon_obj), "sheets": sheets,
+        "results": ledger.results_record(hackathon_obj, published),
+        "sheets": sheets,
         "entries": {"results": indexes.get(ledger.hackathon_subject(hackathon_obj)),
                     "sheets": {s["sheet"]: indexes.get(f"hackathon-sheet:{s['sheet']}")
                                for s in sheets}},

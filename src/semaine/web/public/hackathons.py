@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from semaine.accounts.models import User
+from semaine.core.cache import cache_anonymous
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
 from semaine.hackathons import queries, services
@@ -214,6 +215,7 @@ def score(request, public_id):
         "closed": hack.state != HackathonState.OPEN})
 
 
+@cache_anonymous()
 def results(request, public_id):
     hack = _get(queries.hackathon, public_id, request.user)
     if hack.state != HackathonState.PUBLISHED:
@@ -234,6 +236,7 @@ def results_json(request, public_id):
                         json_dumps_params={"ensure_ascii": False})
 
 
+@cache_anonymous()
 def gallery(request):
     edition, challenge = request.GET.get("edition", "")[:100], request.GET.get("defi", "")[:200]
     prized = request.GET.get("prix") == "1"
@@ -243,6 +246,7 @@ def gallery(request):
         "challenge": challenge, "prized": prized})
 
 
+@cache_anonymous()
 def project(request, public_id):
     found = _get(queries.project, public_id)
     return render(request, "hackathons/project.html", {"project": found,
