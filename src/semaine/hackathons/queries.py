@@ -31,6 +31,12 @@ def hackathon_of_event(event) -> Hackathon | None:
         "public_id", "state", "event_id").first()
 
 
+def of_edition(edition) -> list[Hackathon]:
+    """The edition page's hackathons (open or over), in the order of their events."""
+    return list(Hackathon.objects.filter(event__edition=edition, state__in=VISIBLE)
+                .select_related("event").order_by("event__first_starts_at", "pk"))
+
+
 def for_event_detail(event) -> dict:
     """For the organiser's event page: whether the event can hold a hackathon, and its hackathon."""
     return {"is_hackathon": event.formats.filter(slug=HACKATHON_FORMAT).exists(),

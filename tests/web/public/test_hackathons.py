@@ -231,3 +231,10 @@ def test_the_gallery_lists_published_projects_in_constant_queries(client, editio
     hidden = Submission.objects.get(title="Projet en cours")
     assert client.get(reverse("hackathons:project",
                               kwargs={"public_id": hidden.public_id})).status_code == 404
+
+
+def test_the_edition_page_lists_its_hackathons(client, hack, edition):
+    response = client.get(f"/editions/{edition.slug}/")
+    assert response.status_code == 200
+    assert hack.get_absolute_url() in response.text
+    assert f"/hackathons/projets/?edition={edition.slug}" in response.text

@@ -38,6 +38,7 @@ def edition_page(request, edition):
         "programmes": queries.edition_programmes(edition),
         "today": queries.on_day(edition, timezone.localdate(timezone=PARIS))[:6],
         "first_day": queries.on_day(edition, edition.starts_on)[:6],
+        "hackathons": hackathon_queries.of_edition(edition),
     }
     return render(request, "agenda/edition.html", context)
 
