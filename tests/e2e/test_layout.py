@@ -109,6 +109,7 @@ PAGES = [
     Shape("hackathon project", lambda d: reverse(
         "hackathons:project",
         kwargs={"public_id": d.hackathon_done.submissions.order_by("pk").first().public_id})),
+    Shape("hackathon for a participant", lambda d: d.hackathon.get_absolute_url(), EDITOR),
     Shape("hackathon team", lambda d: d.team.get_absolute_url(), EDITOR),
     Shape("hackathon submission", lambda d: reverse(
         "hackathons:submission", kwargs={"public_id": d.team.public_id}), EDITOR),

@@ -358,3 +358,14 @@ def test_publishing_results_tells_the_teams(hack, team, alice, bob, jury, editor
     assert f"/hackathons/{hack.public_id}/resultats/" in Email.objects.first().body
     with pytest.raises(ValidationError, match="déjà publiés"):
         services.publish_results(editor, hack)
+
+
+def test_a_participant_profile_is_for_registered_participants(hack, alice):
+    profile = services.save_profile(alice, hack, skills="design", wishes="Tourisme")
+    again = services.save_profile(alice, hack, skills="design, Python", looking_for_team=False)
+    assert again.pk == profile.pk and again.skills == "design, Python"
+    with pytest.raises(PermissionDenied):
+        services.save_profile(factories.UserFactory(), hack, skills="tout")
+    with pytest.raises(ValidationError) as error:
+        services.save_profile(alice, hack, skills="")
+    assert "skills" in error.value.message_dict

@@ -9,7 +9,15 @@ from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.ui.forms import Form, ModelForm
 
 from .files import MAX_DATASET_BYTES
-from .models import Challenge, Criterion, Dataset, Hackathon, Submission, Team
+from .models import (
+    Challenge,
+    Criterion,
+    Dataset,
+    Hackathon,
+    ParticipantProfile,
+    Submission,
+    Team,
+)
 from .services import SETUP_FIELDS, SUBMISSION_FIELDS
 
 HTTP_ONLY = {"invalid": _("Donnez une adresse web commençant par http:// ou https://.")}
@@ -75,6 +83,13 @@ class DatasetForm(ModelForm):
         if not data.get("url") and not data.get("upload") and not self.errors.get("url"):
             self.add_error("url", _("Donnez l’adresse du jeu de données ou déposez un fichier."))
         return data
+
+
+class ProfileForm(ModelForm):
+    class Meta:
+        model = ParticipantProfile
+        fields = ["skills", "wishes", "looking_for_team"]
+        help_texts = {"skills": _("Par exemple : développement web, design, tourisme.")}
 
 
 class TeamForm(ModelForm):

@@ -142,6 +142,28 @@ class Dataset(models.Model):
         return self.title
 
 
+class ParticipantProfile(models.Model):
+    """What a registered participant brings and wants to work on; shown to the hackathon's
+    other participants (first name only) while they look for a team."""
+
+    hackathon = models.ForeignKey(Hackathon, on_delete=models.CASCADE, related_name="profiles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="hackathon_profiles")
+    skills = models.CharField(_("mes compétences"), max_length=300)
+    wishes = models.CharField(_("ce sur quoi je veux travailler"), max_length=300, blank=True)
+    looking_for_team = models.BooleanField(_("je cherche une équipe"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["hackathon", "user"], name="one_profile_per_hackathon"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.hackathon}"
+
+
 class TeamState(models.TextChoices):
     ACTIVE = "active", _("Active")
     DISSOLVED = "dissolved", _("Dissoute")

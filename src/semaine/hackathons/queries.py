@@ -19,7 +19,7 @@ from .models import (
     TeamMembership,
     TeamState,
 )
-from .permissions import is_organiser
+from .permissions import is_organiser, is_participant
 from .services import HACKATHON_FORMAT
 
 VISIBLE = (HackathonState.OPEN, HackathonState.SCORING_CLOSED, HackathonState.PUBLISHED)
@@ -193,3 +193,20 @@ def published_projects(edition):
                                       hackathon__state__in=GALLERY_STATES)
             .select_related("team", "challenge__organisation", "hackathon__event")
             .prefetch_related("datasets"))
+
+
+def seekers(hackathon_obj, user):
+    """For a participant: the other participants looking for a team, with their profile (first
+    name only), those already in a team left out. Empty for anyone else."""
+    if not is_participant(user, hackathon_obj):
+        return []
+    in_teams = TeamMembership.objects.filter(hackathon=hackathon_obj).values("user_id")
+    return list(hackathon_obj.profiles.filter(looking_for_team=True)
+                .exclude(user_id__in=in_teams).exclude(user=user)
+                .select_related("user").order_by("-updated_at")[:100])
+
+
+def profile_of(user, hackathon_obj):
+    if not user.is_authenticated:
+        return None
+    return hackathon_obj.profiles.filter(user=user).first()

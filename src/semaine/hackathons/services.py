@@ -34,6 +34,7 @@ from .models import (
     JoinRequestStatus,
     Juror,
     JurorState,
+    ParticipantProfile,
     Score,
     ScoreSheet,
     Submission,
@@ -184,6 +185,23 @@ def add_dataset(user, challenge: Challenge, *, upload=None, **values) -> Dataset
     dataset.save()
     content_changed()
     return dataset
+
+
+# --- participants --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_profile(user, hackathon: Hackathon, *, skills: str, wishes: str = "",
+                 looking_for_team: bool = True) -> ParticipantProfile:
+    """A registered participant says what they bring and want to work on."""
+    require_participant(user, hackathon)
+    profile = ParticipantProfile.objects.filter(hackathon=hackathon, user=user).first() or \
+        ParticipantProfile(hackathon=hackathon, user=user)
+    profile.skills, profile.wishes = skills.strip(), wishes.strip()
+    profile.looking_for_team = looking_for_team
+    _full_clean(profile, exclude=["hackathon", "user"])
+    profile.save()
+    return profile
 
 
 # --- teams -------------------------------------------------------------------------------------

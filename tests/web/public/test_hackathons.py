@@ -238,3 +238,21 @@ def test_the_edition_page_lists_its_hackathons(client, hack, edition):
     assert response.status_code == 200
     assert hack.get_absolute_url() in response.text
     assert f"/hackathons/projets/?edition={edition.slug}" in response.text
+
+
+def test_participants_see_who_looks_for_a_team_and_strangers_do_not(client, hack):
+    alice = factories.participant(hack, first_name="Alice")
+    bob = factories.participant(hack, first_name="Bruno")
+    client.force_login(alice)
+    response = client.post(reverse("hackathons:profile", kwargs={"public_id": hack.public_id}),
+                           {"skills": "", "wishes": ""})
+    assert response.status_code == 200 and "Ce champ est obligatoire" in response.text
+    client.post(reverse("hackathons:profile", kwargs={"public_id": hack.public_id}),
+                {"skills": "cartographie", "wishes": "les sentiers", "looking_for_team": "on"})
+    client.force_login(bob)
+    page = client.get(hack.get_absolute_url()).text
+    assert "Alice : cartographie" in page and alice.last_name not in page
+    client.force_login(factories.UserFactory())
+    assert "cartographie" not in client.get(hack.get_absolute_url()).text
+    client.logout()
+    assert "cartographie" not in client.get(hack.get_absolute_url()).text

@@ -14,7 +14,14 @@ from semaine.core.cache import cache_anonymous
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
 from semaine.hackathons import queries, services
-from semaine.hackathons.forms import ConflictForm, JoinForm, ScoreForm, SubmissionForm, TeamForm
+from semaine.hackathons.forms import (
+    ConflictForm,
+    JoinForm,
+    ProfileForm,
+    ScoreForm,
+    SubmissionForm,
+    TeamForm,
+)
 from semaine.hackathons.ledger import hackathon_subject
 from semaine.hackathons.models import (
     HackathonState,
@@ -42,15 +49,35 @@ def _get(query, *args):
         raise Http404 from exc
 
 
-def hackathon(request, public_id):
+def hackathon(request, public_id, profile_form=None):
     hack = _get(queries.hackathon, public_id, request.user)
+    if profile_form is None and is_participant(request.user, hack) \
+            and hack.state == HackathonState.OPEN:
+        profile_form = ProfileForm(instance=queries.profile_of(request.user, hack))
     return render(request, "hackathons/hackathon.html", {
+        "profile_form": profile_form, "seekers": queries.seekers(hack, request.user),
         "hackathon": hack, "event": hack.event,
         "membership": queries.membership_of(request.user, hack),
         "is_organiser": is_organiser(request.user, hack),
         "juror": juror_of(request.user, hack),
         "crumbs": [{"url": hack.event.get_absolute_url(), "title": hack.event.title}],
     })
+
+
+@login_required
+@require_POST
+def profile(request, public_id):
+    hack = _get(queries.hackathon, public_id, request.user)
+    form = ProfileForm(request.POST, instance=queries.profile_of(request.user, hack))
+    if form.is_valid():
+        try:
+            services.save_profile(request.user, hack, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Votre profil est enregistré."))
+            return redirect(hack)
+    return hackathon(request, public_id=public_id, profile_form=form)
 
 
 def challenge(request, public_id):

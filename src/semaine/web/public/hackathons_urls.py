@@ -8,6 +8,7 @@ urlpatterns = [
     path("projets/", views.gallery, name="gallery"),
     path("projets/<uuid:public_id>/", views.project, name="project"),
     path("<uuid:public_id>/", views.hackathon, name="hackathon"),
+    path("<uuid:public_id>/profil/", views.profile, name="profile"),
     path("<uuid:public_id>/resultats/", views.results, name="results"),
     path("<uuid:public_id>/resultats.json", views.results_json, name="results_json"),
     path("defis/<uuid:public_id>/", views.challenge, name="challenge"),
