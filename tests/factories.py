@@ -184,3 +184,117 @@ def move_slot(slot, *, starts_in=timedelta(minutes=-30), lasts=timedelta(hours=2
     slot.refresh_from_db()
     slot.event.refresh_span()
     return slot
+
+
+# --- hackathons --------------------------------------------------------------------------------
+
+
+def hackathon_schedule(start=None) -> dict:
+    """A hackathon's calendar: registration now, kick-off tomorrow, deadline in three days."""
+    now = start or timezone.now()
+    return {
+        "registration_opens_at": now - timedelta(days=10),
+        "registration_closes_at": now + timedelta(hours=12),
+        "kickoff_at": now + timedelta(days=1),
+        "submission_deadline": now + timedelta(days=3),
+        "pitches_at": now + timedelta(days=3, hours=2),
+        "results_at": now + timedelta(days=3, hours=4),
+    }
+
+
+def hackathon(edition, organisation, *, state="open", title="Hackathon tourisme et données",
+              **values):
+    """A published hackathon event and its hackathon (open by default), with one challenge."""
+    from semaine.hackathons.models import Challenge, Hackathon
+
+    event = published_event(edition, organisation, title=title, formats=("hackathon",),
+                            registration_mode="platform")
+    hack = Hackathon.objects.create(event=event, state=state,
+                                    **{**hackathon_schedule(), "team_max": 3, **values})
+    Challenge.objects.create(
+        hackathon=hack, organisation=organisation, title="Tourisme",
+        problem="Les visiteurs ne trouvent pas les sites peu connus.",
+        serves="Les offices de tourisme", expected_outcome="Un service de suggestions",
+        contact_name="Claire Dupont", contact_email="claire@example.fr")
+    return hack
+
+
+def participant(hack, **user_fields):
+    """A person with a confirmed registration to the hackathon's event."""
+    from semaine.registrations.models import Registration, RegistrationStatus
+
+    user = UserFactory(**user_fields)
+    Registration.objects.create(event=hack.event, slot=hack.event.slots.first(), user=user,
+                                email=user.email, first_name=user.first_name,
+                                last_name=user.last_name, status=RegistrationStatus.CONFIRMED,
+                                confirmed_at=timezone.now())
+    return user
+
+
+def register_confirmed(event, user):
+    """A confirmed registration of ``user`` to ``event`` (as the registration pages leave it)."""
+    from semaine.registrations.models import Registration, RegistrationStatus
+
+    return Registration.objects.create(
+        event=event, slot=event.slots.order_by("starts_at").first(), user=user, email=user.email,
+        first_name=user.first_name, last_name=user.last_name,
+        status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now())
+
+
+def hackathon_scenario(event, organiser, *, leads, jurors, publish=False):
+    """A hackathon on ``event`` set up by ``organiser`` (a member of its organisation) through
+    the services: two challenges with a dataset each, one team per lead (the lead registered),
+    a submission each, two criteria and the jurors scoring every submission; with ``publish``,
+    scoring closed and results published (the deadline moved into the past first)."""
+    from semaine.hackathons import services
+    from semaine.hackathons.models import Hackathon
+
+    hack = services.set_up_hackathon(
+        organiser, event, **hackathon_schedule(), team_min=1, team_max=4,
+        rules="Les projets sont publiés sous **licence ouverte**.",
+        code_of_conduct="Bienveillance et respect de chacun.",
+        prizes="- Prix du jury\n- Prix des données")
+    challenges = [services.add_challenge(
+        organiser, hack, organisation=event.organisation, title=title, problem=problem,
+        serves="Les visiteurs et les offices de tourisme", expected_outcome="Un prototype",
+        contact_name="Claire Dupont", contact_email="defis@example.fr")
+        for title, problem in (("Tourisme", "Faire découvrir les sites peu connus."),
+                               ("Attractivité", "Donner envie de s’installer dans le territoire."))]
+    for challenge in challenges:
+        services.add_dataset(organiser, challenge, title=f"Données {challenge.title}",
+                             producer=event.organisation.name, format="CSV",
+                             url="https://data.example.fr/jeu.csv", licence="etalab-2.0")
+    services.open_hackathon(organiser, hack)
+    impact = services.add_criterion(organiser, hack, name="Impact", weight=2)
+    data = services.add_criterion(organiser, hack, name="Usage des données", weight=1,
+                                  scale_max=5)
+    submissions = []
+    for i, lead in enumerate(leads):
+        register_confirmed(event, lead)
+        team = services.create_team(lead, challenges[i % 2], name=f"Équipe {i + 1}",
+                                    skills_sought="design, Python")
+        submissions.append(services.save_submission(
+            lead, team, title=f"Projet {i + 1}", summary="Un service construit avec les données.",
+            description="Un **prototype** fonctionnel.", licence="MIT",
+            repository_url="https://example.org/code", datasets=challenges[i % 2].datasets.all()))
+    for j, user in enumerate(jurors):
+        juror = services.invite_juror(organiser, hack, user.email)
+        services.accept_jury(user, juror.token)
+        for i, submission in enumerate(submissions):
+            services.score(user, submission, values={impact.pk: (3 + i * 2 + j) % 11,
+                                                     data.pk: (1 + i + j) % 6})
+    if publish:
+        Hackathon.objects.filter(pk=hack.pk).update(
+            submission_deadline=timezone.now() - timedelta(minutes=1))
+        hack.refresh_from_db()
+        services.close_scoring(organiser, hack)
+        services.publish_results(organiser, hack, prizes={submissions[0].pk: "Prix du jury"})
+    hack.refresh_from_db()
+    return hack
+
+
+def hackathon_team(hack, lead, name):
+    """A team created by ``lead`` (registered to the hackathon) on its first challenge."""
+    from semaine.hackathons import services
+
+    return services.create_team(lead, hack.challenges.first(), name=name)

@@ -359,6 +359,20 @@ def _verify(args) -> int:
     return 0 if report.ok else 1
 
 
+def hackathon(args) -> int:
+    """``semaine hackathon verify URL``: a hackathon's published results checked from outside (the
+    ranking recomputed from the published sheets, each record found in the signed log)."""
+    _setup()
+    from semaine.hackathons import verify  # Django is set up first, by _setup()
+
+    report = verify.verify(args.url, timeout=args.timeout)
+    for line in report.checked:
+        print(line)
+    for problem in report.problems:
+        print(f"ÉCHEC : {problem}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
 def witness(args) -> int:
     """A C2SP tlog-witness for other institutions' logs (no database needed)."""
     # the witness needs no database: only its own modules are loaded, when it starts
@@ -518,6 +532,12 @@ def main(argv: list[str] | None = None) -> int:
                                   "(default: the URL without its /ledger; \"\" for none)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each answer")
     p.set_defaults(func=ledger)
+
+    p = commands.add_parser("hackathon", help="verify a hackathon's published results")
+    p.add_argument("action", choices=["verify"])
+    p.add_argument("url", help="the results page (…/hackathons/<id>/resultats/)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each answer")
+    p.set_defaults(func=hackathon)
 
     p = commands.add_parser("witness", help="cosign other logs' checkpoints (C2SP tlog-witness)")
     p.add_argument("--listen", default="127.0.0.1:8091")

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "semaine.organisers",
     "semaine.agenda",
     "semaine.registrations",
+    "semaine.hackathons",
     "semaine.opendata",
     "semaine.ledger",
     "semaine.interop",

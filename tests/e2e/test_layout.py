@@ -19,7 +19,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from semaine.agenda.models import Event, EventState, Programme
+from semaine.hackathons.models import Hackathon
 from semaine.seed.demo import demo_data
+from tests import factories
 from tests.ui.test_icons import missing_icons
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +30,7 @@ UPCOMING_SLUG = demo_data().upcoming.slug
 
 EDITOR = "editeur.loire-atlantique@demo.semaine.fr"
 COORDINATOR = "coordination@demo.semaine.fr"
+CALVADOS = "editeur.calvados@demo.semaine.fr"
 #: name → (width, height) in CSS pixels
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 740)}
 SCREENSHOTS = os.environ.get("SEMAINE_E2E_LAYOUT_SCREENSHOTS", "")
@@ -118,6 +121,29 @@ PAGES = [
                or d.organisation.venues.first()).pk}), EDITOR),
     Shape("OpenAgenda import", lambda d: reverse(
         "opendata:openagenda_import", kwargs={"slug": d.organisation.slug}), EDITOR),
+    Shape("hackathon", lambda d: d.hackathon.get_absolute_url()),
+    Shape("hackathon challenge", lambda d: d.hackathon.challenges.first().get_absolute_url()),
+    Shape("hackathon results", lambda d: reverse(
+        "hackathons:results", kwargs={"public_id": d.hackathon_done.public_id})),
+    Shape("hackathon gallery", lambda d: reverse("hackathons:gallery")),
+    Shape("hackathon project", lambda d: reverse(
+        "hackathons:project",
+        kwargs={"public_id": d.hackathon_done.submissions.order_by("pk").first().public_id})),
+    Shape("hackathon for a participant", lambda d: d.hackathon.get_absolute_url(), EDITOR),
+    Shape("hackathon team", lambda d: d.team.get_absolute_url(), EDITOR),
+    Shape("hackathon submission", lambda d: reverse(
+        "hackathons:submission", kwargs={"public_id": d.team.public_id}), EDITOR),
+    Shape("hackathon jury", lambda d: reverse(
+        "hackathons:jury", kwargs={"public_id": d.hackathon.public_id}), COORDINATOR),
+    Shape("hackathon score sheet", lambda d: reverse(
+        "hackathons:score", kwargs={"public_id": d.team.submission.public_id}), COORDINATOR),
+    Shape("hackathon set-up", lambda d: reverse(
+        "hackathons:set_up", kwargs={"pk": d.hackathon.event.pk}), CALVADOS),
+    Shape("hackathon management", lambda d: reverse(
+        "hackathons:manage", kwargs={"public_id": d.hackathon.public_id}), CALVADOS),
+    Shape("hackathon dataset", lambda d: reverse(
+        "hackathons:dataset_add",
+        kwargs={"public_id": d.hackathon.challenges.first().public_id}), CALVADOS),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
     Shape("coordination review", lambda d: reverse(
         "coordination:review", kwargs={"pk": d.related.pk}), COORDINATOR),
@@ -217,7 +243,6 @@ def layout_data(demo, migrated_reference_data):
     from semaine.organisers import services as organisers
     from semaine.organisers.models import Organisation, Role
     from semaine.registrations import services as registrations
-    from tests import factories
 
     editor = User.objects.get(email=EDITOR)
     published = Event.objects.filter(state=EventState.PUBLISHED)
@@ -243,8 +268,15 @@ def layout_data(demo, migrated_reference_data):
     # a declaration that slipped in beside an organisation of the same name
     Organisation.objects.create(name="departement de Gironde", slug="departement-gironde",
                                 kind="departement")
+    calvados = User.objects.get(email=CALVADOS)
+    hackathon = factories.hackathon_scenario(
+        published.get(title="Hackathon Calvados : données touristiques, saison 2"), calvados,
+        leads=[editor, factories.UserFactory()], jurors=[User.objects.get(email=COORDINATOR)])
+    hackathon_done = Hackathon.objects.get(event__edition__slug="2017")  # the demo's
     return SimpleNamespace(
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
+        hackathon=hackathon, hackathon_done=hackathon_done,
+        team=hackathon.teams.get(memberships__user=editor),
         organisation=organisation, other=third,
         programme=Programme.objects.filter(events__in=published).first(),
         own_programme=Programme.objects.filter(organisation=organisation,

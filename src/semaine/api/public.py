@@ -1,5 +1,6 @@
 """Public reads: editions, events (the agenda's filters, cursor pagination, synchronisation),
-slots, organisations, programmes, reference lists and territories. Published data only."""
+slots, organisations, programmes, hackathon projects, reference lists and territories.
+Published data only."""
 
 from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
@@ -14,6 +15,7 @@ from semaine.agenda import search
 from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, Slot
 from semaine.agenda.queries import edition_or_404, reference_lists
 from semaine.core.cache import cache_anonymous
+from semaine.hackathons import queries as hackathon_queries
 from semaine.opendata.models import EventRemoval
 from semaine.organisers.models import Organisation, OrganisationStatus
 
@@ -30,6 +32,7 @@ from .schemas import (
     OrganisationPage,
     Problem,
     ProgrammePage,
+    ProjectPage,
     ReferenceItemOut,
     RegionOut,
     RemovalPage,
@@ -250,6 +253,18 @@ def programmes(request, edition: str, query: Query[PageQuery]):
     rows, next_cursor = pagination.page(queryset, kind="programmes", fields=[("pk", False)],
                                         cursor=query.cursor, limit=query.limit)
     return {"items": [serialise.programme(request, p) for p in rows], "next_cursor": next_cursor}
+
+
+@router.get("/editions/{edition}/projects", response={200: ProjectPage, **ERRORS},
+            summary="Projets des hackathons d’une édition (résultats publiés)")
+@cached
+def projects(request, edition: str, query: Query[PageQuery]):
+    _only(request, {"cursor", "limit"})
+    edition = edition_or_404(edition)
+    rows, next_cursor = pagination.page(hackathon_queries.published_projects(edition),
+                                        kind="projects", fields=[("pk", False)],
+                                        cursor=query.cursor, limit=query.limit)
+    return {"items": [serialise.project(request, p) for p in rows], "next_cursor": next_cursor}
 
 
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS},

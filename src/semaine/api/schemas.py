@@ -219,6 +219,47 @@ class ProgrammePage(Schema):
     next_cursor: str | None
 
 
+class DatasetOut(Schema):
+    title: str
+    url: str = Field(description="Adresse du jeu de données, ou du fichier déposé")
+    format: str
+    licence: str = Field(description="Identifiant SPDX")
+    producer: str
+
+
+class ChallengeRef(Schema):
+    id: UUID
+    title: str
+    organisation: OrganisationRef
+    url: str
+
+
+class ProjectOut(Schema):
+    """A hackathon project, once its hackathon's results are published (no person named)."""
+
+    id: UUID
+    title: str
+    summary: str
+    description: str = Field(description="Markdown")
+    team: str = Field(description="Nom de l’équipe")
+    challenge: ChallengeRef
+    hackathon: UUID
+    event: UUID
+    licence: str = Field(description="Identifiant SPDX")
+    repository_url: str
+    demo_url: str
+    video_url: str
+    prize: str
+    datasets: list[DatasetOut]
+    url: str
+    results_url: str
+
+
+class ProjectPage(Schema):
+    items: list[ProjectOut]
+    next_cursor: str | None
+
+
 class OrganiserEventPage(Schema):
     items: list[OrganiserEventOut]
     next_cursor: str | None

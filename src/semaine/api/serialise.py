@@ -1,6 +1,7 @@
 """Models to the API's dictionaries (the schemas in ``schemas.py`` describe them)."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from semaine.agenda.models import ACCESSIBILITY_FIELDS, Event, Slot
 
@@ -103,4 +104,28 @@ def programme(request, programme) -> dict:
         "tracks": [{"slug": t.slug, "name": t.name, "description": t.description,
                     "position": t.position} for t in programme.tracks.all()],
         "url": _absolute(request, programme.get_absolute_url()),
+    }
+
+
+def project(request, submission) -> dict:
+    """A hackathon project of ``hackathons.queries.published_projects``."""
+    hackathon, challenge = submission.hackathon, submission.challenge
+    return {
+        "id": submission.public_id, "title": submission.title, "summary": submission.summary,
+        "description": submission.description, "team": submission.team.name,
+        "challenge": {"id": challenge.public_id, "title": challenge.title,
+                      "organisation": _org(challenge.organisation),
+                      "url": _absolute(request, challenge.get_absolute_url())},
+        "hackathon": hackathon.public_id, "event": hackathon.event.public_id,
+        "licence": submission.licence, "repository_url": submission.repository_url,
+        "demo_url": submission.demo_url, "video_url": submission.video_url,
+        "prize": submission.prize,
+        "datasets": [{"title": d.title,
+                      "url": _absolute(request, d.file.url) if d.file else d.url,
+                      "format": d.format, "licence": d.licence, "producer": d.producer}
+                     for d in submission.datasets.all()],
+        "url": _absolute(request, reverse("hackathons:project",
+                                          kwargs={"public_id": submission.public_id})),
+        "results_url": _absolute(request, reverse("hackathons:results",
+                                                  kwargs={"public_id": hackathon.public_id})),
     }

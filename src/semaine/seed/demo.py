@@ -3,9 +3,10 @@
 Built from a public article about the 2017 edition (20–26 November 2017): the Calvados round
 table and hackathon, the forty-odd events of Loire-Atlantique in three tracks (Découvrir,
 Partager, Comprendre), the LaBase workshops in Gironde and the online course followed in the
-Val-d'Oise. The article gives no times nor venues: those are illustrative and every event is
-flagged ``is_illustrative``. The content is in the YAML files of ``seed/data`` (read and checked
-by ``demo_data``); this module writes it.
+Val-d'Oise; the Calvados hackathon is played with its challenges, teams, projects, jury and
+published results (``hackathon``). The article gives no times nor venues: those are
+illustrative and every event is flagged ``is_illustrative``. The content is in the YAML files
+of ``seed/data`` (read and checked by ``demo_data``); this module writes it.
 
 Everything goes through the services (registration and approval of organisations, venues,
 creation, submission and publication of events) so that the history of each event is recorded
@@ -61,6 +62,7 @@ from semaine.registrations.models import RegistrationStatus
 from semaine.registrations.services import register
 from semaine.territory.models import Departement
 
+from . import hackathon
 from .demo_data import (
     PARIS,
     VENUES_FILE,
@@ -395,6 +397,7 @@ def load_demo(progress: Callable[[str], None] | None = None, data: DemoData | No
     """
     progress = progress or (lambda message: None)
     data = data or demo_data()
+    hackathon_data = hackathon.read()
     with transaction.atomic():
         fields = dict(data.past.fields)
         edition, created = Edition.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
@@ -414,6 +417,8 @@ def load_demo(progress: Callable[[str], None] | None = None, data: DemoData | No
             progress("L'édition de démonstration 2017 est déjà chargée.")
         else:
             _load_past(loader, edition)
+        progress("Le hackathon du Calvados…")
+        hackathon.load(loader, hackathon_data)
         if not upcoming_loaded:
             _load_upcoming(loader, timezone.localdate())
     _locate_venues(progress)

@@ -26,6 +26,7 @@ from semaine.agenda.models import Event, EventState, Venue
 from semaine.agenda.permissions import require_event_editor
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
+from semaine.hackathons import queries as hackathon_queries
 from semaine.organisers import queries as organiser_queries
 from semaine.organisers import services as organiser_services
 from semaine.organisers.forms import (
@@ -245,7 +246,8 @@ def event_detail(request, pk):
         request, "organisers/event_detail.html",
         {"event": event, "organisation": event.organisation,
          "history": event.history.select_related("actor")[:100],
-         "status_form": StatusForm(initial={"status": event.status})},
+         "status_form": StatusForm(initial={"status": event.status}),
+         **hackathon_queries.for_event_detail(event)},
     )
 
 

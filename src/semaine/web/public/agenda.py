@@ -13,6 +13,7 @@ from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, 
 from semaine.agenda.permissions import can_edit_event, can_view_event, is_coordinator
 from semaine.core.cache import cache_anonymous
 from semaine.core.pagination import paginate
+from semaine.hackathons import queries as hackathon_queries
 from semaine.ledger.queries import recorded_in
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
@@ -46,6 +47,7 @@ def edition_page(request, edition):
         "programmes": queries.edition_programmes(edition),
         "today": queries.on_day(edition, timezone.localdate(timezone=PARIS))[:6],
         "first_day": queries.on_day(edition, edition.starts_on)[:6],
+        "hackathons": hackathon_queries.of_edition(edition),
     }
     return render(request, "agenda/edition.html", context)
 
@@ -150,6 +152,7 @@ def event_page(request, edition, public_id, slug):
         "is_preview": event.state != EventState.PUBLISHED,
         "related": queries.related_events(event) if event.is_published else [],
         "registration_slots": event.registration_slots(),
+        "hackathon": hackathon_queries.hackathon_of_event(event),
     }
     if event.is_published:
         context["ledger_entry"], context["ledger_block"] = recorded_in(f"event:{event.public_id}")
