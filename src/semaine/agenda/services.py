@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -504,6 +504,32 @@ def _clean_slug(value: str, field: str) -> str:
     return slug
 
 
+def _save_with_slug(instance, *, chosen: bool, taken: dict, fresh, **scope) -> None:
+    """Save ``instance``, whose slug was checked free a moment ago: another transaction may
+    have taken it since (two coordinators creating at once). The database's unique constraint
+    then refuses the row; inside a savepoint, that becomes the same French error beside the
+    field when the slug was chosen, or a new free slug (``fresh()``) when it was derived."""
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                instance.save()
+            return
+        except IntegrityError:
+            others = type(instance).objects.filter(slug=instance.slug, **scope)
+            if instance.pk is not None:
+                others = others.exclude(pk=instance.pk)
+            if not others.exists():
+                raise
+            if chosen:
+                raise ValidationError(taken) from None
+            instance.slug = fresh()
+    raise ValidationError(taken)
+
+
+def _programme_slug_taken() -> dict:
+    return {"slug": _("Cette adresse courte est déjà prise dans cette édition : choisissez-en une autre.")}
+
+
 def _programme_values(programme: Programme, *, title: str, slug: str = "",
                       description: str = "") -> None:
     title = (title or "").strip()
@@ -515,8 +541,7 @@ def _programme_values(programme: Programme, *, title: str, slug: str = "",
             "Votre organisation a déjà un programme de ce titre dans cette édition.")})
     wanted = _clean_slug(slug, "slug")
     if wanted and siblings.filter(slug=wanted).exists():
-        raise ValidationError({"slug": _(
-            "Cette adresse courte est déjà prise dans cette édition : choisissez-en une autre.")})
+        raise ValidationError(_programme_slug_taken())
     programme.title = title
     programme.slug = wanted or programme.slug or unique_slug(
         Programme, title, max_length=200, edition=programme.edition)
@@ -531,9 +556,16 @@ def create_programme(actor, *, organisation: Organisation, edition: Edition, tit
     require_programme_manager(actor, organisation, edition)
     programme = Programme(organisation=organisation, edition=edition)
     _programme_values(programme, title=title, slug=slug, description=description)
-    programme.save()
+    _save_programme(programme, chosen=bool(slug))
     content_changed()
     return programme
+
+
+def _save_programme(programme: Programme, *, chosen: bool) -> None:
+    _save_with_slug(programme, chosen=chosen, taken=_programme_slug_taken(),
+                    fresh=lambda: unique_slug(Programme, programme.title, max_length=200,
+                                              edition=programme.edition),
+                    edition=programme.edition)
 
 
 def _locked_programme(programme: Programme) -> Programme:
@@ -548,7 +580,7 @@ def update_programme(actor, programme: Programme, *, title: str, slug: str = "",
     require_programme_manager(actor, programme.organisation, programme.edition)
     before = (programme.title, programme.slug)
     _programme_values(programme, title=title, slug=slug or programme.slug, description=description)
-    programme.save()
+    _save_programme(programme, chosen=True)
     if before != (programme.title, programme.slug):
         _shown_events_changed(programme=programme)
     else:
@@ -669,6 +701,19 @@ def _edition_values(edition: Edition, fields: dict) -> None:
     edition.full_clean(exclude=["slug"], validate_constraints=False)
 
 
+#: Words the coordination's pages use after ``editions/`` (``editions/nouvelle/`` creates one):
+#: no edition may take them as its address, its page would be out of reach.
+RESERVED_EDITION_SLUGS = frozenset({"nouvelle"})
+
+
+def _edition_slug(name: str) -> str:
+    """A free slug derived from the edition's name, never a reserved word."""
+    slug = unique_slug(Edition, name, max_length=100)
+    if slug in RESERVED_EDITION_SLUGS:
+        slug = unique_slug(Edition, f"{slug} edition", max_length=100)
+    return slug
+
+
 @transaction.atomic
 def create_edition(actor, fields: dict, slug: str = "") -> Edition:
     """A national coordinator prepares a new edition; they become its first coordinator."""
@@ -676,11 +721,14 @@ def create_edition(actor, fields: dict, slug: str = "") -> Edition:
     edition = Edition()
     _edition_values(edition, fields)
     wanted = _clean_slug(slug, "slug")
+    taken = {"slug": _("Une autre édition a cette adresse courte : choisissez-en une autre.")}
+    if wanted in RESERVED_EDITION_SLUGS:
+        raise ValidationError({"slug": _("« %(slug)s » est un mot réservé des pages de la coordination : "
+                                         "choisissez une autre adresse courte.") % {"slug": wanted}})
     if wanted and Edition.objects.filter(slug=wanted).exists():
-        raise ValidationError({"slug": _("Une autre édition a cette adresse courte : "
-                                         "choisissez-en une autre.")})
-    edition.slug = wanted or unique_slug(Edition, edition.name, max_length=100)
-    edition.save()
+        raise ValidationError(taken)
+    edition.slug = wanted or _edition_slug(edition.name)
+    _save_with_slug(edition, chosen=bool(wanted), taken=taken, fresh=lambda: _edition_slug(edition.name))
     Coordination.objects.create(edition=edition, user=actor)
     content_changed()
     return edition
