@@ -44,7 +44,7 @@ def scan(request, code):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
+            messages.success(request, _("Arrivée de %(name)s enregistrée.") % {"name": registration.first_name})
         return redirect("registrations:desk", pk=registration.event_id)
     return render(request, "registrations/scan.html", {
         "registration": registration, "event": registration.event,
@@ -246,7 +246,7 @@ def check_in(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
+        messages.success(request, _("Arrivée de %(name)s enregistrée.") % {"name": registration.first_name})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("registrations:attendees", kwargs={"pk": registration.event_id})
