@@ -44,7 +44,8 @@ def scan(request, code):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("Arrivée de %(name)s enregistrée.") % {"name": registration.first_name})
+            messages.success(request, _("Arrivée de %(name)s enregistrée.")
+                             % {"name": registration.first_name})
         return redirect("registrations:desk", pk=registration.event_id)
     return render(request, "registrations/scan.html", {
         "registration": registration, "event": registration.event,
