@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from semaine.accounts import outbox
 from semaine.core.cache import content_changed
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
@@ -42,6 +43,7 @@ from .permissions import (
     require_event_editor,
     require_programme_manager,
 )
+from .queries import decision_emails
 from .search import refresh_search_vector
 from .signals import event_cancelled, event_publication_changed, slot_cancelled
 
@@ -795,3 +797,11 @@ def add_coordinator(actor, edition: Edition, email: str) -> Coordination:
     coordination = Coordination.objects.create(edition=edition, user=user)
     notifications.coordinator_added(edition, user, actor)
     return coordination
+
+
+@transaction.atomic
+def send_decision_emails_again(actor, event: Event) -> int:
+    """A coordinator of the edition tries again the decision e-mails about ``event`` that
+    could not be sent (once the organiser's address is fixed)."""
+    require_coordinator(actor, event.edition)
+    return outbox.send_again(decision_emails(event))

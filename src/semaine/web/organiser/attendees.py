@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from semaine.accounts.models import EmailKind
 from semaine.accounts.queries import email_report, message_outcomes
 from semaine.agenda.models import PARIS, Event
 from semaine.agenda.permissions import require_event_editor
@@ -118,7 +119,8 @@ def attendees(request, pk):
 def _email_context(event) -> dict:
     """The e-mails about the event that could not be sent or are on their way, and the outcome
     of the organiser's last messages."""
-    return {"report": email_report(event.emails.all()), "outcomes": message_outcomes(event),
+    attendees = event.emails.exclude(kind=EmailKind.NOTIFICATION)  # decisions: the coordination's
+    return {"report": email_report(attendees), "outcomes": message_outcomes(event),
             "retry_url": reverse("registrations:retry_emails", kwargs={"pk": event.pk})}
 
 
