@@ -138,3 +138,19 @@ def test_a_decision_email_that_cannot_be_sent_shows_to_the_coordinator(
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
     assert told not in client.get(reverse("coordination:queue")).text
+
+
+def test_an_organisation_decision_email_that_cannot_be_sent_shows_to_the_coordinators(
+        client, settings, coordinator, django_capture_on_commit_callbacks):
+    pending = factories.OrganisationFactory(status=OrganisationStatus.PENDING, name="CHU de Nantes")
+    member = factories.MembershipFactory(organisation=pending).user
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingEmailBackend"
+    settings.TEST_REFUSED_ADDRESSES = [member.email]
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("coordination:organisation_decision", kwargs={"pk": pending.pk}),
+                    {"decision": "approve"})
+    assert Email.objects.get(to=member.email).status == EmailStatus.FAILED
+    page = client.get(reverse("coordination:organisations")).text
+    assert f"Le courriel à {member.email} n’a pas pu être envoyé" in page
+    assert "CHU de Nantes est validée" in page

@@ -17,6 +17,7 @@ from semaine.agenda.models import Edition, Event, EventState
 from semaine.agenda.permissions import require_coordinator
 from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
+from semaine.organisers import queries as organiser_queries
 from semaine.organisers import services as organiser_services
 from semaine.organisers.models import Organisation, OrganisationStatus
 from semaine.organisers.permissions import require_any_coordinator
@@ -104,7 +105,8 @@ def organisations(request):
         "departement", "region"
     ).prefetch_related("memberships__user")
     return render(request, "coordination/organisations.html",
-                  {"pending": pending, "form": ModerationForm()})
+                  {"pending": pending, "form": ModerationForm(),
+                   "failed_emails": organiser_queries.failed_decision_emails()})
 
 
 @login_required
