@@ -226,3 +226,38 @@ def test_coordinators_making_editions_current_at_once_leave_exactly_one(migrated
                    [(edition,) for edition in editions[1:]] * 2)
     assert not errors
     assert Edition.objects.filter(is_current=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL")
+def test_editions_created_at_once_with_one_slug_give_one_edition_and_field_errors(
+        migrated_reference_data):
+    from tests.registrations.test_services import _race
+
+    staff = factories.UserFactory(is_superuser=True)
+    errors = _race(lambda n: services.create_edition(staff, fields(name=f"Semaine {n}"), slug="sip-2031"),
+                   [(n,) for n in range(8)])
+    assert Edition.objects.filter(slug="sip-2031").count() == 1
+    assert len(errors) == 7
+    assert all(isinstance(error, ValidationError) for error in errors), errors
+    assert all("adresse courte" in error.error_dict["slug"][0].messages[0] for error in errors)
+    errors = _race(lambda n: services.create_edition(staff, fields(name="Semaine commune")),
+                   [(n,) for n in range(6)])
+    assert errors == []
+    assert Edition.objects.filter(name="Semaine commune").values("slug").distinct().count() == 6
+
+
+def test_no_edition_takes_the_address_of_the_creation_page(client, coordinator):
+    """``editions/nouvelle/`` is the coordination's creation page: an edition called so would
+    have a page no one reaches."""
+    client.force_login(coordinator)
+    deadline = (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("coordination:edition_create"), {
+        "name": "Semaine 2031", "slug": "Nouvelle", "starts_on": "2031-11-17", "ends_on": "2031-11-23",
+        "theme_of_year": "", "description": "", "submission_deadline": deadline})
+    assert response.status_code == 200
+    assert "mot réservé" in response.text
+    assert not Edition.objects.filter(slug="nouvelle").exists()
+    derived = services.create_edition(coordinator, fields(name="Nouvelle"))
+    assert derived.slug != "nouvelle"
+    assert client.get(reverse("coordination:edition", kwargs={"slug": derived.slug})).status_code == 200

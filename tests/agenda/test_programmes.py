@@ -277,3 +277,27 @@ def test_an_editions_coordinator_opens_the_programmes_page_of_any_organisation(
     response = client.get(reverse("organisers:programmes", kwargs={"slug": organisation.slug}))
     assert response.status_code == 200
     assert [e.pk for e in response.context["form"].fields["edition"].queryset] == [edition.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL")
+def test_programmes_created_at_once_with_one_slug_give_one_programme_and_field_errors(
+        migrated_reference_data, organisation, edition):
+    from tests.registrations.test_services import _race
+
+    admin = factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+    errors = _race(lambda n: services.create_programme(
+        admin, organisation=organisation, edition=edition, title=f"Programme {n}", slug="commun"),
+        [(n,) for n in range(8)])
+    assert Programme.objects.filter(edition=edition, slug="commun").count() == 1
+    assert len(errors) == 7
+    assert all(isinstance(error, ValidationError) for error in errors), errors
+    assert all("déjà prise" in error.error_dict["slug"][0].messages[0] for error in errors)
+    # Derived slugs taken at the same moment are chosen again, not refused.
+    staff = factories.UserFactory(is_superuser=True)
+    errors = _race(lambda n: services.create_programme(
+        staff, organisation=factories.OrganisationFactory(), edition=edition, title="Même titre"),
+        [(n,) for n in range(6)])
+    assert errors == []
+    slugs = Programme.objects.filter(edition=edition, title="Même titre").values("slug").distinct()
+    assert slugs.count() == 6

@@ -10,7 +10,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from .test_registration_journey import TITLE, event, organiser, sign_in  # noqa: F401 - fixtures
+from semaine.agenda.models import EventState
+from tests import factories
+
+from .test_registration_journey import TITLE, event, expect_message, organiser, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
 
@@ -66,3 +69,32 @@ def test_an_email_that_cannot_be_sent_is_shown_and_sent_again(page: Page, assert
     expect(page.locator("#emails-failed")).to_have_count(0)
     check()
     assert [m.subject for m in mail.outbox if m.to == [REFUSED]][-1] == f"{TITLE} : Changement de salle"
+
+
+def test_a_decision_email_that_cannot_be_sent_is_shown_to_the_coordinator(
+        page: Page, assert_accessible, organiser, failing_server):  # noqa: F811
+    check = assert_accessible
+    edition = factories.EditionFactory(is_current=True)
+    coordinator = factories.CoordinationFactory(edition=edition).user
+    submitted = factories.EventFactory(edition=edition, state=EventState.SUBMITTED,
+                                       organisation=organiser.memberships.get().organisation,
+                                       title="Hackathon des données locales")
+    failing_server.TEST_REFUSED_ADDRESSES = [organiser.email]
+    sign_in(page, check, coordinator.email)
+    page.goto(f"/coordination/evenements/{submitted.pk}/")
+    page.get_by_role("button", name="Publier").click()
+    failed = page.locator("#emails-failed")
+    expect(failed).to_contain_text(f"Le courriel à {organiser.email} n’a pas pu être envoyé")
+    expect(failed).to_contain_text("550 5.1.1")
+    check()
+    failed.get_by_role("link", name=re.compile("Hackathon des données locales")).click()
+    failed = page.locator("#emails-failed")
+    expect(failed).to_contain_text(organiser.email)
+    check()
+
+    failing_server.TEST_REFUSED_ADDRESSES = []
+    failed.get_by_role("button", name="Réessayer l’envoi").click()
+    expect_message(page, "1 courriel est de nouveau en cours d’envoi.")
+    expect(page.locator("#emails-failed")).to_have_count(0)
+    check()
+    assert [m.to for m in mail.outbox][-1] == [organiser.email]

@@ -239,7 +239,7 @@ def test_registration_waiting_list_check_in_and_personal_data(
     expect(person).to_have_count(1)
     check()
     person.get_by_role("button", name="Pointer").click()
-    expect_message(page, f"{SECOND['first_name']} est pointé(e).")
+    expect_message(page, f"Arrivée de {SECOND['first_name']} enregistrée.")
     expect(page).to_have_url(re.compile(r"/accueil/\?q=" + SECOND["last_name"]))
     expect(person.locator(".fr-badge")).to_have_text("présent")
     expect(person.get_by_role("button", name="Pointer")).to_have_count(0)

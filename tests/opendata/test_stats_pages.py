@@ -297,3 +297,31 @@ def test_csv_cells_that_look_like_formulas_stay_text(client, edition, programme)
     rows = csv_rows(client.get(csv_url(edition, "themes")))
     assert ["'=HYPERLINK(\"x\")", "1"] in [row[:2] for row in rows]
     assert not any(row[0].startswith("=") for row in rows)
+
+
+FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+ENGLISH_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@pytest.mark.parametrize("chart", ["jours", "remplissage-jours"])
+def test_day_labels_follow_the_language_of_each_request(client, edition, programme, chart):
+    cache.clear()
+    french = csv_rows(client.get(csv_url(edition, chart), headers={"Accept-Language": "fr"}))
+    english = csv_rows(client.get(csv_url(edition, chart), headers={"Accept-Language": "en"}))
+    again = csv_rows(client.get(csv_url(edition, chart), headers={"Accept-Language": "fr"}))
+    assert french == again
+    assert all(row[1].split()[0] in FRENCH_DAYS for row in french[1:])
+    assert all(row[1].split(",")[0].split()[0] in ENGLISH_DAYS for row in english[1:]), english[1:3]
+    page = client.get(page_url(edition), headers={"Accept-Language": "en"}).text
+    assert not any(f">{day} " in page for day in FRENCH_DAYS)
+
+
+def test_the_page_cache_keeps_one_copy_per_language(site, edition, programme):
+    url = page_url(edition)
+    assert "Events by day" not in site.get(url, headers={"Accept-Language": "fr"}).text
+    english = site.get(url, headers={"Accept-Language": "en"})
+    assert english["X-Cache"] == "miss"
+    assert "Events by day" in english.text
+    assert not any(f">{day} " in english.text for day in FRENCH_DAYS)
+    french = site.get(url, headers={"Accept-Language": "fr"})
+    assert french["X-Cache"] == "hit" and "Événements par jour" in french.text

@@ -154,3 +154,18 @@ def test_a_cancelled_registration_has_no_certificate(editor, slot, registration)
     services.cancel(checked)
     checked.refresh_from_db()
     assert services.certificate_refusal(checked) is not None
+
+
+def test_the_desk_says_an_arrival_is_recorded_in_neutral_french(client, editor, event, slot, registration):
+    other = services.register(slot=slot, email="paul.martin@example.fr", first_name="Paul",
+                              last_name="Martin", email_verified=True)
+    factories.move_slot(slot, starts_in=timedelta(minutes=-1))
+    client.force_login(editor)
+    desk = reverse("registrations:desk", kwargs={"pk": event.pk})
+    response = client.post(reverse("registrations:check_in", kwargs={"pk": registration.pk}),
+                           {"next": desk}, follow=True)
+    assert "Arrivée de Léa enregistrée." in response.text
+    response = client.post(reverse("registrations:scan", kwargs={"code": services.checkin_token(other)}),
+                           follow=True)
+    assert "Arrivée de Paul enregistrée." in response.text
+    assert "(e)" not in response.text

@@ -60,9 +60,13 @@ def recipients(users, actor=None) -> list:
     return people
 
 
-def notify(users, *, subject: str, text: str, actor=None, submission: bool = False) -> int:
+def notify(users, *, subject: str, text: str, actor=None, submission: bool = False, event=None,
+           organisation=None) -> int:
     """Tell ``users`` (but not ``actor``): ``text`` is the notification, its link included.
-    Call it inside the transaction of the change. Returns how many people will be told."""
+    Call it inside the transaction of the change. Returns how many people will be told. An
+    e-mail sent at once about ``event`` or ``organisation`` is attached to it, so that if it
+    cannot be sent the coordination that decided sees it (``agenda.queries`` and
+    ``organisers.queries``, ``failed_decision_emails``)."""
     people = recipients(users, actor)
     for user in people:
         if user.notification_frequency == NotificationFrequency.DAILY:
@@ -72,7 +76,8 @@ def notify(users, *, subject: str, text: str, actor=None, submission: bool = Fal
             Notification.objects.create(user=user, batch=NotificationBatch.SUBMISSIONS,
                                         subject=subject, text=text)
         else:
-            outbox.queue(to=user.email, subject=subject, kind=EmailKind.NOTIFICATION,
+            outbox.queue(to=user.email, subject=subject, kind=EmailKind.NOTIFICATION, event=event,
+                         organisation=organisation,
                          body=render("accounts/email/notification.txt",
                                      {"text": text, "account_url": absolute(reverse("accounts:account"))}))
     return len(people)

@@ -1,8 +1,9 @@
 """Every e-mail of the platform goes through the outbox: written in the database with the change
 that causes it, sent by the background worker, retried with a growing delay when sending fails,
 and, when it finally cannot be sent, shown to the person who caused it (the organiser on the
-event's attendee list, the visitor on the page that follows their registration or sign-up) and
-counted by ``/healthz``. Nothing is left only in a log.
+event's attendee list, the visitor on the page that follows their registration or sign-up, the
+edition's coordination on its queue and the event's review page for a decision e-mail sent at
+once) and counted by ``/healthz``. Nothing is left only in a log.
 
 Sent e-mails are kept a day (their addresses and texts are personal data); e-mails that could
 not be sent, ``FAILED_KEPT_DAYS`` days."""

@@ -47,7 +47,7 @@ def event_decided(event: Event, actor, action: str, comment: str = "") -> int:
         "link": absolute(reverse("organisers:event", kwargs={"pk": event.pk})),
     })
     subject = _(subject) % {"title": event.title}
-    return notify(_members(event.organisation), subject=subject, text=text, actor=actor)
+    return notify(_members(event.organisation), subject=subject, text=text, actor=actor, event=event)
 
 
 def submissions_reopened(edition: Edition, actor) -> int:

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from semaine.accounts.models import Email, EmailKind, EmailStatus
 from semaine.organisers.models import Organisation
 from semaine.territory.models import Departement, Region
 
@@ -327,3 +328,20 @@ def slot_changes(event: Event, limit: int = 200) -> list[dict]:
     return [changes["slots"] for changes in reversed(list(entries))
             if isinstance(changes, dict) and isinstance(changes.get("slots"), dict)
             and "before" in changes["slots"] and "after" in changes["slots"]]
+
+
+#: failed decision e-mails listed on the coordination's queue
+FAILED_DECISIONS_LISTED = 20
+
+
+def decision_emails(event):
+    """The e-mails that told the event's organisation of a coordinator's decision."""
+    return Email.objects.filter(event=event, kind=EmailKind.NOTIFICATION)
+
+
+def failed_decision_emails(edition, limit: int = FAILED_DECISIONS_LISTED) -> list[Email]:
+    """The decision e-mails of the edition's events that could not be sent, the latest first:
+    the coordination that decided sees them on its queue (kept ``outbox.FAILED_KEPT_DAYS``)."""
+    return list(Email.objects.filter(event__edition=edition, kind=EmailKind.NOTIFICATION,
+                                     status=EmailStatus.FAILED)
+                .select_related("event").order_by("-created_at", "-pk")[:limit])

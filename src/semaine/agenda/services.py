@@ -9,12 +9,13 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from semaine.accounts import outbox
 from semaine.core.cache import content_changed
 from semaine.organisers.models import Organisation
 from semaine.organisers.permissions import require_member
@@ -44,6 +45,7 @@ from .permissions import (
     require_event_editor,
     require_programme_manager,
 )
+from .queries import decision_emails
 from .search import refresh_search_vector
 from .signals import event_cancelled, event_publication_changed, slot_cancelled
 
@@ -545,6 +547,32 @@ def _clean_slug(value: str, field: str) -> str:
     return slug
 
 
+def _save_with_slug(instance, *, chosen: bool, taken: dict, fresh, **scope) -> None:
+    """Save ``instance``, whose slug was checked free a moment ago: another transaction may
+    have taken it since (two coordinators creating at once). The database's unique constraint
+    then refuses the row; inside a savepoint, that becomes the same French error beside the
+    field when the slug was chosen, or a new free slug (``fresh()``) when it was derived."""
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                instance.save()
+            return
+        except IntegrityError:
+            others = type(instance).objects.filter(slug=instance.slug, **scope)
+            if instance.pk is not None:
+                others = others.exclude(pk=instance.pk)
+            if not others.exists():
+                raise
+            if chosen:
+                raise ValidationError(taken) from None
+            instance.slug = fresh()
+    raise ValidationError(taken)
+
+
+def _programme_slug_taken() -> dict:
+    return {"slug": _("Cette adresse courte est déjà prise dans cette édition : choisissez-en une autre.")}
+
+
 def _programme_values(programme: Programme, *, title: str, slug: str = "",
                       description: str = "") -> None:
     title = (title or "").strip()
@@ -556,8 +584,7 @@ def _programme_values(programme: Programme, *, title: str, slug: str = "",
             "Votre organisation a déjà un programme de ce titre dans cette édition.")})
     wanted = _clean_slug(slug, "slug")
     if wanted and siblings.filter(slug=wanted).exists():
-        raise ValidationError({"slug": _(
-            "Cette adresse courte est déjà prise dans cette édition : choisissez-en une autre.")})
+        raise ValidationError(_programme_slug_taken())
     programme.title = title
     programme.slug = wanted or programme.slug or unique_slug(
         Programme, title, max_length=200, edition=programme.edition)
@@ -572,9 +599,16 @@ def create_programme(actor, *, organisation: Organisation, edition: Edition, tit
     require_programme_manager(actor, organisation, edition)
     programme = Programme(organisation=organisation, edition=edition)
     _programme_values(programme, title=title, slug=slug, description=description)
-    programme.save()
+    _save_programme(programme, chosen=bool(slug))
     content_changed()
     return programme
+
+
+def _save_programme(programme: Programme, *, chosen: bool) -> None:
+    _save_with_slug(programme, chosen=chosen, taken=_programme_slug_taken(),
+                    fresh=lambda: unique_slug(Programme, programme.title, max_length=200,
+                                              edition=programme.edition),
+                    edition=programme.edition)
 
 
 def _locked_programme(programme: Programme) -> Programme:
@@ -589,7 +623,7 @@ def update_programme(actor, programme: Programme, *, title: str, slug: str = "",
     require_programme_manager(actor, programme.organisation, programme.edition)
     before = (programme.title, programme.slug)
     _programme_values(programme, title=title, slug=slug or programme.slug, description=description)
-    programme.save()
+    _save_programme(programme, chosen=True)
     if before != (programme.title, programme.slug):
         _shown_events_changed(programme=programme)
     else:
@@ -710,6 +744,19 @@ def _edition_values(edition: Edition, fields: dict) -> None:
     edition.full_clean(exclude=["slug"], validate_constraints=False)
 
 
+#: Words the coordination's pages use after ``editions/`` (``editions/nouvelle/`` creates one):
+#: no edition may take them as its address, its page would be out of reach.
+RESERVED_EDITION_SLUGS = frozenset({"nouvelle"})
+
+
+def _edition_slug(name: str) -> str:
+    """A free slug derived from the edition's name, never a reserved word."""
+    slug = unique_slug(Edition, name, max_length=100)
+    if slug in RESERVED_EDITION_SLUGS:
+        slug = unique_slug(Edition, f"{slug} edition", max_length=100)
+    return slug
+
+
 @transaction.atomic
 def create_edition(actor, fields: dict, slug: str = "") -> Edition:
     """A national coordinator prepares a new edition; they become its first coordinator."""
@@ -717,11 +764,14 @@ def create_edition(actor, fields: dict, slug: str = "") -> Edition:
     edition = Edition()
     _edition_values(edition, fields)
     wanted = _clean_slug(slug, "slug")
+    taken = {"slug": _("Une autre édition a cette adresse courte : choisissez-en une autre.")}
+    if wanted in RESERVED_EDITION_SLUGS:
+        raise ValidationError({"slug": _("« %(slug)s » est un mot réservé des pages de la coordination : "
+                                         "choisissez une autre adresse courte.") % {"slug": wanted}})
     if wanted and Edition.objects.filter(slug=wanted).exists():
-        raise ValidationError({"slug": _("Une autre édition a cette adresse courte : "
-                                         "choisissez-en une autre.")})
-    edition.slug = wanted or unique_slug(Edition, edition.name, max_length=100)
-    edition.save()
+        raise ValidationError(taken)
+    edition.slug = wanted or _edition_slug(edition.name)
+    _save_with_slug(edition, chosen=bool(wanted), taken=taken, fresh=lambda: _edition_slug(edition.name))
     Coordination.objects.create(edition=edition, user=actor)
     content_changed()
     return edition
@@ -832,3 +882,11 @@ def locate_missing_venues(*, limit: int = LOCATE_BATCH, approximate: bool = Fals
         venue = locate_venue(venue_id)
         placed += venue is not None and venue.latitude is not None
     return placed
+
+
+@transaction.atomic
+def send_decision_emails_again(actor, event: Event) -> int:
+    """A coordinator of the edition tries again the decision e-mails about ``event`` that
+    could not be sent (once the organiser's address is fixed)."""
+    require_coordinator(actor, event.edition)
+    return outbox.send_again(decision_emails(event))

@@ -9,8 +9,9 @@ fingerprint in two queries, so a change elsewhere, a ledger block for instance, 
 rebuild). The periodic job ``refresh_open_data_files`` asks again every few minutes, so a build
 that failed is tried again and a lost queue entry is made up for.
 
-Each build goes to a new folder ``<SEMAINE_OPENDATA_DIR>/<edition>/<build>/``, each file written
-to a temporary name, flushed and renamed; then ``state.json`` (itself replaced atomically)
+Each build goes to a new folder ``<SEMAINE_OPENDATA_DIR>/<edition>/<build>/`` (written as
+``.building-<build>`` and renamed when complete), each file written to a temporary name, flushed
+and renamed; then ``state.json`` (itself replaced atomically)
 points to it, with each file's size and SHA-256 (its ETag). Readers therefore always see a
 complete set of files; the previous build is kept (a download in progress goes on reading it)
 and older ones are removed. A failed build leaves the files as they were and records when and
@@ -19,6 +20,7 @@ why in ``state.json``: the open-data page says so.
 Large calendar feeds use the same mechanism (``feeds/<key>/``): see ``semaine.opendata.feeds``.
 """
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -28,6 +30,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +46,11 @@ STATE = "state.json"
 #: Builds kept in an edition's folder (the current one and the one before it).
 KEPT_BUILDS = 2
 QUEUED_KEY = "semaine:opendata:build-queued:"
+LOCK = ".lock"
+#: The prefix of a build's folder while it is written.
+BUILDING = ".building-"
+#: Seconds after which an unfinished build's folder is taken for abandoned (its process died).
+STALE_BUILD = 24 * 3600
 
 
 def root() -> Path:
@@ -115,36 +123,72 @@ def _write(path: Path, parts: Iterable[bytes]) -> dict:
     return {"size": size, "sha256": digest.hexdigest()}
 
 
+@contextmanager
+def _locked(directory: Path):
+    """Hold the folder's lock (a file lock: the web and the worker share the disk, not memory)
+    while a build is made current or a failure recorded, so that two builds finishing at once
+    take turns."""
+    with open(directory / LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build(name: str, fingerprint: str, makers: dict[str, Callable[[], Iterable[bytes]]]) -> dict:
     """Write a new build of the files ``makers`` describe (file name → bytes), then make it the
     current one. On failure the current build stays, and the state records the failure (the
-    exception goes on up)."""
+    exception goes on up).
+
+    Several builds of one folder may run at once (the task and the periodic job, two workers):
+    each writes into its own hidden folder (``.building-<build>``), which no other build
+    removes, renamed to ``<build>`` when complete. The build that started last wins: one that
+    finishes after a newer build was made current leaves the state as it is and returns it."""
     directory = folder(name)
     directory.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
-    build_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    target = directory / build_id
-    target.mkdir()
+    build_id = f"{started:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    work = directory / f"{BUILDING}{build_id}"
+    work.mkdir()
     try:
-        files = {file_name: _write(target / file_name, make()) for file_name, make in makers.items()}
+        files = {file_name: _write(work / file_name, make()) for file_name, make in makers.items()}
     except Exception as error:
-        shutil.rmtree(target, ignore_errors=True)
-        state = read_state(name)
-        state.update(failed_at=datetime.now(UTC).isoformat(), error=f"{type(error).__name__}: {error}",
-                     failures=state.get("failures", 0) + 1)
-        _write_state(name, state)
+        shutil.rmtree(work, ignore_errors=True)
+        with _locked(directory):
+            state = read_state(name)
+            state.update(failed_at=datetime.now(UTC).isoformat(), error=f"{type(error).__name__}: {error}",
+                         failures=state.get("failures", 0) + 1)
+            _write_state(name, state)
         raise
+    os.rename(work, directory / build_id)
     state = {"build": build_id, "fingerprint": fingerprint, "built_at": datetime.now(UTC).isoformat(),
              "started_at": started.isoformat(), "files": files}
-    _write_state(name, state)
-    _prune(directory, keep=build_id)
+    with _locked(directory):
+        current = read_state(name)
+        newer = current.get("started_at") and datetime.fromisoformat(current["started_at"]) > started
+        if newer and current.get("build") and (directory / current["build"]).is_dir():
+            shutil.rmtree(directory / build_id, ignore_errors=True)
+            return current
+        _write_state(name, state)
+        _prune(directory, keep=build_id)
     return state
 
 
 def _prune(directory: Path, keep: str) -> None:
-    builds = sorted(path for path in directory.iterdir() if path.is_dir())
+    """Remove the complete builds but the current one and the one before it, and the hidden
+    folders of builds that stopped without cleaning up (older than ``STALE_BUILD``). Builds in
+    progress are never touched."""
+    builds = sorted(path for path in directory.iterdir() if path.is_dir() and not path.name.startswith("."))
     for old in [path for path in builds if path.name != keep][: max(0, len(builds) - KEPT_BUILDS)]:
         shutil.rmtree(old, ignore_errors=True)
+    limit = datetime.now(UTC).timestamp() - STALE_BUILD
+    for path in directory.glob(f"{BUILDING}*"):
+        try:
+            if path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+        except FileNotFoundError:
+            pass
 
 
 def is_current(name: str, fingerprint: str) -> bool:

@@ -19,7 +19,8 @@ def organisation_reviewed(organisation: Organisation, actor) -> int:
     )
     subject = (_("%(name)s est validée") if approved
                else _("%(name)s n’est pas validée")) % {"name": organisation.name}
-    return notify(organisation.members.order_by("pk"), subject=subject, text=text, actor=actor)
+    return notify(organisation.members.order_by("pk"), subject=subject, text=text, actor=actor,
+                  organisation=organisation)
 
 
 def join_requested(join_request: JoinRequest) -> int:

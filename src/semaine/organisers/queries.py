@@ -1,7 +1,10 @@
 """Reads on organisations shared by the pages: the organisations a declaration matches, the
-probable duplicates among those waiting for approval, the requests and invitations waiting."""
+probable duplicates among those waiting for approval, the requests and invitations waiting,
+the decision e-mails that could not be sent."""
 
 from django.db.models import Q
+
+from semaine.accounts.models import Email, EmailKind, EmailStatus
 
 from .models import (
     Invitation,
@@ -89,3 +92,15 @@ def join_requests_of(user):
     """``user``'s requests to join organisations, the latest first."""
     return (JoinRequest.objects.filter(requester=user).select_related("organisation")
             .order_by("-created_at", "-pk"))
+
+#: failed decision e-mails listed on the coordination's page of organisations
+FAILED_DECISIONS_LISTED = 20
+
+
+def failed_decision_emails(limit: int = FAILED_DECISIONS_LISTED) -> list[Email]:
+    """The e-mails telling an organisation's members of the coordination's decision on it that
+    could not be sent, the latest first: the coordinators see them on the page where they
+    decide (kept ``outbox.FAILED_KEPT_DAYS``)."""
+    return list(Email.objects.filter(kind=EmailKind.NOTIFICATION, status=EmailStatus.FAILED,
+                                     organisation__isnull=False, event__isnull=True)
+                .order_by("-created_at", "-pk")[:limit])

@@ -488,7 +488,7 @@ def message_attendees(actor, event, *, subject: str, body: str, include_waiting:
 def send_failed_emails_again(actor, event) -> int:
     """The organiser asks to try again the e-mails about their event that could not be sent."""
     require_event_editor(actor, event)
-    return outbox.send_again(event.emails.all())
+    return outbox.send_again(event.emails.exclude(kind=EmailKind.NOTIFICATION))
 
 
 #: slots recorded per transaction by `record_closed_registrations`

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from semaine.accounts.models import Email, EmailStatus
 from semaine.agenda.models import EventState, HistoryAction
 from semaine.organisers.models import OrganisationStatus
 from tests import factories
@@ -104,3 +105,52 @@ def test_a_decision_returns_to_the_queue_of_the_events_edition(client, coordinat
     response = client.post(reverse("coordination:review", kwargs={"pk": submitted.pk}),
                            {"decision": "publish", "comment": ""})
     assert response.url == f"{reverse('coordination:queue')}?edition={submitted.edition.slug}"
+
+
+def test_a_decision_email_that_cannot_be_sent_shows_to_the_coordinator(
+        client, settings, coordinator, editor, submitted, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingEmailBackend"
+    settings.TEST_REFUSED_ADDRESSES = [editor.email]
+    client.force_login(coordinator)
+    review = reverse("coordination:review", kwargs={"pk": submitted.pk})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker tries at once
+        client.post(review, {"decision": "publish", "comment": ""})
+    [email] = Email.objects.filter(to=editor.email)
+    assert email.status == EmailStatus.FAILED
+    told = f"Le courriel à {editor.email} n’a pas pu être envoyé"
+    queue = client.get(reverse("coordination:queue"), {"edition": submitted.edition.slug})
+    assert told in queue.text and review in queue.text
+    page = client.get(review)
+    assert told in page.text and "Réessayer l’envoi" in page.text
+    # another edition's coordinator is told nothing
+    client.force_login(factories.CoordinationFactory().user)
+    assert told not in client.get(reverse("coordination:queue")).text
+    # the organiser's attendee list speaks of the attendees' e-mails only
+    client.force_login(editor)
+    attendees = client.get(reverse("registrations:attendees", kwargs={"pk": submitted.pk}))
+    assert editor.email not in attendees.text
+    assert client.post(review, {"retry_emails": "1"}).status_code == 403
+    # once the address is fixed, the coordinator sends it again
+    settings.TEST_REFUSED_ADDRESSES = []
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(review, {"retry_emails": "1"})
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert told not in client.get(reverse("coordination:queue")).text
+
+
+def test_an_organisation_decision_email_that_cannot_be_sent_shows_to_the_coordinators(
+        client, settings, coordinator, django_capture_on_commit_callbacks):
+    pending = factories.OrganisationFactory(status=OrganisationStatus.PENDING, name="CHU de Nantes")
+    member = factories.MembershipFactory(organisation=pending).user
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingEmailBackend"
+    settings.TEST_REFUSED_ADDRESSES = [member.email]
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("coordination:organisation_decision", kwargs={"pk": pending.pk}),
+                    {"decision": "approve"})
+    assert Email.objects.get(to=member.email).status == EmailStatus.FAILED
+    page = client.get(reverse("coordination:organisations")).text
+    assert f"Le courriel à {member.email} n’a pas pu être envoyé" in page
+    assert "CHU de Nantes est validée" in page

@@ -4,12 +4,16 @@ reports, as the domain of the recorded thing registered them (``subjects``). The
 platform's code and catalogue, never from the recorded rows."""
 
 import json
+from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils import timezone
 
 from semaine.ledger import subjects
 
 register = template.Library()
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @register.filter
@@ -22,3 +26,13 @@ def kind_label(kind: str) -> str:
 def ledger_display_labels(subject: str) -> str:
     registered = subjects.of(subject)
     return json.dumps(registered.page_labels() if registered else {}, ensure_ascii=False)
+
+
+@register.inclusion_tag("ledger/_time.html")
+def paris_time(moment, format: str = "j F Y H:i:s", says_zone: bool = True):
+    """A moment of the register in Paris time, whatever zone is active, as a ``<time>`` whose
+    ``datetime`` is ISO 8601 with its offset (« 2026-07-01T09:30:05+02:00 »); followed by
+    « (heure de Paris) » unless the column's heading says so."""
+    local = timezone.localtime(moment, PARIS) if moment else None
+    return {"local": local, "iso": local.replace(microsecond=0).isoformat() if local else "",
+            "format": format, "says_zone": says_zone}

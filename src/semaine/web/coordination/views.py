@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from semaine.accounts.models import EmailStatus
 from semaine.agenda import queries, services
 from semaine.agenda.forms import ModerationForm, QueueFilterForm, ReopenForm
 from semaine.agenda.models import Edition, Event, EventState
@@ -54,6 +56,7 @@ def queue(request):
          "page_obj": paginate(request, events),
          "pending_organisations": Organisation.objects.filter(
              status=OrganisationStatus.PENDING).count(),
+         "failed_emails": queries.failed_decision_emails(edition),
          "reopen_form": ReopenForm()},
     )
 
@@ -62,6 +65,12 @@ def queue(request):
 def review(request, pk):
     event = get_object_or_404(Event.objects.select_related("edition", "organisation"), pk=pk)
     require_coordinator(request.user, event.edition)
+    if request.method == "POST" and request.POST.get("retry_emails"):
+        count = services.send_decision_emails_again(request.user, event)
+        messages.success(request, ngettext("%(n)s courriel est de nouveau en cours d’envoi.",
+                                           "%(n)s courriels sont de nouveau en cours d’envoi.", count)
+                         % {"n": count})
+        return redirect("coordination:review", pk=event.pk)
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = request.POST.get("decision")
@@ -83,7 +92,9 @@ def review(request, pk):
     return render(
         request, "coordination/review.html",
         {"event": queries.event_for_page(event.edition.slug, event.public_id), "form": form,
-         "history": event.history.select_related("actor")[:100]},
+         "history": event.history.select_related("actor")[:100],
+         "failed_emails": list(queries.decision_emails(event).filter(status=EmailStatus.FAILED)
+                               .order_by("-created_at", "-pk"))},
     )
 
 
@@ -97,7 +108,8 @@ def organisations(request):
     for organisation in pending:
         organisation.probable_duplicates = duplicates.get(organisation.pk, [])
     return render(request, "coordination/organisations.html",
-                  {"pending": pending, "form": ModerationForm()})
+                  {"pending": pending, "form": ModerationForm(),
+                   "failed_emails": organiser_queries.failed_decision_emails()})
 
 
 @login_required

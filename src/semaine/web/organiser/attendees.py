@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from semaine.accounts.models import EmailKind
 from semaine.accounts.queries import email_report, message_outcomes
 from semaine.agenda.models import PARIS, Event
 from semaine.agenda.permissions import require_event_editor
@@ -44,7 +45,8 @@ def scan(request, code):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
+            messages.success(request, _("Arrivée de %(name)s enregistrée.")
+                             % {"name": registration.first_name})
         return redirect("registrations:desk", pk=registration.event_id)
     return render(request, "registrations/scan.html", {
         "registration": registration, "event": registration.event,
@@ -117,7 +119,8 @@ def attendees(request, pk):
 def _email_context(event) -> dict:
     """The e-mails about the event that could not be sent or are on their way, and the outcome
     of the organiser's last messages."""
-    return {"report": email_report(event.emails.all()), "outcomes": message_outcomes(event),
+    attendees = event.emails.exclude(kind=EmailKind.NOTIFICATION)  # decisions: the coordination's
+    return {"report": email_report(attendees), "outcomes": message_outcomes(event),
             "retry_url": reverse("registrations:retry_emails", kwargs={"pk": event.pk})}
 
 
@@ -246,7 +249,7 @@ def check_in(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, _("%(name)s est pointé(e).") % {"name": registration.first_name})
+        messages.success(request, _("Arrivée de %(name)s enregistrée.") % {"name": registration.first_name})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("registrations:attendees", kwargs={"pk": registration.event_id})
