@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "semaine.organisers",
     "semaine.agenda",
     "semaine.registrations",
+    "semaine.consultations",
     "semaine.opendata",
     "semaine.ledger",
     "semaine.interop",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("espace/", include("semaine.web.organiser.urls")),
     path("coordination/", include("semaine.web.coordination.urls")),
     path("inscriptions/", include("semaine.web.public.registrations_urls")),
+    path("participer/", include("semaine.web.public.consultations_urls")),
     path("mes-donnees/", include("semaine.web.public.privacy_urls")),
     path("", include("semaine.ledger.urls")),
     path("", include("semaine.web.public.site_urls")),
