@@ -11,8 +11,8 @@ SORTS = {
     "supported": ("-supports_count", "-pk"),
     "commented": ("-comments_count", "-pk"),
 }
-#: a prime modulus for the random order, and the multiplier that scatters the ids
-_MODULUS, _MULTIPLIER = 2_147_483_647, 48_271
+#: a prime modulus for the random order: ids times the seed, modulo it, are a permutation
+_MODULUS = 2_147_483_647
 
 
 def consultations():
@@ -43,7 +43,7 @@ def proposals(consultation, *, category=None, answer=None, author=None, commune=
         rows = rows.filter(commune__iexact=commune.strip())
     order = SORTS.get(sort)
     if order is None:
-        rows = rows.annotate(shuffle=Mod(F("pk") * _MULTIPLIER + Value(seed % _MODULUS), _MODULUS))
+        rows = rows.annotate(shuffle=Mod(F("pk") * Value(seed % (_MODULUS - 1) + 1), _MODULUS))
         order = ("shuffle", "pk")
     return rows.order_by(*order)
 
@@ -84,7 +84,7 @@ def synthesis(consultation) -> dict:
     answers = {value: Count("pk", filter=Q(answer=value)) for value in Answer.values}
     rows = list(published.values("category__name").annotate(
         total=Count("pk"), unanswered=Count("pk", filter=Q(answer="")), **answers
-    ).order_by("category__position", "category__name"))
+    ).order_by(F("category__position").asc(nulls_last=True), "category__name"))
     totals = published.aggregate(total=Count("pk"), unanswered=Count("pk", filter=Q(answer="")),
                                  **answers)
     return {

@@ -20,6 +20,7 @@ from semaine.accounts import outbox
 from semaine.accounts.models import EmailKind
 from semaine.agenda.models import PARIS, Event
 from semaine.core import ratelimit
+from semaine.core.cache import content_changed
 
 from . import ledger
 from .models import (
@@ -108,6 +109,7 @@ def create_consultation(actor, organisation, *, categories=(), workshops=None, *
     consultation.save()
     _set_categories(consultation, categories)
     _set_workshops(consultation, workshops)
+    content_changed()  # the workshops' pages name the consultation
     return consultation
 
 
@@ -125,6 +127,7 @@ def update_consultation(actor, consultation, *, categories=None, workshops=None,
     if categories is not None:
         _set_categories(consultation, categories)
     _set_workshops(consultation, workshops)
+    content_changed()  # the workshops' pages name the consultation
     return consultation
 
 
