@@ -13,6 +13,8 @@ class Honeypot(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # drawn off screen: people never see it, robots fill it in
+        self.fields["website"].widget.group_class = "fr-input-group semaine-honeypot"
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
@@ -56,7 +58,8 @@ class HideForm(Form):
 
 
 class AnswerForm(Form):
-    answer = forms.ChoiceField(label=_("Réponse"), choices=Answer.choices)
+    answer = forms.ChoiceField(label=_("Réponse"),
+                               choices=[("", _("Choisir une réponse"))] + Answer.choices)
     justification = forms.CharField(label=_("Justification"), max_length=BODY_MAX,
                                     widget=forms.Textarea(attrs={"rows": 4}))
 

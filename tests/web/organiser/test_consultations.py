@@ -48,7 +48,8 @@ def test_another_organisation_cannot_reach_the_organiser_pages(client, other_edi
     consultation = factories.consultation(organisation)
     client.force_login(other_editor)
     for name in ("edit", "moderation", "answers"):
-        assert client.get(reverse(f"consultations:{name}", kwargs={"slug": consultation.slug})).status_code == 403
+        url = reverse(f"consultations:{name}", kwargs={"slug": consultation.slug})
+        assert client.get(url).status_code == 403
     assert client.get(reverse("consultations:create",
                               kwargs={"organisation": organisation.slug})).status_code == 404
 

@@ -62,7 +62,7 @@ def test_the_random_order_is_kept_per_visitor_and_differs_between_visitors(clien
 
     def order(c):
         page = c.get(url).content.decode()
-        return [line for line in page.split("Idée n°")[1:]][:20]
+        return [line[:2] for line in page.split("Idée n°")[1:]]
 
     first = order(client)
     assert order(client) == first
