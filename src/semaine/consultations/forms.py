@@ -7,7 +7,7 @@ from semaine.ui.forms import Form, ModelForm
 from .models import BODY_MAX, PHASE_FIELDS, Alignment, Answer, Consultation
 
 
-class Honeypot(forms.Form):
+class Honeypot(Form):
     website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
 
     def __init__(self, *args, **kwargs):
@@ -22,7 +22,7 @@ class Honeypot(forms.Form):
         return ""
 
 
-class ProposalForm(Honeypot, Form):
+class ProposalForm(Honeypot):
     title = forms.CharField(label=_("Titre"), max_length=150)
     body = forms.CharField(label=_("Votre proposition"), max_length=BODY_MAX, widget=forms.Textarea,
                            help_text=_("Markdown accepté : **gras**, listes, liens."))
@@ -45,7 +45,7 @@ class WorkshopProposalForm(ProposalForm):
         self.order_fields(["workshop"])
 
 
-class CommentForm(Honeypot, Form):
+class CommentForm(Honeypot):
     body = forms.CharField(label=_("Votre commentaire"), max_length=BODY_MAX, widget=forms.Textarea(
         attrs={"rows": 4}))
     alignment = forms.ChoiceField(label=_("Votre position"), choices=Alignment.choices,
