@@ -248,13 +248,17 @@ def test_a_report_then_the_organisation_hides_with_a_reason(consultation, person
     comment = services.comment(person, consultation, body="Hors sujet")
     assert services.report_comment(person, comment) is True
     assert services.report_comment(person, comment) is False
+    assert services.report_comment(factories.participant(), comment) is True
+    told = Email.objects.get()  # once, at the first report, to the organisation's member
+    assert told.to == editor.email and "Hors sujet" in told.body
+    assert f"/participer/{consultation.slug}/organisateur/moderation/" in told.body
     with pytest.raises(PermissionDenied):
         services.hide_comment(other_editor, comment, reason="Non")
     with pytest.raises(ValidationError):
         services.hide_comment(editor, comment, reason="")
     services.hide_comment(editor, comment, reason="Propos injurieux")
     comment = Comment.objects.get(pk=comment.pk)
-    assert comment.is_hidden and comment.body == "Hors sujet" and comment.reports_count == 1
+    assert comment.is_hidden and comment.body == "Hors sujet" and comment.reports_count == 2
 
 
 # --- answers and the ledger ----------------------------------------------------------------------
@@ -290,6 +294,8 @@ def test_closing_supports_records_each_count_once(organisation, editor, person):
     withdrawn = _proposal(consultation, state=ProposalState.WITHDRAWN)
     assert services.close_finished_supports() == 2
     assert services.close_supports(editor, consultation) == 0
+    told = Email.objects.get()
+    assert told.to == editor.email and "organisateur/reponses/" in told.body
     entries = Entry.objects.filter(kind="consultation.supports_closed").order_by("pk")
     assert [e.subject.rsplit("/", 1)[1] for e in entries] == [str(p.pk) for p in proposals]
     assert '"supports":7' in entries[0].record

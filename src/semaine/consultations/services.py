@@ -22,7 +22,7 @@ from semaine.agenda.models import PARIS, Event
 from semaine.core import ratelimit
 from semaine.core.cache import content_changed
 
-from . import ledger
+from . import ledger, notifications
 from .models import (
     BODY_MAX,
     Alignment,
@@ -285,6 +285,7 @@ def close_supports(actor, consultation, *, now=None) -> int:
     ledger.record_supports(consultation, proposals)
     consultation.supports_closed_at = timezone.now()
     consultation.save(update_fields=["supports_closed_at"])
+    notifications.supports_closed(consultation, len(proposals), actor)
     return len(proposals)
 
 
@@ -346,6 +347,9 @@ def report_comment(user, comment) -> bool:
     except IntegrityError:
         return False
     Comment.objects.filter(pk=comment.pk).update(reports_count=F("reports_count") + 1)
+    comment = Comment.objects.select_related("consultation__organisation").get(pk=comment.pk)
+    if comment.reports_count == 1 and comment.hidden_at is None:  # the first report tells them
+        notifications.comment_reported(comment)
     return True
 
 
