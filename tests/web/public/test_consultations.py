@@ -51,7 +51,7 @@ def test_filters_and_sorts_work_without_javascript(client, consultation, django_
     for n in range(30):
         _proposal(consultation, title=f"Idée {n}")
     client.get(url)  # the session and its seed exist from here on
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url, {"page": 2})
 
 
@@ -166,3 +166,15 @@ def test_the_synthesis_counts_by_category_and_answer(client, consultation):
     row = text.split('<th scope="row">Accueil</th>')[1].split("</tr>")[0]
     assert [cell.split("</td>")[0] for cell in row.split("<td>")[1:]] == ["2", "1", "0", "0", "1"]
     assert text.index(">Accueil</th>") < text.index(">Sans catégorie</th>")
+
+
+def test_the_consultation_has_its_own_threaded_debate(client, consultation):
+    client.force_login(factories.participant())
+    url = reverse("consultations:debate", kwargs={"slug": consultation.slug})
+    client.post(url, {"body": "Pensez aux aidants", "alignment": "for"})
+    first = Comment.objects.get()
+    assert first.proposal is None
+    page = client.post(url, {"body": "D’accord", "alignment": "neutral", "parent": first.pk},
+                       follow=True).content.decode()
+    assert "Pensez aux aidants" in page and "consultation-comment--reply" in page
+    assert Comment.objects.get(parent=first).body == "D’accord"

@@ -19,6 +19,8 @@ from semaine.core.forms import add_service_errors
 from semaine.core.pagination import paginate
 
 SEED_KEY = "consultation-seed"
+#: the debate on a consultation shows its first threads, this many at most
+DEBATE_THREADS = 200
 
 
 def index(request):
@@ -66,6 +68,13 @@ def detail(request, slug):
         "commune": request.GET.get("commune", "")[:120],
         "runs": can_run(request.user, consultation.organisation), "breadcrumb_links": _crumbs(),
     }
+    comments = list(queries.consultation_comments(consultation)[:DEBATE_THREADS])
+    every = comments + [reply for c in comments for reply in c.replies.all()]
+    context.update({
+        "comments": comments, "reported": queries.reported_by(request.user, every),
+        "comments_open": services.comments_open(consultation),
+        "can_take_part": can_take_part(request.user), "form": CommentForm(),
+    })
     return render(request, "consultations/detail.html", context)
 
 
@@ -206,6 +215,27 @@ def comment(request, slug, pk):
 
 
 @require_POST
+def debate(request, slug):
+    """A comment on the consultation itself, or a reply in its debate."""
+    refusal = _need_participant(request)
+    if refusal:
+        return refusal
+    consultation = _consultation(slug)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(consultation.get_absolute_url() + "#commentaires")
+    data = form.cleaned_data
+    parent = (Comment.objects.filter(consultation=consultation, proposal__isnull=True,
+                                     pk=data["parent"]).first() if data.get("parent") else None)
+    _act(request, lambda: services.comment(request.user, consultation, parent=parent,
+                                           body=data["body"], alignment=data["alignment"]),
+         _("Votre commentaire est publié."))
+    return redirect(consultation.get_absolute_url() + "#commentaires")
+
+
+@require_POST
 def report(request, slug, comment_pk):
     refusal = _need_participant(request)
     if refusal:
@@ -216,7 +246,7 @@ def report(request, slug, comment_pk):
          _("Merci : le commentaire est signalé à l’organisateur."))
     if target.proposal_id:
         return redirect(target.proposal.get_absolute_url() + "#commentaires")
-    return redirect("consultations:detail", slug=slug)
+    return redirect(reverse("consultations:detail", kwargs={"slug": slug}) + "#commentaires")
 
 
 def synthesis(request, slug):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisateur/<slug:organisation>/nouvelle/", organiser.create, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/proposer/", views.propose, name="propose"),
+    path("<slug:slug>/commenter/", views.debate, name="debate"),
     path("<slug:slug>/synthese/", views.synthesis, name="synthesis"),
     path("<slug:slug>/propositions/<int:pk>/", views.proposal, name="proposal"),
     path("<slug:slug>/propositions/<int:pk>/modifier/", views.edit, name="edit_proposal"),
