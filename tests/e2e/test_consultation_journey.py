@@ -110,3 +110,12 @@ def test_propose_support_comment_report_moderate_answer(page, live_server, migra
     expect(page.get_by_role("table")).to_contain_text("Numérique")
     expect(page.get_by_role("link", name="Un rendez-vous en visio avec un agent")).to_be_visible()
     assert_accessible()
+
+    # the filters refresh the list in place (htmx) and keep the address shareable
+    page.goto(consultation.get_absolute_url())
+    page.get_by_label("Catégorie").select_option(label="Accueil")
+    expect(page.get_by_text("Aucune proposition ne correspond.")).to_be_visible()
+    assert "categorie=" in page.url
+    page.get_by_label("Catégorie").select_option(label="Numérique")
+    expect(page.get_by_role("link", name="Un rendez-vous en visio avec un agent")).to_be_visible()
+    assert_accessible()

@@ -178,3 +178,13 @@ def test_the_consultation_has_its_own_threaded_debate(client, consultation):
                        follow=True).content.decode()
     assert "Pensez aux aidants" in page and "consultation-comment--reply" in page
     assert Comment.objects.get(parent=first).body == "D’accord"
+
+
+def test_htmx_refreshes_only_the_list(client, consultation):
+    _proposal(consultation, title="Alpha")
+    response = client.get(consultation.get_absolute_url(), {"tri": "recent"},
+                          headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert "Alpha" in text and "<html" not in text and "Débat" not in text
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert 'hx-target="#proposals"' in page and 'id="proposals"' in page

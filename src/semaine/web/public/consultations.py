@@ -68,6 +68,8 @@ def detail(request, slug):
         "commune": request.GET.get("commune", "")[:120],
         "runs": can_run(request.user, consultation.organisation), "breadcrumb_links": _crumbs(),
     }
+    if request.htmx:  # the filters changed: only the list is drawn again
+        return render(request, "consultations/_proposals.html", context)
     comments = list(queries.consultation_comments(consultation)[:DEBATE_THREADS])
     every = comments + [reply for c in comments for reply in c.replies.all()]
     context.update({
