@@ -188,3 +188,17 @@ def test_htmx_refreshes_only_the_list(client, consultation):
     assert "Alpha" in text and "<html" not in text and "Débat" not in text
     page = client.get(consultation.get_absolute_url()).content.decode()
     assert 'hx-target="#proposals"' in page and 'id="proposals"' in page
+
+
+def test_consultations_are_listed_per_edition(client, organisation, edition):
+    mine = factories.consultation(organisation, edition=edition, title="De l’édition")
+    factories.consultation(organisation, title="Hors édition")
+    page = client.get(reverse("consultations:index"), {"edition": edition.slug}).content.decode()
+    assert mine.title in page and "Hors édition" not in page
+
+
+def test_the_synthesis_draws_the_answers_as_bars(client, consultation):
+    _proposal(consultation, answer="accepted")
+    _proposal(consultation)
+    page = client.get(reverse("consultations:synthesis", kwargs={"slug": consultation.slug}))
+    assert '<progress max="2" value="1" aria-label="Retenue">' in page.content.decode()

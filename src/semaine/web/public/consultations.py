@@ -24,8 +24,13 @@ DEBATE_THREADS = 200
 
 
 def index(request):
+    """Every consultation, or those of one edition (``?edition=<slug>``)."""
+    rows = queries.consultations()
+    edition = request.GET.get("edition", "")[:60]
+    if edition:
+        rows = rows.filter(edition__slug=edition)
     return render(request, "consultations/index.html",
-                  {"consultations": queries.consultations()[:100], "today": timezone.localdate()})
+                  {"consultations": rows[:100], "today": timezone.localdate(), "edition": edition})
 
 
 def _crumbs(consultation=None):
