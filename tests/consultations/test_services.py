@@ -333,16 +333,16 @@ def _race(target, arguments):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_20_concurrent_supports_by_one_person_with_a_limit_of_3_give_exactly_3(
+def test_60_concurrent_supports_by_one_person_with_a_limit_of_3_give_exactly_3(
     migrated_reference_data, organisation
 ):
     consultation = factories.consultation(organisation, supports_per_person=3)
     person = factories.participant()
-    proposals = [_proposal(consultation) for _ in range(20)]
+    proposals = [_proposal(consultation) for _ in range(60)]
     errors = _race(lambda p: services.support(person, p), [(p,) for p in proposals])
     assert Support.objects.filter(user=person).count() == 3
     assert sum(Proposal.objects.values_list("supports_count", flat=True)) == 3
-    assert len(errors) == 17 and all(isinstance(e, ValidationError) for e in errors)
+    assert len(errors) == 57 and all(isinstance(e, ValidationError) for e in errors)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -358,12 +358,15 @@ def test_one_person_racing_on_one_proposal_is_counted_once(migrated_reference_da
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_60_people_supporting_one_proposal_at_once_give_exactly_60(migrated_reference_data,
-                                                                    organisation):
+def test_1000_people_supporting_one_proposal_at_once_give_exactly_1000(migrated_reference_data,
+                                                                        organisation):
     consultation = factories.consultation(organisation)
     proposal = _proposal(consultation)
-    people = [factories.participant() for _ in range(60)]
-    errors = _race(lambda p: services.support(p, proposal), [(p,) for p in people])
+    people = [factories.participant() for _ in range(1000)]
+    # 1,000 supports by 40 clients at once (PostgreSQL allows 100 connections here)
+    batches = [people[i::40] for i in range(40)]
+    errors = _race(lambda batch: [services.support(p, proposal) for p in batch],
+                   [(b,) for b in batches])
     assert not errors
     proposal.refresh_from_db()
-    assert proposal.supports_count == 60 == Support.objects.count()
+    assert proposal.supports_count == 1000 == Support.objects.count()
