@@ -18,6 +18,7 @@ from semaine.agenda.models import (
     Track,
     Venue,
 )
+from semaine.consultations.models import Category, Consultation, Phase
 from semaine.organisers.models import (
     Membership,
     Organisation,
@@ -298,3 +299,28 @@ def hackathon_team(hack, lead, name):
     from semaine.hackathons import services
 
     return services.create_team(lead, hack.challenges.first(), name=name)
+
+
+def verified_person(**kwargs):
+    """A person who may take part in consultations: signed up, address confirmed."""
+    return UserFactory(email_verified_at=timezone.now(), **kwargs)
+
+
+def consultation(organisation, *, phase="supports", categories=("Accueil", "Numérique"), **fields):
+    """A consultation whose ``phase`` is under way today (each phase lasts ten days)."""
+    order = [p.value for p in Phase]
+    today = timezone.localdate()
+    first = today - timedelta(days=10 * order.index(phase) + 5)
+    dates = {}
+    for n, code in enumerate(order):
+        dates[f"{code}_starts"] = first + timedelta(days=10 * n)
+        dates[f"{code}_ends"] = first + timedelta(days=10 * n + 9)
+    slug = fields.pop("slug", f"consultation-{Consultation.objects.count() + 1}")
+    made = Consultation.objects.create(
+        organisation=organisation, slug=slug,
+        title=fields.pop("title", "Concevoir ensemble le futur accueil numérique"),
+        question=fields.pop("question", "Comment mieux accueillir les usagers ?"),
+        **{**dates, **fields})
+    for position, name in enumerate(categories):
+        Category.objects.create(consultation=made, name=name, position=position)
+    return made

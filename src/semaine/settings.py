@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "semaine.agenda",
     "semaine.registrations",
     "semaine.hackathons",
+    "semaine.consultations",
     "semaine.opendata",
     "semaine.ledger",
     "semaine.interop",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("coordination/", include("semaine.web.coordination.urls")),
     path("inscriptions/", include("semaine.web.public.registrations_urls")),
     path("hackathons/", include("semaine.web.public.hackathons_urls")),
+    path("participer/", include("semaine.web.public.consultations_urls")),
     path("mes-donnees/", include("semaine.web.public.privacy_urls")),
     path("", include("semaine.ledger.urls")),
     path("", include("semaine.web.public.site_urls")),

@@ -43,7 +43,15 @@ def arguments(organisation, edition):
     event = factories.EventFactory(edition=edition, organisation=organisation, slots=1,
                                    registration_mode="platform")
     question = Question.objects.create(event=event, label="Votre service ?", kind=QuestionKind.TEXT)
+    consultation = factories.consultation(organisation)
+    hackathon = factories.hackathon(edition, organisation)
     return {
+        "SubmissionForm": {"hackathon": hackathon},
+        "ConflictForm": {"hackathon": hackathon},
+        "ScoreForm": {"criteria": []},
+        "ConsultationForm": {"organisation": organisation},
+        "ProposalForm": {"consultation": consultation},
+        "WorkshopProposalForm": {"consultation": consultation},
         "EventForm": {"organisation": organisation, "edition": edition},
         "OpenAgendaImportForm": {"organisation": organisation},
         "RegistrationForm": {"slots": list(event.slots.all()), "seats": {}, "questions": [question]},

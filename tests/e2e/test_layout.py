@@ -16,9 +16,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from semaine.agenda.models import Event, EventState, Programme
+from semaine.consultations import services as consultations
 from semaine.hackathons.models import Hackathon
 from semaine.seed.demo import demo_data
 from tests import factories
@@ -144,6 +146,20 @@ PAGES = [
     Shape("hackathon dataset", lambda d: reverse(
         "hackathons:dataset_add",
         kwargs={"public_id": d.hackathon.challenges.first().public_id}), CALVADOS),
+    Shape("participer", lambda d: reverse("consultations:index")),
+    Shape("consultation", lambda d: d.consultation.get_absolute_url()),
+    Shape("proposal with comments", lambda d: d.proposal.get_absolute_url(), EDITOR),
+    Shape("propose", lambda d: reverse("consultations:propose",
+                                       kwargs={"slug": d.consultation.slug}), EDITOR),
+    Shape("consultation synthesis", lambda d: reverse("consultations:synthesis",
+                                                      kwargs={"slug": d.consultation.slug})),
+    Shape("my consultations", lambda d: reverse("consultations:mine"), EDITOR),
+    Shape("consultation form", lambda d: reverse("consultations:edit",
+                                                 kwargs={"slug": d.consultation.slug}), EDITOR),
+    Shape("comments to moderate", lambda d: reverse("consultations:moderation",
+                                                    kwargs={"slug": d.consultation.slug}), EDITOR),
+    Shape("answers to give", lambda d: reverse("consultations:answers",
+                                               kwargs={"slug": d.consultation.slug}), EDITOR),
     Shape("coordination queue", lambda d: reverse("coordination:queue"), COORDINATOR),
     Shape("coordination review", lambda d: reverse(
         "coordination:review", kwargs={"pk": d.related.pk}), COORDINATOR),
@@ -273,7 +289,9 @@ def layout_data(demo, migrated_reference_data):
         published.get(title="Hackathon Calvados : données touristiques, saison 2"), calvados,
         leads=[editor, factories.UserFactory()], jurors=[User.objects.get(email=COORDINATOR)])
     hackathon_done = Hackathon.objects.get(event__edition__slug="2017")  # the demo's
+    consultation, proposal = _consultation(registering.organisation, editor)
     return SimpleNamespace(
+        consultation=consultation, proposal=proposal,
         related=related, registering=registering, cancelled=cancelled, ticket=ticket,
         hackathon=hackathon, hackathon_done=hackathon_done,
         team=hackathon.teams.get(memberships__user=editor),
@@ -282,6 +300,25 @@ def layout_data(demo, migrated_reference_data):
         own_programme=Programme.objects.filter(organisation=organisation,
                                                tracks__isnull=False).first(),
     )
+
+
+def _consultation(organisation, editor):
+    """A consultation in its supports phase, with a proposal, a thread and a reported comment."""
+    Membership = type(editor.memberships.first())
+    Membership.objects.filter(user=editor).update(role="admin")
+    editor.email_verified_at = timezone.now()
+    editor.save(update_fields=["email_verified_at"])
+    consultation = factories.consultation(organisation, phase="proposals", supports_per_person=3,
+                                          context="Le **service d’accueil** des usagers.")
+    proposal = consultations.propose(editor, consultation, title="Un rendez-vous en visio",
+                                     body="Pouvoir parler à un agent sans se déplacer.",
+                                     category=consultation.categories.first(), commune="Nantes")
+    first = consultations.comment(editor, consultation, proposal=proposal, body="Très utile.",
+                                  alignment="for")
+    reply = consultations.comment(editor, consultation, proposal=proposal, parent=first,
+                                  body="Avec un numéro de téléphone aussi.", alignment="against")
+    consultations.report_comment(editor, reply)
+    return consultation, proposal
 
 
 def _tab(browser, base_url: str, who: str):

@@ -19,6 +19,8 @@ from semaine.agenda.models import (
     Slot,
     Venue,
 )
+from semaine.consultations.models import Comment, Consultation, Proposal
+from semaine.ledger.models import Entry
 from semaine.registrations.models import Registration, RegistrationStatus
 from semaine.registrations.services import capacity_of, held_seats
 from semaine.seed.demo import demo_data, load_demo, upcoming_dates
@@ -205,3 +207,18 @@ def test_the_home_page_shows_no_next_edition_when_there_is_none(client, edition)
     response = client.get("/")
     assert response.status_code == 200
     assert "Prochaine édition" not in response.text
+
+
+def test_the_demo_holds_an_answered_consultation_fed_by_a_workshop(demo, client):
+    consultation = Consultation.objects.get(edition__slug="2017")
+    workshop = consultation.workshops.get()
+    assert workshop.organisation == consultation.organisation
+    assert Proposal.objects.filter(consultation=consultation, workshop=workshop).count() == 1
+    first = Proposal.objects.get(title="Un rendez-vous en visio avec un agent")
+    assert first.supports_count == 3 and first.comments_count == 3 and first.answer == "accepted"
+    assert Comment.objects.filter(consultation=consultation, hidden_at__isnull=False).count() == 1
+    assert Entry.objects.filter(kind="consultation.answered").count() == 4
+    assert Entry.objects.filter(kind="consultation.supports_closed").count() == 4
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Un seul numéro pour toutes les démarches" in page
+    assert consultation.title in client.get(workshop.get_absolute_url()).content.decode()

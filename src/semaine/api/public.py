@@ -6,6 +6,8 @@ from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -14,6 +16,8 @@ from ninja.decorators import decorate_view
 from semaine.agenda import search
 from semaine.agenda.models import PARIS, Edition, Event, EventState, Programme, Slot
 from semaine.agenda.queries import edition_or_404, reference_lists
+from semaine.consultations import queries as consultation_queries
+from semaine.consultations.models import Consultation
 from semaine.core.cache import cache_anonymous
 from semaine.hackathons import queries as hackathon_queries
 from semaine.opendata.models import EventRemoval
@@ -23,6 +27,7 @@ from . import pagination, serialise
 from .errors import bad_parameters
 from .schemas import (
     AccessKey,
+    ConsultationPage,
     Day,
     DepartementOut,
     EditionOut,
@@ -33,6 +38,7 @@ from .schemas import (
     Problem,
     ProgrammePage,
     ProjectPage,
+    ProposalPage,
     ReferenceItemOut,
     RegionOut,
     RemovalPage,
@@ -278,6 +284,29 @@ def organisations(request, query: Query[PageQuery]):
     rows, next_cursor = pagination.page(queryset, kind="organisations", fields=[("pk", False)],
                                         cursor=query.cursor, limit=query.limit)
     return {"items": [serialise.organisation(request, o) for o in rows], "next_cursor": next_cursor}
+
+
+@router.get("/consultations", response={200: ConsultationPage, **ERRORS},
+            summary="Consultations (co-conception des services publics)")
+def consultations(request, query: Query[PageQuery]):
+    _only(request, {"cursor", "limit"})
+    queryset = consultation_queries.consultations().prefetch_related(
+        "categories", Prefetch("workshops", Event.objects.filter(state=EventState.PUBLISHED)))
+    rows, next_cursor = pagination.page(queryset, kind="consultations", fields=[("pk", False)],
+                                        cursor=query.cursor, limit=query.limit)
+    return {"items": [serialise.consultation(request, c) for c in rows], "next_cursor": next_cursor}
+
+
+@router.get("/consultations/{slug}/proposals", response={200: ProposalPage, **ERRORS},
+            summary="Propositions publiées d’une consultation, avec leurs soutiens et réponses")
+def consultation_proposals(request, slug: str, query: Query[PageQuery]):
+    _only(request, {"cursor", "limit"})
+    consultation = get_object_or_404(Consultation, slug=slug)
+    queryset = consultation_queries.proposals(consultation, sort="recent")
+    rows, next_cursor = pagination.page(queryset, kind="proposals", fields=[("pk", False)],
+                                        cursor=query.cursor, limit=query.limit)
+    return {"items": [serialise.proposal(request, consultation, p) for p in rows],
+            "next_cursor": next_cursor}
 
 
 def _reference(name: str):

@@ -260,6 +260,58 @@ class ProjectPage(Schema):
     next_cursor: str | None
 
 
+class PhaseOut(Schema):
+    phase: str
+    starts_on: date
+    ends_on: date
+
+
+class ConsultationOut(Schema):
+    slug: str
+    title: str
+    question: str
+    context: str
+    people_concerned: str
+    organisation: str
+    edition: str | None
+    departement: str | None
+    phases: list[PhaseOut]
+    current_phase: str | None
+    categories: list[str]
+    workshops: list[UUID] = Field(description="Événements publiés qui alimentent la consultation")
+    proposals_per_person: int
+    supports_per_person: int | None
+    support_threshold: int | None
+    supports_closed_at: datetime | None
+    url: str
+
+
+class ConsultationPage(Schema):
+    items: list[ConsultationOut]
+    next_cursor: str | None
+
+
+class ProposalOut(Schema):
+    id: int
+    title: str
+    body: str
+    category: str | None
+    commune: str
+    workshop: UUID | None = Field(description="L’atelier d’où vient la proposition, s’il y en a un")
+    supports: int
+    comments: int
+    answer: Literal["accepted", "studying", "not_retained"] | None
+    justification: str
+    answered_at: datetime | None
+    created_at: datetime
+    url: str
+
+
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    next_cursor: str | None
+
+
 class OrganiserEventPage(Schema):
     items: list[OrganiserEventOut]
     next_cursor: str | None

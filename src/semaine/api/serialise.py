@@ -129,3 +129,38 @@ def project(request, submission) -> dict:
         "results_url": _absolute(request, reverse("hackathons:results",
                                                   kwargs={"public_id": hackathon.public_id})),
     }
+
+
+def consultation(request, item) -> dict:
+    """A consultation (with ``categories`` and its published ``workshops`` prefetched)."""
+    return {
+        "slug": item.slug, "title": item.title, "question": item.question,
+        "context": item.context, "people_concerned": item.people_concerned,
+        "organisation": item.organisation.slug,
+        "edition": item.edition.slug if item.edition_id else None,
+        "departement": item.departement.code if item.departement_id else None,
+        "phases": [{"phase": code, "starts_on": first, "ends_on": last}
+                   for code, _label, first, last in item.phases()],
+        "current_phase": item.current_phase,
+        "categories": [c.name for c in item.categories.all()],
+        "workshops": [w.public_id for w in item.workshops.all()],
+        "proposals_per_person": item.proposals_per_person,
+        "supports_per_person": item.supports_per_person,
+        "support_threshold": item.support_threshold,
+        "supports_closed_at": item.supports_closed_at,
+        "url": _absolute(request, item.get_absolute_url()),
+    }
+
+
+def proposal(request, consultation, item) -> dict:
+    """A published proposal: what its page shows, without its author."""
+    item.consultation = consultation
+    return {
+        "id": item.pk, "title": item.title, "body": item.body,
+        "category": item.category.name if item.category_id else None, "commune": item.commune,
+        "workshop": item.workshop.public_id if item.workshop_id else None,
+        "supports": item.supports_count, "comments": item.comments_count,
+        "answer": item.answer or None, "justification": item.justification,
+        "answered_at": item.answered_at, "created_at": item.created_at,
+        "url": _absolute(request, item.get_absolute_url()),
+    }

@@ -23,6 +23,7 @@ JOBS = [
     ("semaine.registrations.tasks.expire_waiting_list_offers", 60),
     ("semaine.registrations.tasks.send_registration_reminders", 900),
     ("semaine.registrations.tasks.anonymise_past_registrations", 86400),
+    ("semaine.consultations.tasks.close_finished_supports", 3600),
     ("semaine.core.tasks.forget_rate_counters", 3600),
     ("semaine.accounts.tasks.prune_finished_tasks", 86400),
     ("semaine.accounts.tasks.retry_emails", 60),

@@ -55,6 +55,8 @@ from semaine.agenda.services import (
     save_venue,
     submit_event,
 )
+from semaine.consultations import services as consultations
+from semaine.consultations.models import Consultation
 from semaine.ledger.services import seal_all
 from semaine.organisers.models import Membership, Organisation, OrganisationStatus, Role
 from semaine.organisers.services import approve_organisation, register_organisation
@@ -66,12 +68,14 @@ from . import hackathon
 from .demo_data import (
     PARIS,
     VENUES_FILE,
+    ConsultationData,
     DemoData,
     DemoDataError,
     EditionData,
     EventData,
     PartData,
     Person,
+    consultations_data,
     demo_data,
     read_slots,
 )
@@ -339,6 +343,68 @@ class _Loader:
         self.progress(f"{len(statuses)} inscriptions, dont {waiting} en liste d'attente.")
 
 
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(12), PARIS)
+
+
+def _load_consultations(loader: _Loader, edition: Edition, items: list[ConsultationData]) -> None:
+    """The consultations of the 2017 edition, written through the services at the dates of
+    their phases (proposals, supports and comments then), answered and their supports closed."""
+    User = get_user_model()
+    for spec in items:
+        organisation = loader.organisations[spec.organisation]
+        editor = loader.users[spec.organisation]
+        if Consultation.objects.filter(organisation=organisation, title=spec.fields["title"]).exists():
+            continue
+        loader.progress(f"Consultation « {spec.fields['title']} »…")
+        fields = dict(spec.fields)
+        code = fields.pop("departement")
+        fields["departement"] = Departement.objects.get(code=code) if code else None
+        for phase, (first, last) in spec.phases.items():
+            fields[f"{phase}_starts"], fields[f"{phase}_ends"] = first, last
+        workshops = list(Event.objects.filter(edition=edition, organisation=organisation,
+                                              title=spec.workshop)[:1]) if spec.workshop else []
+        consultation = consultations.create_consultation(
+            editor, organisation, edition=edition, categories=spec.categories,
+            workshops=workshops, **fields)
+        people = []
+        for person in spec.participants:
+            user = User.objects.filter(email=person.email).first() or User.objects.create_user(
+                person.email, None, first_name=person.first_name, last_name=person.last_name)
+            user.email_verified_at = _at(spec.phases["information"][0])
+            user.save(update_fields=["email_verified_at"])
+            people.append(user)
+        categories = {c.name: c for c in consultation.categories.all()}
+        proposing, supporting = _at(spec.phases["proposals"][0]), _at(spec.phases["supports"][0])
+        for item in spec.proposals:
+            written = {"title": item.title, "body": item.body,
+                       "category": categories[item.category], "commune": item.commune}
+            if item.by is None:
+                proposal = consultations.enter_workshop_proposal(editor, consultation, workshops[0],
+                                                                 **written)
+            else:
+                proposal = consultations.propose(people[item.by - 1], consultation, now=proposing,
+                                                 **written)
+            for comment in item.comments:
+                made = consultations.comment(people[comment.by - 1], consultation, proposal=proposal,
+                                             body=comment.body, alignment=comment.alignment,
+                                             now=proposing)
+                for reply in comment.replies:
+                    consultations.comment(people[reply.by - 1], consultation, proposal=proposal,
+                                          parent=made, body=reply.body, alignment=reply.alignment,
+                                          now=proposing)
+                if comment.hidden:
+                    consultations.report_comment(people[item.by - 1 if item.by else 0], made)
+                    consultations.hide_comment(editor, made, reason=comment.hidden)
+            for number in item.supporters:
+                consultations.support(people[number - 1], proposal, now=supporting)
+        consultations.close_supports(editor, consultation)
+        for item, proposal in zip(spec.proposals, consultation.proposals.order_by("pk"), strict=True):
+            if item.answer:
+                consultations.answer_proposal(editor, proposal, answer=item.answer,
+                                              justification=item.justification)
+
+
 def _load_past(loader: _Loader, edition: Edition) -> None:
     loader.progress(f"Édition {edition.slug}…")
     # The real deadline (10 November 2017) is long past: let the demo events in, then close.
@@ -352,6 +418,7 @@ def _load_past(loader: _Loader, edition: Edition) -> None:
     edition.submissions_reopened_until = reopened_until
     edition.save(update_fields=["submissions_reopened_until"])
     loader.progress(f"{loader.count} événements créés pour l'édition {edition.slug}.")
+    _load_consultations(loader, edition, consultations_data())
 
 
 def _load_upcoming(loader: _Loader, today: date) -> Edition:

@@ -505,3 +505,109 @@ def demo_data(directory: Path = DATA_DIR) -> DemoData:
         approval_note=approval_note, organisations=organisations, venues=venues,
         past=past, upcoming=upcoming,
     )
+
+
+# The consultations
+
+
+CONSULTATIONS_FILE = "consultation-2017.yaml"
+_PHASES = ("information", "proposals", "supports", "analysis", "answers")
+_ALIGNMENTS = {"for", "against", "neutral"}
+_ANSWERS = {"accepted", "studying", "not_retained"}
+
+
+@dataclass(frozen=True)
+class CommentData:
+    by: int
+    alignment: str
+    body: str
+    hidden: str = ""
+    replies: list["CommentData"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProposalData:
+    title: str
+    body: str
+    category: str
+    by: int | None
+    commune: str
+    supporters: list[int]
+    comments: list[CommentData]
+    answer: str
+    justification: str
+
+
+@dataclass(frozen=True)
+class ConsultationData:
+    organisation: str
+    fields: dict
+    phases: dict[str, tuple[date, date]]
+    categories: list[str]
+    workshop: str
+    participants: list[Person]
+    proposals: list[ProposalData]
+
+
+def _comment(entry: _Entry, people: int, *, reply: bool = False) -> CommentData:
+    by = entry.get("by", int, choices=range(1, people + 1))
+    replies = []
+    if not reply:
+        for n, value in enumerate(entry.get("replies", list, []), start=1):
+            replies.append(_comment(_Entry(entry.file, f"{entry.where}, réponse n° {n}", value,
+                                           ("by", "alignment", "body", "hidden")), people, reply=True))
+    return CommentData(by=by, alignment=entry.get("alignment", choices=_ALIGNMENTS),
+                       body=entry.get("body"), hidden=entry.get("hidden", str, ""), replies=replies)
+
+
+def consultations_data(directory: Path = DATA_DIR) -> list[ConsultationData]:
+    """The demo's consultations, read from ``directory`` and checked."""
+    root = _File(directory, CONSULTATIONS_FILE).root(("consultations",))
+    consultations = []
+    for position, value in enumerate(root.get("consultations", list), start=1):
+        item = _Entry(root.file, f"consultation n° {position}", value, (
+            "organisation", "title", "question", "people_concerned", "departement", "context",
+            "phases", "proposals_per_person", "supports_per_person", "categories", "workshop",
+            "participants", "proposals"), named_by="title")
+        phases_entry = item.entry("phases", _PHASES)
+        phases = {}
+        for phase in _PHASES:
+            pair = phases_entry.get(phase, list)
+            if len(pair) != 2 or not all(isinstance(day, date) for day in pair) or pair[1] < pair[0]:
+                phases_entry.fail(f"« {phase} » : deux dates (AAAA-MM-JJ) dans l’ordre sont attendues")
+            phases[phase] = (pair[0], pair[1])
+        participants = [_person(_Entry(root.file, f"{item.where}, participant n° {n}", person, _PERSON))
+                        for n, person in enumerate(item.get("participants", list), start=1)]
+        categories = item.words("categories")
+        proposals = []
+        for n, proposal in enumerate(item.get("proposals", list), start=1):
+            entry = _Entry(root.file, f"{item.where}, proposition n° {n}", proposal, (
+                "title", "by", "category", "commune", "body", "supporters", "comments", "answer",
+                "justification"), named_by="title")
+            supporters = entry.get("supporters", list, [])
+            if not all(isinstance(s, int) and 1 <= s <= len(participants) for s in supporters):
+                entry.fail("« supporters » : des numéros de participants sont attendus")
+            proposals.append(ProposalData(
+                title=entry.get("title"), body=entry.get("body"),
+                category=entry.get("category", choices=set(categories)),
+                by=entry.get("by", int, None, choices=range(1, len(participants) + 1)),
+                commune=entry.get("commune", str, ""), supporters=supporters,
+                comments=[_comment(_Entry(root.file, f"{entry.where}, commentaire n° {c}", comment,
+                                          ("by", "alignment", "body", "hidden", "replies")),
+                                   len(participants))
+                          for c, comment in enumerate(entry.get("comments", list, []), start=1)],
+                answer=entry.get("answer", str, "", choices=_ANSWERS | {""}),
+                justification=entry.get("justification", str, ""),
+            ))
+        consultations.append(ConsultationData(
+            organisation=item.get("organisation"),
+            fields={"title": item.get("title"), "question": item.get("question"),
+                    "people_concerned": item.get("people_concerned", str, ""),
+                    "context": item.get("context", str, ""),
+                    "proposals_per_person": item.get("proposals_per_person", int, 3),
+                    "supports_per_person": item.get("supports_per_person", int, None)},
+            phases=phases, categories=categories, workshop=item.get("workshop", str, ""),
+            participants=participants, proposals=proposals,
+        ))
+        consultations[-1].fields["departement"] = item.get("departement", str, None)
+    return consultations

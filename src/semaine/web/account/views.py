@@ -17,6 +17,7 @@ from semaine.accounts import outbox, services
 from semaine.accounts.backends import address_blocked
 from semaine.accounts.forms import DeleteAccountForm, NotificationForm, PasswordResetForm
 from semaine.accounts.models import Email, EmailStatus
+from semaine.consultations import privacy as consultations_privacy
 from semaine.core import ratelimit
 from semaine.core.forms import add_service_errors
 from semaine.organisers import queries as organiser_queries
@@ -24,7 +25,7 @@ from semaine.organisers import services as organisers
 from semaine.organisers.forms import SignUpForm
 from semaine.organisers.models import Invitation, Organisation
 from semaine.organisers.services import DuplicateOrganisation
-from semaine.registrations.privacy import account_data
+from semaine.registrations.privacy import account_data as registrations_data
 
 
 def signup(request):
@@ -134,6 +135,12 @@ def account(request):
         "data": account_data(request.user), "notification_form": form,
         "invitations": organiser_queries.invitations_for(request.user),
     })
+
+
+def account_data(user) -> dict:
+    """Everything kept about the account: its registrations and its contributions to
+    consultations (two domains that do not know each other)."""
+    return {**registrations_data(user), **consultations_privacy.account_data(user)}
 
 
 @login_required
