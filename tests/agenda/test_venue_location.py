@@ -15,7 +15,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-NANTES_CENTRE = (47.2172, -1.5534)
+NANTES_CENTRE = (47.2186, -1.5538)  # its town hall, in territory/data/communes.csv.gz
 CEINERAY = (47.218925, -1.553553)
 
 

@@ -34,3 +34,32 @@ def test_the_shipped_communes_cover_france():
     assert 34_000 < sum(len(found) for found in by_departement.values()) < 36_000
     assert {code for code, _name in by_departement} == set(communes.departement_centres())
     assert len(by_postcode) > 34_000
+
+
+def test_almost_every_commune_has_its_own_centre():
+    by_postcode, by_departement = communes._index()
+    shipped = [commune for found in by_departement.values() for commune in found]
+    located = [commune for commune in shipped if commune.latitude is not None]
+    assert len(located) >= 0.999 * len(shipped)
+
+
+@pytest.mark.parametrize(("code", "latitude", "longitude"), [
+    ("44109", 47.218, -1.554),   # Nantes
+    ("33063", 44.838, -0.579),   # Bordeaux
+    ("14118", 49.183, -0.370),   # Caen
+    ("95127", 49.036, 2.061),    # Cergy
+    ("14587", 49.189, -0.413),   # Saint-Germain-la-Blanche-Herbe, 2,000 inhabitants
+    ("55050", 49.232, 5.471),    # Bezonvaux, a village destroyed in 1916, no inhabitant
+    ("75104", 48.854, 2.357),    # Paris 4e Arrondissement
+    ("97411", -20.879, 55.448),  # Saint-Denis (La Réunion)
+])
+def test_a_commune_is_placed_within_a_few_kilometres_of_its_centre(code, latitude, longitude):
+    _by_postcode, by_departement = communes._index()
+    commune = next(c for found in by_departement.values() for c in found if c.code == code)
+    assert abs(commune.latitude - latitude) < 0.04 and abs(commune.longitude - longitude) < 0.05
+
+
+def test_a_small_commune_is_placed_at_its_own_centre_not_its_departements():
+    centre = communes.centre("Bezonvaux", "55100", "55")
+    assert centre.level == "commune"
+    assert abs(centre.latitude - 49.232) < 0.02 and abs(centre.longitude - 5.471) < 0.02
