@@ -167,4 +167,4 @@ def test_an_organisation_decision_email_that_cannot_be_sent_shows_to_the_coordin
     assert Email.objects.get(to=member.email).status == EmailStatus.FAILED
     page = client.get(reverse("coordination:organisations")).text
     assert f"Le courriel à {member.email} n’a pas pu être envoyé" in page
-    assert "CHU de Nantes est validée" in page
+    assert "Vous avez validé le CHU de Nantes." in page
