@@ -122,7 +122,7 @@ def test_signing_up_again_before_confirming_sends_a_new_confirmation_link(
         client.post(reverse("accounts:signup"), signup_data())
         # the organisation is registered now: the page offers to join it, which sends the link
         again = client.post(reverse("accounts:signup"), signup_data())
-        assert "Demander à rejoindre CHU de Caen" in again.text
+        assert "Demander à rejoindre le CHU de Caen" in again.text
         join = again.context["existing"][0].pk
         client.post(reverse("accounts:signup"), signup_data(join=join))
     assert User.objects.count() == 1
@@ -251,7 +251,7 @@ def test_declaring_an_organisation_already_registered_offers_to_join_it(
     assert not user.is_active and not user.organisations.exists()
     assert user.join_requests.get().organisation == organisation
     assert [m.to for m in mail.outbox] == [[user.email]]  # the admins wait for the verification
-    assert "demandé à rejoindre « Département de la Loire-Atlantique »" in mail.outbox[0].body
+    assert "demandé à rejoindre le Département de la Loire-Atlantique sur" in mail.outbox[0].body
 
     link = re.search(r"/compte/verifier/\S+/", mail.outbox[0].body).group(0)
     with django_capture_on_commit_callbacks(execute=True):

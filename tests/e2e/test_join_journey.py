@@ -73,13 +73,13 @@ def test_a_duplicate_declaration_becomes_a_request_the_admin_accepts(
     shot(page, "declare-duplicate")
     assert Organisation.objects.count() == organisations_before
 
-    page.get_by_role("link", name=f"Demander à rejoindre {organisation.name}").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Rejoindre {organisation.name}")
+    page.get_by_role("link", name=f"Demander à rejoindre le {organisation.name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Rejoindre le {organisation.name}")
     check()
     shot(page, "join")
     page.get_by_label("Message aux administrateurs").fill("Chargée de mission au numérique.")
     page.get_by_role("button", name="Envoyer ma demande").click()
-    expect_message(page, "Votre demande est envoyée")
+    expect_message(page, f"Votre demande est envoyée aux administrateurs du {organisation.name} :")
     expect(page.locator("main")).to_contain_text("en attente de la réponse de ses administrateurs")
     check()
     shot(page, "organiser-home-with-request")
@@ -87,7 +87,7 @@ def test_a_duplicate_declaration_becomes_a_request_the_admin_accepts(
 
     # The admin is e-mailed a link to the members page, where they accept.
     [to_admin] = [m for m in mail.outbox if m.to == [EDITOR] and "demande à rejoindre" in m.subject]
-    assert "Inès Roux" in to_admin.subject
+    assert to_admin.subject == f"Inès Roux ({REQUESTER}) demande à rejoindre le {organisation.name}"
     link = re.search(r"http://\S+/membres/", to_admin.body).group(0)
     sign_in(page, check, EDITOR)
     page.goto(re.sub(r"^http://[^/]+", "", link))
@@ -102,7 +102,7 @@ def test_a_duplicate_declaration_becomes_a_request_the_admin_accepts(
     sign_out(page, check)
     assert organisation.memberships.get(user__email=REQUESTER).role == Role.EDITOR
     to_requester = [m for m in mail.outbox if m.to == [REQUESTER]]
-    assert [m.subject for m in to_requester] == [f"Vous avez rejoint {organisation.name}"]
+    assert [m.subject for m in to_requester] == [f"Vous avez rejoint le {organisation.name}"]
 
     # Inès now prepares and submits one of its events.
     sign_in(page, check, REQUESTER)

@@ -42,6 +42,8 @@ def test_declaring_a_new_organisation_makes_me_its_admin(client):
     assert response.url == reverse("organisers:events", kwargs={"slug": organisation.slug})
     assert (organisation.siret, organisation.insee_code) == ("73282932000074", "44143")
     assert organisation.memberships.get().role == Role.ADMIN
+    assert "Vous avez déclaré la Mairie de Rezé : la coordination validera" in client.get(
+        response.url).text
 
 
 def test_declaring_a_duplicate_offers_to_join_it(client, organisation):
@@ -51,6 +53,7 @@ def test_declaring_a_duplicate_offers_to_join_it(client, organisation):
     assert response.status_code == 200
     join_url = reverse("organisers:join", kwargs={"slug": organisation.slug})
     assert join_url in response.text
+    assert f"Demander à rejoindre le {organisation.name}" in response.text
     assert Organisation.objects.count() == 1
 
 
@@ -68,11 +71,13 @@ def test_asking_to_join_then_the_admin_accepts_from_the_members_page(
     requester = factories.UserFactory(first_name="Inès", last_name="Roux")
     client.force_login(requester)
     join_url = reverse("organisers:join", kwargs={"slug": organisation.slug})
-    assert organisation.name in client.get(join_url).text
+    assert f"<h1>Rejoindre le {organisation.name}</h1>" in client.get(join_url).text
     with commit():
         response = client.post(join_url, {"message": "Chargée de mission innovation."})
     assert response.status_code == 302
-    assert "en attente de la réponse" in client.get(response.url).text
+    home = client.get(response.url).text
+    assert "en attente de la réponse" in home
+    assert f"envoyée aux administrateurs du {organisation.name} :" in home
     assert [m.to for m in mail.outbox] == [[admin.email]]
     # asking twice says so beside the form
     assert "attend déjà" in client.post(join_url, {"message": ""}).text

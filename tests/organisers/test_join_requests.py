@@ -92,7 +92,10 @@ def test_a_request_tells_the_admins_who_accept_and_the_requester_is_told(
 
     assert [m.to for m in mail.outbox] == [[admin.email]]  # not the editor
     body = mail.outbox[0].body
-    assert "Inès Roux" in mail.outbox[0].subject and "> Je suis à la DSI." in body
+    assert mail.outbox[0].subject == (f"Inès Roux ({requester.email}) demande à rejoindre "
+                                      f"le {organisation.name}")
+    assert f"demande à rejoindre le {organisation.name} pour publier" in body
+    assert "> Je suis à la DSI." in body
     assert f"/espace/{organisation.slug}/membres/" in body
     assert list(queries.pending_join_requests(organisation)) == [join_request]
 
@@ -102,7 +105,8 @@ def test_a_request_tells_the_admins_who_accept_and_the_requester_is_told(
 
     assert membership.role == Role.EDITOR and membership.user == requester
     assert [m.to for m in mail.outbox] == [[requester.email]]
-    assert f"Vous avez rejoint {organisation.name}" == mail.outbox[0].subject
+    assert f"Vous avez rejoint le {organisation.name}" == mail.outbox[0].subject
+    assert f"vous faites maintenant partie du {organisation.name} " in mail.outbox[0].body
     assert f"/espace/{organisation.slug}/evenements/" in mail.outbox[0].body
     join_request.refresh_from_db()
     assert join_request.state == JoinRequestState.ACCEPTED and join_request.decided_by == admin
@@ -116,7 +120,9 @@ def test_a_refusal_carries_its_reason_to_the_requester(organisation, admin, comm
 
     assert not Membership.objects.filter(user=requester).exists()
     assert [m.to for m in mail.outbox] == [[requester.email]]
-    assert "n’est pas acceptée" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == (f"Votre demande pour rejoindre le {organisation.name} "
+                                      "n’est pas acceptée")
+    assert f"Les administrateurs du {organisation.name} n’ont pas accepté" in mail.outbox[0].body
     assert "> Écrivez-nous depuis votre adresse pro." in mail.outbox[0].body
     with pytest.raises(ValidationError, match="déjà reçu une réponse"):
         services.accept_join_request(admin, join_request)

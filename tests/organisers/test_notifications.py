@@ -31,7 +31,7 @@ def test_an_approval_tells_the_organisations_members_with_the_link_to_their_spac
 
     [message] = mail.outbox
     assert message.to == ["maire@example.fr"]
-    assert message.subject == "Mairie de Rezé est validée"
+    assert message.subject == "La coordination a validé la Mairie de Rezé"
     assert settings.SITE_URL + reverse("organisers:home") in message.body
 
 
@@ -40,6 +40,6 @@ def test_a_refusal_tells_the_organisations_members_with_the_reason(pending, coor
         services.reject_organisation(coordinator, pending, "Pas un organisme public.")
 
     [message] = mail.outbox
-    assert message.subject == "Mairie de Rezé n’est pas validée"
+    assert message.subject == "La coordination n’a pas validé la Mairie de Rezé"
     assert "> Pas un organisme public." in message.body
     assert settings.SITE_URL + reverse("organisers:home") in message.body

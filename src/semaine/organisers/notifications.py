@@ -17,8 +17,8 @@ def organisation_reviewed(organisation: Organisation, actor) -> int:
         {"organisation": organisation, "quoted": quote(organisation.status_comment),
          "link": absolute(reverse("organisers:home"))},
     )
-    subject = (_("%(name)s est validée") if approved
-               else _("%(name)s n’est pas validée")) % {"name": organisation.name}
+    subject = (_("La coordination a validé %(name)s") if approved
+               else _("La coordination n’a pas validé %(name)s")) % {"name": organisation.named}
     return notify(organisation.members.order_by("pk"), subject=subject, text=text, actor=actor,
                   organisation=organisation)
 
@@ -35,7 +35,7 @@ def join_requested(join_request: JoinRequest) -> int:
         "link": absolute(reverse("organisers:members", kwargs={"slug": organisation.slug})),
     })
     admins = organisation.members.filter(memberships__role=Role.ADMIN).order_by("pk")
-    subject = _("%(who)s demande à rejoindre %(name)s") % {"who": who, "name": organisation.name}
+    subject = _("%(who)s demande à rejoindre %(name)s") % {"who": who, "name": organisation.named}
     return notify(admins, subject=subject, text=text, actor=requester)
 
 
@@ -55,5 +55,5 @@ def join_request_decided(join_request: JoinRequest, actor) -> int:
         {"organisation": organisation, "quoted": quote(join_request.reason),
          "link": absolute(link)},
     )
-    return notify([join_request.requester], subject=subject % {"name": organisation.name},
+    return notify([join_request.requester], subject=subject % {"name": organisation.named},
                   text=text, actor=actor)

@@ -367,7 +367,7 @@ def invite_member(actor, organisation, *, email: str, role: str):
     if not user.has_usable_password():
         context["link"] = password_link(user)
     body = render_to_string("organisers/email_invitation.txt", context)
-    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.name}, body,
+    send_later(email, _("Vous êtes invité à publier pour %(name)s") % {"name": organisation.named}, body,
                kind=EmailKind.INVITATION, organisation=organisation)
     return invitation
 

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
@@ -22,6 +24,18 @@ def test_the_queue_is_for_coordinators_only(client, editor, coordinator, submitt
     response = client.get(reverse("coordination:queue"))
     assert response.status_code == 200
     assert "Hackathon du Calvados" in response.text
+
+
+def test_the_deadlines_say_they_are_in_paris_time(client, coordinator, edition):
+    edition.submission_deadline = datetime(2026, 12, 22, 7, 59, tzinfo=UTC)
+    edition.submissions_reopened_until = datetime(2027, 7, 1, 8, 0, tzinfo=UTC)
+    edition.save()
+    client.force_login(coordinator)
+    for url in (reverse("coordination:queue"),
+                reverse("coordination:edition", kwargs={"slug": edition.slug})):
+        page = client.get(url).text
+        assert "Date limite : 22 décembre 2026, 08:59 (heure de Paris)." in page, url
+        assert "Rouvertes jusqu’au 1er juillet 2027, 10:00 (heure de Paris)." in page, url
 
 
 def test_a_coordinator_publishes_from_the_review_page(client, coordinator, submitted):
@@ -153,4 +167,4 @@ def test_an_organisation_decision_email_that_cannot_be_sent_shows_to_the_coordin
     assert Email.objects.get(to=member.email).status == EmailStatus.FAILED
     page = client.get(reverse("coordination:organisations")).text
     assert f"Le courriel à {member.email} n’a pas pu être envoyé" in page
-    assert "CHU de Nantes est validée" in page
+    assert "Vous avez validé le CHU de Nantes." in page

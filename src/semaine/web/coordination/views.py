@@ -120,10 +120,10 @@ def organisation_decision(request, pk):
     try:
         if request.POST.get("decision") == "approve":
             organiser_services.approve_organisation(request.user, organisation, comment)
-            messages.success(request, _("%(name)s est validée.") % {"name": organisation.name})
+            messages.success(request, _("Vous avez validé %(name)s.") % {"name": organisation.named})
         else:
             organiser_services.reject_organisation(request.user, organisation, comment)
-            messages.success(request, _("%(name)s est refusée.") % {"name": organisation.name})
+            messages.success(request, _("Vous avez refusé %(name)s.") % {"name": organisation.named})
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

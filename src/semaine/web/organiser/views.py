@@ -85,9 +85,9 @@ def declare(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s est déclarée : la coordination la validera avant "
-                                        "que vous puissiez soumettre ses événements.")
-                             % {"name": organisation.name})
+            messages.success(request, _("Vous avez déclaré %(name)s : la coordination validera "
+                                        "l’organisation avant que vous puissiez soumettre ses "
+                                        "événements.") % {"name": organisation.named})
             return redirect("organisers:events", slug=organisation.slug)
     return render(request, "organisers/declare.html", {"form": form, "existing": existing})
 
@@ -106,9 +106,9 @@ def join(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Votre demande est envoyée aux administrateurs de "
+            messages.success(request, _("Votre demande est envoyée aux administrateurs "
                                         "%(name)s : vous recevrez leur réponse par courriel.")
-                             % {"name": organisation.name})
+                             % {"name": organisation.of_named})
             return redirect(f"{reverse('organisers:home')}?toutes=1")
     return render(request, "organisers/join.html", {"organisation": organisation, "form": form})
 
