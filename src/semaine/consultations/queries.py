@@ -93,3 +93,12 @@ def synthesis(consultation) -> dict:
         "retained": published.filter(answer=Answer.ACCEPTED).select_related("category")
         .order_by("-supports_count", "pk"),
     }
+
+
+def open_data_proposals(edition):
+    """The published proposals of the edition's consultations, for the open data: with their
+    comments still shown counted (a hidden comment never counts), never their authors."""
+    return (Proposal.objects.filter(consultation__edition=edition, state=ProposalState.PUBLISHED)
+            .select_related("consultation", "category", "workshop")
+            .annotate(visible_comments=Count("comments", filter=Q(comments__hidden_at__isnull=True)))
+            .order_by("consultation__slug", "pk"))

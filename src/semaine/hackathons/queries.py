@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from semaine.ledger.models import Entry
 
@@ -158,9 +158,10 @@ def results_for_verification(hackathon_obj) -> dict:
 GALLERY_STATES = (HackathonState.PUBLISHED,)
 
 
-def gallery(*, edition: str = "", challenge: str = "", prized: bool = False):
+def gallery(*, edition: str = "", challenge: str = "", prized: bool = False, dataset: str = ""):
     """Projects of every hackathon with published results, newest hackathon first; filtered by
-    edition (slug), challenge title and whether they won a prize. One query per page."""
+    edition (slug), challenge title, dataset used (its title) and whether they won a prize. One
+    query per page."""
     projects = (Submission.objects.filter(hackathon__state__in=GALLERY_STATES)
                 .select_related("team", "challenge", "hackathon__event__edition")
                 .order_by("-hackathon__results_published_at", "title", "pk"))
@@ -170,6 +171,9 @@ def gallery(*, edition: str = "", challenge: str = "", prized: bool = False):
         projects = projects.filter(challenge__title__iexact=challenge)
     if prized:
         projects = projects.exclude(prize="")
+    if dataset:
+        projects = projects.filter(Exists(Submission.datasets.through.objects.filter(
+            submission=OuterRef("pk"), dataset__title__iexact=dataset.strip())))
     return projects
 
 

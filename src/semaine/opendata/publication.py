@@ -22,7 +22,7 @@ from semaine.agenda import search
 from semaine.agenda.links import event_url_builder
 from semaine.agenda.models import Edition
 
-from . import exports, files
+from . import exports, files, participation
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,8 @@ def build_all() -> list[str]:
         try:
             if build_edition_files(edition) is not None:
                 built.append(edition.slug)
+            if participation.build(edition) is not None:
+                built.append(participation.folder(edition))
         except Exception:
             logger.exception("open-data files of edition %s could not be built", edition.slug)
             failed.append(edition.slug)

@@ -256,3 +256,22 @@ def test_participants_see_who_looks_for_a_team_and_strangers_do_not(client, hack
     assert "cartographie" not in client.get(hack.get_absolute_url()).text
     client.logout()
     assert "cartographie" not in client.get(hack.get_absolute_url()).text
+
+
+def test_the_gallery_filters_by_dataset_in_constant_queries(client, edition, organisation,
+                                                           django_assert_num_queries):
+    url = reverse("hackathons:gallery")
+    _published(edition, organisation, "Hackathon A", leads=4)
+    titles = list(Submission.objects.filter(datasets__title="Données Tourisme")
+                  .values_list("title", flat=True))
+    assert titles
+    client.get(url, {"jeu": "données tourisme"})  # sessions, caches warmed
+    with CaptureQueriesContext(connection) as few:
+        text = client.get(url, {"jeu": "données tourisme"}).text
+    for submission in Submission.objects.all():
+        assert (f">{submission.title}<" in text) == (submission.title in titles)
+    _published(edition, organisation, "Hackathon B", leads=4)
+    with django_assert_num_queries(len(few.captured_queries)):
+        text = client.get(url, {"jeu": "Données Tourisme"}).text
+    assert text.count(">Projet 1<") == 2 and 'value="Données Tourisme"' in text
+    assert "Aucun projet ne correspond" in client.get(url, {"jeu": "Inconnu"}).text

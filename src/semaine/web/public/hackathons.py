@@ -267,10 +267,12 @@ def results_json(request, public_id):
 def gallery(request):
     edition, challenge = request.GET.get("edition", "")[:100], request.GET.get("defi", "")[:200]
     prized = request.GET.get("prix") == "1"
-    page = paginate(request, queries.gallery(edition=edition, challenge=challenge, prized=prized))
+    dataset = request.GET.get("jeu", "")[:200]
+    page = paginate(request, queries.gallery(edition=edition, challenge=challenge, prized=prized,
+                                             dataset=dataset))
     return render(request, "hackathons/gallery.html", {
         "page_obj": page, "editions": queries.gallery_editions(), "edition": edition,
-        "challenge": challenge, "prized": prized})
+        "challenge": challenge, "prized": prized, "dataset": dataset})
 
 
 @cache_anonymous()

@@ -26,10 +26,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, http_date, quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from semaine.agenda import queries, search
@@ -38,7 +39,7 @@ from semaine.agenda.links import event_url_builder
 from semaine.agenda.models import Edition
 from semaine.agenda.queries import edition_or_404
 from semaine.core import cache as page_cache
-from semaine.opendata import exports, files, publication
+from semaine.opendata import exports, files, participation, publication
 from semaine.opendata.exports import CSV_TYPE, FILES, JSON_TYPE, JSONLD_TYPE
 
 from .feeds import CACHE_TIMEOUT, _clean_params, feed, preparing
@@ -196,6 +197,49 @@ def datapackage(request, edition):
                        content_type=f"{JSON_TYPE}; charset=utf-8", attachment=False)
 
 
+#: The participation files (``participation.FILES``) and their media types.
+PARTICIPATION_TYPES = {"projets.csv": CSV_TYPE, "projets.json": f"{JSON_TYPE}; charset=utf-8",
+                       "propositions.csv": CSV_TYPE,
+                       "propositions.json": f"{JSON_TYPE}; charset=utf-8"}
+
+
+@feed
+def participation_file(request, edition, name):
+    """The edition's hackathon projects or consultation proposals (CSV, JSON), from disk."""
+    if name not in PARTICIPATION_TYPES:
+        raise Http404
+    edition = edition_or_404(edition)
+    name_of_folder = participation.folder(edition)
+    built = files.built(name_of_folder, name)
+    stale = built is None or not files.is_current(name_of_folder, participation.fingerprint(edition))
+    if stale:
+        publication.request_build()
+    if built is None:
+        return preparing(request, RETRY_AFTER)
+    response = files.file_response(request, built, content_type=PARTICIPATION_TYPES[name],
+                                   filename=f"{edition.slug}-{name}",
+                                   attachment=name.endswith(".csv"))
+    response["X-Semaine-Built-At"] = built.built_at.isoformat()
+    if stale:
+        response["X-Semaine-Rebuilding"] = "1"
+    return response
+
+
+def _participation_files(edition: Edition) -> list[dict]:
+    """The participation files already built, with their size and date, for the page."""
+    listed = []
+    titles = {"projets.csv": _("Projets des hackathons (CSV)"),
+              "projets.json": _("Projets des hackathons (JSON)"),
+              "propositions.csv": _("Propositions des consultations (CSV)"),
+              "propositions.json": _("Propositions des consultations (JSON)")}
+    for name, title in titles.items():
+        built = files.built(participation.folder(edition), name)
+        listed.append({"name": name, "title": title, "built": built,
+                       "url": reverse("opendata:participation",
+                                      kwargs={"edition": edition.slug, "name": name})})
+    return listed
+
+
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -232,5 +276,6 @@ def edition_page(request, edition):
         "resources": len(exports.data_package(edition, summary, "")["resources"]),
         "build": build,
         "filtered_limit": settings.SEMAINE_EXPORT_MAX_FILTERED_EVENTS,
+        "participation": _participation_files(edition),
     }
     return render(request, "opendata/edition.html", context)

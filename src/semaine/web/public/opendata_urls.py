@@ -39,4 +39,6 @@ urlpatterns = [
     path("editions/<slug:edition>/donnees-ouvertes/schema.json", export_views.schema, name="schema"),
     path("editions/<slug:edition>/donnees-ouvertes/datapackage.json", export_views.datapackage,
          name="datapackage"),
+    path("editions/<slug:edition>/donnees-ouvertes/<str:name>", export_views.participation_file,
+         name="participation"),
 ]
