@@ -261,6 +261,17 @@ def test_a_report_then_the_organisation_hides_with_a_reason(consultation, person
     assert comment.is_hidden and comment.body == "Hors sujet" and comment.reports_count == 2
 
 
+def test_a_hidden_comment_no_longer_counts_under_its_proposal(consultation, person, editor):
+    proposal = _proposal(consultation)
+    kept = services.comment(person, consultation, proposal=proposal, body="Bonne idée")
+    hidden = services.comment(person, consultation, proposal=proposal, body="Hors sujet")
+    assert Proposal.objects.get(pk=proposal.pk).comments_count == 2
+    services.hide_comment(editor, hidden, reason="Hors sujet")
+    services.hide_comment(editor, hidden, reason="Toujours hors sujet")  # hidden once only
+    assert Proposal.objects.get(pk=proposal.pk).comments_count == 1
+    assert Comment.objects.get(pk=kept.pk).hidden_at is None
+
+
 # --- answers and the ledger ----------------------------------------------------------------------
 
 

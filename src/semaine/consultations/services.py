@@ -360,10 +360,13 @@ def hide_comment(actor, comment, *, reason: str) -> Comment:
         "consultation__organisation").get(pk=comment.pk)
     require_runner(actor, comment.consultation.organisation)
     reason = _text(reason, "reason", limit=300)
+    was_visible = comment.hidden_at is None
     comment.hidden_at = timezone.now()
     comment.hidden_reason = reason
     comment.hidden_by = actor
     comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    if was_visible and comment.proposal_id:  # a proposal counts the comments shown under it
+        Proposal.objects.filter(pk=comment.proposal_id).update(comments_count=F("comments_count") - 1)
     return comment
 
 
