@@ -241,7 +241,7 @@ LAYOUT_PROBLEMS = """
   // The DSFR lays out a fieldset's fields only in its elements: a field put straight in the
   // fieldset sits beside the others, its label cut by the fieldset's margins.
   for (const stray of main.querySelectorAll(
-      ".fr-fieldset > :not(legend, .fr-fieldset__element, .fr-messages-group, input[type=hidden])")) {
+      ".fr-fieldset > :is(.fr-input-group, .fr-select-group, .fr-checkbox-group)")) {
     problems.push(`${name(stray)} sits in a fieldset outside any .fr-fieldset__element`);
   }
   // A field for robots (« Ne pas remplir »): no person sees it, reaches it or hears it.
