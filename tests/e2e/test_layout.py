@@ -238,6 +238,29 @@ LAYOUT_PROBLEMS = """
       problems.push(`${name(button)} « ${button.textContent.trim()} » hides its words`);
     }
   }
+  // The DSFR lays out a fieldset's fields only in its elements: a field put straight in the
+  // fieldset sits beside the others, its label cut by the fieldset's margins.
+  for (const stray of main.querySelectorAll(
+      ".fr-fieldset > :is(.fr-input-group, .fr-select-group, .fr-checkbox-group)")) {
+    problems.push(`${name(stray)} sits in a fieldset outside any .fr-fieldset__element`);
+  }
+  // A field for robots (« Ne pas remplir »): no person sees it, reaches it or hears it.
+  for (const label of document.querySelectorAll("label")) {
+    if (!label.textContent.trim().startsWith("Ne pas remplir")) continue;
+    const field = label.control;
+    if (!field) { problems.push("the label « Ne pas remplir » names no field"); continue; }
+    const box = field.getBoundingClientRect();
+    if (field.checkVisibility({visibilityProperty: true}) && box.width > 1 && box.height > 1
+        && box.right > 0 && box.left < width) {
+      problems.push(`the field for robots « Ne pas remplir » is drawn on screen`);
+    }
+    if (!field.closest('[aria-hidden="true"]')) {
+      problems.push("the field for robots « Ne pas remplir » is read out by screen readers");
+    }
+    if (field.tabIndex !== -1 || field.autocomplete !== "off") {
+      problems.push("the field for robots « Ne pas remplir » is in the tab order or autofilled");
+    }
+  }
   return problems;
 }
 """

@@ -98,6 +98,11 @@ def register(page: Page, check, event, person: dict) -> str:
     page.get_by_role("link", name="S’inscrire", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("S’inscrire")
     check()
+    # the field for robots is neither seen nor reached by a person
+    honeypot = page.locator("input[name=website]")
+    expect(honeypot).not_to_be_in_viewport()
+    expect(honeypot).to_have_attribute("tabindex", "-1")
+    expect(page.locator("[aria-hidden=true]", has=honeypot)).to_have_count(1)
     page.get_by_label("Prénom").fill(person["first_name"])
     page.get_by_label("Nom", exact=True).fill(person["last_name"])
     page.get_by_label("Adresse électronique").fill(person["email"])

@@ -2,24 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from semaine.agenda.models import Event
-from semaine.ui.forms import Form, ModelForm
+from semaine.ui.forms import Form, HoneypotField, ModelForm
 
 from .models import BODY_MAX, PHASE_FIELDS, Alignment, Answer, Consultation
 
 
 class Honeypot(Form):
-    website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        # drawn off screen: people never see it, robots fill it in
-        self.fields["website"].widget.group_class = "fr-input-group semaine-honeypot"
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Ce champ doit rester vide."))
-        return ""
+    website = HoneypotField()
 
 
 class ProposalForm(Honeypot):

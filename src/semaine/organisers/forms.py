@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from semaine.accounts.models import User
 from semaine.territory.models import Departement
-from semaine.ui.forms import Form
+from semaine.ui.forms import Form, HoneypotField
 
 from .identifiers import clean_insee_code, clean_siret
 from .models import OrganisationKind, Role
@@ -68,16 +68,7 @@ class SignUpForm(IdentifiersMixin, Form):
     )
     siret = siret_field()
     insee_code = insee_field()
-    website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Ce champ doit rester vide."))
-        return ""
+    website = HoneypotField()
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from dsfr.utils import dsfr_input_class_attr
 
-from semaine.ui.forms import Form
+from semaine.ui.forms import Form, HoneypotField
 from semaine.ui.templatetags.semaine import slot_range
 
 from .models import AccessNeed, QuestionKind
@@ -24,7 +24,7 @@ class RegistrationForm(Form):
         help_text=_("L’organisateur les connaîtra avant l’événement, sans les rendre publics."),
     )
     access_other = forms.CharField(label=_("Précisez votre besoin"), max_length=300, required=False)
-    website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
+    website = HoneypotField()
 
     def __init__(self, *args, slots, seats, questions=(), per_slot=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +45,6 @@ class RegistrationForm(Form):
             self.fields["slot"].widget = forms.HiddenInput()
             self.fields["slot"].initial = slots[0].pk
             del self.fields["any_slot"]
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.questions = list(questions)
         for question in self.questions:
             name = f"q_{question.pk}"
@@ -64,11 +63,6 @@ class RegistrationForm(Form):
 
     def answers(self) -> dict:
         return {str(q.pk): self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Ce champ doit rester vide."))
-        return ""
 
 
 class QuestionForm(Form):

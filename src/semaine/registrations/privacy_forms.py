@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from semaine.ui.forms import Form
+from semaine.ui.forms import Form, HoneypotField
 
 
 class AccessLinkForm(Form):
@@ -9,14 +9,8 @@ class AccessLinkForm(Form):
         label=_("Adresse électronique"),
         help_text=_("Celle que vous avez donnée en vous inscrivant."),
     )
-    website = forms.CharField(required=False, label=_("Ne pas remplir"))  # honeypot
+    website = HoneypotField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Ce champ doit rester vide."))
-        return ""
