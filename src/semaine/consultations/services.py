@@ -228,7 +228,15 @@ def support(user, proposal, *, now=None) -> Support:
     proposal, within the limit per person and, unless it accumulates, the proposal's threshold."""
     require_participant(user)
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    proposal = _lock_proposal(proposal)
+    consultation = Consultation.objects.get(pk=proposal.consultation_id)
+    # The proposal's row is held for the whole check only where a threshold stops the supports;
+    # otherwise supports of one popular proposal do not queue behind each other: the person's
+    # row orders their own supports, the unique constraint refuses a second one, and the count
+    # is raised in place at the end.
+    if consultation.support_threshold is not None and not consultation.threshold_accumulates:
+        proposal = _lock_proposal(proposal)
+    else:
+        proposal = Proposal.objects.select_related("consultation__organisation").get(pk=proposal.pk)
     consultation = proposal.consultation
     if consultation.supports_closed_at or consultation.phase_at(now) != Phase.SUPPORTS:
         raise ValidationError(_("Les soutiens ne sont pas ouverts pour cette consultation."))
