@@ -76,7 +76,8 @@ def refused_fields(form_class, kwargs: dict) -> tuple[list, list]:
         form = form_class(data={name: value}, **kwargs)
         form.is_valid()
         codes = [error.code for error in form.errors.as_data().get(name, [])]
-        (refused if codes and set(codes) & {"control_character", "invalid"} else accepted).append(name)
+        refusals = {"control_character", "invalid", "honeypot"}  # a honeypot refuses any value
+        (refused if codes and set(codes) & refusals else accepted).append(name)
     return refused, accepted
 
 
