@@ -13,6 +13,7 @@ from django.utils import timezone
 from semaine.agenda import queries, services
 from semaine.agenda.models import Coordination, Edition, Event
 from tests import factories
+from tests.races import race
 from tests.web.organiser.test_views import event_post
 
 pytestmark = pytest.mark.django_db
@@ -218,11 +219,10 @@ def test_the_public_list_of_editions_counts_their_events(client, edition, organi
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_coordinators_making_editions_current_at_once_leave_exactly_one(migrated_reference_data):
-    from tests.registrations.test_services import _race
 
     staff = factories.UserFactory(is_superuser=True)
     editions = [factories.EditionFactory(is_current=(n == 0)) for n in range(6)]
-    errors = _race(lambda edition: services.set_current_edition(staff, edition),
+    errors = race(lambda edition: services.set_current_edition(staff, edition),
                    [(edition,) for edition in editions[1:]] * 2)
     assert not errors
     assert Edition.objects.filter(is_current=True).count() == 1
@@ -232,16 +232,15 @@ def test_coordinators_making_editions_current_at_once_leave_exactly_one(migrated
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL")
 def test_editions_created_at_once_with_one_slug_give_one_edition_and_field_errors(
         migrated_reference_data):
-    from tests.registrations.test_services import _race
 
     staff = factories.UserFactory(is_superuser=True)
-    errors = _race(lambda n: services.create_edition(staff, fields(name=f"Semaine {n}"), slug="sip-2031"),
+    errors = race(lambda n: services.create_edition(staff, fields(name=f"Semaine {n}"), slug="sip-2031"),
                    [(n,) for n in range(8)])
     assert Edition.objects.filter(slug="sip-2031").count() == 1
     assert len(errors) == 7
     assert all(isinstance(error, ValidationError) for error in errors), errors
     assert all("adresse courte" in error.error_dict["slug"][0].messages[0] for error in errors)
-    errors = _race(lambda n: services.create_edition(staff, fields(name="Semaine commune")),
+    errors = race(lambda n: services.create_edition(staff, fields(name="Semaine commune")),
                    [(n,) for n in range(6)])
     assert errors == []
     assert Edition.objects.filter(name="Semaine commune").values("slug").distinct().count() == 6

@@ -13,6 +13,7 @@ from semaine.agenda.models import Programme, Track
 from semaine.ledger.models import Entry
 from semaine.organisers.models import Role
 from tests import factories
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -237,13 +238,12 @@ def test_the_public_page_shows_tracks_as_sections_with_their_events_and_archive_
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_tracks_moved_at_once_keep_distinct_positions(migrated_reference_data, organisation, edition):
-    from tests.registrations.test_services import _race
 
     admin = factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
     programme = services.create_programme(admin, organisation=organisation, edition=edition,
                                           title="Programme")
     tracks = [services.create_track(admin, programme, name=f"Parcours {n}") for n in range(5)]
-    errors = _race(lambda track, direction: services.move_track(admin, track, direction),
+    errors = race(lambda track, direction: services.move_track(admin, track, direction),
                    [(track, direction) for track in tracks for direction in ("up", "down")])
     assert not errors
     positions = sorted(programme.tracks.values_list("position", flat=True))
@@ -283,10 +283,9 @@ def test_an_editions_coordinator_opens_the_programmes_page_of_any_organisation(
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL")
 def test_programmes_created_at_once_with_one_slug_give_one_programme_and_field_errors(
         migrated_reference_data, organisation, edition):
-    from tests.registrations.test_services import _race
 
     admin = factories.MembershipFactory(organisation=organisation, role=Role.ADMIN).user
-    errors = _race(lambda n: services.create_programme(
+    errors = race(lambda n: services.create_programme(
         admin, organisation=organisation, edition=edition, title=f"Programme {n}", slug="commun"),
         [(n,) for n in range(8)])
     assert Programme.objects.filter(edition=edition, slug="commun").count() == 1
@@ -295,7 +294,7 @@ def test_programmes_created_at_once_with_one_slug_give_one_programme_and_field_e
     assert all("déjà prise" in error.error_dict["slug"][0].messages[0] for error in errors)
     # Derived slugs taken at the same moment are chosen again, not refused.
     staff = factories.UserFactory(is_superuser=True)
-    errors = _race(lambda n: services.create_programme(
+    errors = race(lambda n: services.create_programme(
         staff, organisation=factories.OrganisationFactory(), edition=edition, title="Même titre"),
         [(n,) for n in range(6)])
     assert errors == []

@@ -8,6 +8,7 @@ from django.db import connection
 from semaine.agenda import services
 from semaine.agenda.models import PARIS, Event, EventState, EventStatus, Slot
 from tests import factories
+from tests.races import race
 
 from .conftest import published_event as publish
 
@@ -195,7 +196,6 @@ def test_a_slot_added_while_another_is_removed_is_kept(migrated_reference_data, 
     from django.test import Client
 
     from semaine.api.tokens import create_api_token
-    from tests.registrations.test_services import _race
 
     secret = create_api_token(admin, organisation, "Site")[1]
     event = publish(edition, organisation)
@@ -214,7 +214,7 @@ def test_a_slot_added_while_another_is_removed_is_kept(migrated_reference_data, 
                                    content_type="application/json", **headers)
         statuses.append(response.status_code)
 
-    errors = _race(call, [(None,)] + [(2 + n % 4,) for n in range(12)])
+    errors = race(call, [(None,)] + [(2 + n % 4,) for n in range(12)])
     assert not errors
     assert sorted(statuses) == [201] * 12 + [204]
     assert event.slots.count() == 1 + 12  # every slot added, the removed one only gone

@@ -1,10 +1,9 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from semaine.accounts.models import Email
@@ -21,6 +20,7 @@ from semaine.consultations.models import (
 from semaine.ledger.models import Entry
 from semaine.organisers.models import OrganisationStatus
 from tests import factories
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -321,25 +321,6 @@ def test_supports_cannot_close_before_their_phase_ends(consultation, editor):
 # --- concurrency ---------------------------------------------------------------------------------
 
 
-def _race(target, arguments):
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def run(args):
-        try:
-            barrier.wait()
-            target(*args)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(args,)) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -350,7 +331,7 @@ def test_60_concurrent_supports_by_one_person_with_a_limit_of_3_give_exactly_3(
     consultation = factories.consultation(organisation, supports_per_person=3)
     person = factories.verified_person()
     proposals = [_proposal(consultation) for _ in range(60)]
-    errors = _race(lambda p: services.support(person, p), [(p,) for p in proposals])
+    errors = race(lambda p: services.support(person, p), [(p,) for p in proposals])
     assert Support.objects.filter(user=person).count() == 3
     assert sum(Proposal.objects.values_list("supports_count", flat=True)) == 3
     assert len(errors) == 57 and all(isinstance(e, ValidationError) for e in errors)
@@ -362,7 +343,7 @@ def test_one_person_racing_on_one_proposal_is_counted_once(migrated_reference_da
     consultation = factories.consultation(organisation)
     person = factories.verified_person()
     proposal = _proposal(consultation)
-    _race(lambda: services.support(person, proposal), [()] * 20)
+    race(lambda: services.support(person, proposal), [()] * 20)
     proposal.refresh_from_db()
     assert proposal.supports_count == 1 == Support.objects.count()
 
@@ -376,7 +357,7 @@ def test_1000_people_supporting_one_proposal_at_once_give_exactly_1000(migrated_
     people = [factories.verified_person() for _ in range(1000)]
     # 1,000 supports by 40 clients at once (PostgreSQL allows 100 connections here)
     batches = [people[i::40] for i in range(40)]
-    errors = _race(lambda batch: [services.support(p, proposal) for p in batch],
+    errors = race(lambda batch: [services.support(p, proposal) for p in batch],
                    [(b,) for b in batches])
     assert not errors
     proposal.refresh_from_db()

@@ -1,34 +1,12 @@
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from semaine.hackathons import services
 from semaine.hackathons.models import TeamMembership
 from tests import factories
-
-
-def _race(target, arguments):
-    """Run ``target`` in real threads, one database connection each, released together."""
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def run(args):
-        try:
-            barrier.wait()
-            target(*args)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(args,)) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+from tests.races import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,7 +21,7 @@ def test_two_members_accepting_two_requests_for_the_last_place_let_one_in(
     late = [factories.participant(hack) for _ in range(2)]
     requests = [services.request_to_join(person, team) for person in late]
     # the two members each accept one request at the same moment: one place left
-    errors = _race(lambda member, request: services.decide_join_request(member, request,
+    errors = race(lambda member, request: services.decide_join_request(member, request,
                                                                         accept=True),
                    [(lead, requests[0]), (second, requests[1])])
     assert team.memberships.count() == 3
@@ -63,7 +41,7 @@ def test_one_person_accepted_by_two_teams_at_once_joins_one(
              for i, lead in enumerate(leads)]
     person = factories.participant(hack)
     requests = [services.request_to_join(person, team) for team in teams]
-    errors = _race(lambda lead, request: services.decide_join_request(lead, request, accept=True),
+    errors = race(lambda lead, request: services.decide_join_request(lead, request, accept=True),
                    list(zip(leads, requests, strict=True)))
     assert TeamMembership.objects.filter(user=person).count() == 1
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)

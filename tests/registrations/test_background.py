@@ -9,6 +9,7 @@ from semaine.agenda.models import PARIS, EventState, Slot
 from semaine.registrations import services
 from semaine.registrations.models import RegistrationStatus
 from tests import factories
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,6 @@ def test_an_edit_of_the_slots_keeps_the_mark(edition, organisation, editor):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_overlapping_runs_record_each_closed_slot_exactly_once(migrated_reference_data, edition,
                                                                organisation, monkeypatch):
-    from tests.registrations.test_services import _race
 
     monkeypatch.setattr(services, "CLOSING_BATCH", 3)  # several transactions per run
     events = [factories.EventFactory(edition=edition, organisation=organisation, slots=4,
@@ -136,7 +136,7 @@ def test_overlapping_runs_record_each_closed_slot_exactly_once(migrated_referenc
               for _ in range(5)]
     now = max(s.starts_at for e in events for s in e.slots.all())
     counts = []
-    errors = _race(lambda: counts.append(services.record_closed_registrations(now=now)), [()] * 6)
+    errors = race(lambda: counts.append(services.record_closed_registrations(now=now)), [()] * 6)
     assert not errors
     assert sum(counts) == 20
     subjects = _closed_entries()

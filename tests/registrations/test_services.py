@@ -1,17 +1,17 @@
 import contextlib
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from semaine.agenda.models import EventState, EventStatus, Slot
 from semaine.registrations import services
 from semaine.registrations.models import Registration, RegistrationStatus
 from tests import factories
+from tests.races import race
 
 Status = RegistrationStatus
 pytestmark = pytest.mark.django_db
@@ -150,26 +150,6 @@ def test_only_the_organiser_checks_in_and_cancels_for_others(slot, editor, other
     assert services.check_in(editor, registration, now=slot.starts_at).checked_in_at is not None
 
 
-def _race(target, arguments):
-    """Run `target` in real threads, one database connection each, released together."""
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def run(args):
-        try:
-            barrier.wait()
-            target(*args)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(args,)) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -184,7 +164,7 @@ def test_200_concurrent_registrations_for_50_seats_confirm_exactly_50(
     # 200 attempts by 40 clients at once (PostgreSQL allows 100 connections here).
     people = list(range(200))
     batches = [people[i::40] for i in range(40)]
-    errors = _race(lambda batch: [register(slot, n) for n in batch], [(b,) for b in batches])
+    errors = race(lambda batch: [register(slot, n) for n in batch], [(b,) for b in batches])
     assert not errors
     counts = {s: Registration.objects.filter(slot=slot, status=s).count() for s in Status}
     assert counts[Status.CONFIRMED] == 50
@@ -199,7 +179,7 @@ def test_the_same_person_racing_with_themself_gets_one_registration(
     event = factories.EventFactory(edition=edition, organisation=organisation, slots=1,
                                    state=EventState.PUBLISHED, registration_mode="platform")
     slot = event.slots.get()
-    errors = _race(lambda: register(slot, 7), [()] * 20)
+    errors = race(lambda: register(slot, 7), [()] * 20)
     assert not errors
     assert Registration.objects.filter(slot=slot).count() == 1
 
@@ -225,7 +205,7 @@ def test_a_cancellation_racing_with_acceptances_never_gives_one_seat_to_two(
         with contextlib.suppress(ValidationError):
             services.accept_offer(token)
 
-    errors = _race(try_accept, [(r.token,) for r in waiting] + [(r.token,) for r in offered])
+    errors = race(try_accept, [(r.token,) for r in waiting] + [(r.token,) for r in offered])
     assert not errors
     holding = Registration.objects.filter(slot=slot, status__in=[Status.CONFIRMED, Status.OFFERED])
     assert holding.count() == 5
